@@ -1,0 +1,9 @@
+//! IHE cross-community messages for xcgate: SOAP 1.2 envelopes, WS-Addressing, and the
+//! HL7 V3 messages of XCPD (ITI-55). Pure: no I/O, no clock, no randomness (callers pass
+//! ids and times in), so the same code runs in the host and inside wasm32-wasip2 plugins.
+
+pub mod hl7v3;
+pub mod soap;
+pub mod wsa;
+pub mod xcpd;
+pub mod xml;

@@ -1,0 +1,175 @@
+//! The gateway's one TOML config file: `[gateway]` and one `[communities.<name>]` table per
+//! community. Unknown keys are refused, and every error says where it is, what is wrong
+//! and what is expected.
+
+mod units;
+mod validate;
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use units::{ByteSize, HumanDuration};
+
+/// The bundled demo config: three demo communities answering from their own patient lists.
+pub const DEMO_CONFIG: &str = include_str!("../../config/demo.toml");
+/// The name the demo config is reported under in messages.
+pub const DEMO_CONFIG_NAME: &str = "<bundled demo config>";
+
+/// The whole config file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub gateway: GatewayConfig,
+    #[serde(default)]
+    pub communities: BTreeMap<String, CommunityConfig>,
+    /// Where the file was read from: relative plugin paths are resolved against it.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+/// `[gateway]`: this gateway itself.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayConfig {
+    /// Address to listen on, e.g. `"127.0.0.1:8088"` (port 0: any free port).
+    pub listen: String,
+    /// Our own homeCommunityId, `urn:oid:` form.
+    pub home_community_id: String,
+    /// OID of this gateway as an HL7 device (sender/receiver device id). Default: the OID of
+    /// `home_community_id`.
+    pub device_id: Option<String>,
+    /// The whole request's deadline: at this point the answer leaves with what has arrived.
+    #[serde(default = "default_deadline")]
+    pub deadline: HumanDuration,
+    /// Largest request body accepted.
+    #[serde(default = "default_max_body")]
+    pub max_body: ByteSize,
+}
+
+/// `[communities.<name>]`: one community and its adapter plugin.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommunityConfig {
+    /// The community's homeCommunityId, `urn:oid:` form.
+    pub home_community_id: String,
+    /// The adapter: a path to a WebAssembly component (relative to this file), or
+    /// `bundled:<name>` for an adapter built into xcgate (`bundled:demo-community`).
+    pub plugin: String,
+    /// How long one call to this community may take (capped by the request deadline).
+    #[serde(default = "default_timeout")]
+    pub timeout: HumanDuration,
+    /// Most linear memory the plugin may use per call.
+    #[serde(default = "default_memory_limit")]
+    pub memory_limit: ByteSize,
+    /// Non-secret settings handed to the plugin through the `config` import.
+    #[serde(default)]
+    pub settings: toml::Table,
+}
+
+fn default_deadline() -> HumanDuration {
+    HumanDuration(Duration::from_secs(10))
+}
+fn default_timeout() -> HumanDuration {
+    HumanDuration(Duration::from_secs(5))
+}
+fn default_memory_limit() -> ByteSize {
+    ByteSize(64 << 20)
+}
+fn default_max_body() -> ByteSize {
+    ByteSize(16 << 20)
+}
+
+/// A config that cannot be used, with the place and the fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{origin}: {message}")]
+    Syntax { origin: String, message: String },
+    #[error("{origin}: `{key}`: {message}")]
+    Invalid {
+        origin: String,
+        key: String,
+        message: String,
+    },
+}
+
+impl Config {
+    /// Read and validate a config file.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Config::from_toml(&text, &path.display().to_string(), base)
+    }
+
+    /// The bundled demo config.
+    pub fn demo() -> Result<Config, ConfigError> {
+        Config::from_toml(DEMO_CONFIG, DEMO_CONFIG_NAME, PathBuf::from("."))
+    }
+
+    /// Parse and validate config text; `origin` names it in errors.
+    pub fn from_toml(text: &str, origin: &str, base_dir: PathBuf) -> Result<Config, ConfigError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        config.base_dir = base_dir;
+        validate::check(&config, origin)?;
+        Ok(config)
+    }
+
+    /// The OID used as our HL7 device id.
+    pub fn device_oid(&self) -> String {
+        self.gateway.device_id.clone().unwrap_or_else(|| {
+            xcgate_ihe::hl7v3::bare_oid(&self.gateway.home_community_id).to_string()
+        })
+    }
+}
+
+impl CommunityConfig {
+    /// The settings as the plugin sees them: strings as they are, numbers and booleans as
+    /// their TOML text, arrays and tables as JSON.
+    pub fn plugin_settings(&self) -> BTreeMap<String, String> {
+        self.settings
+            .iter()
+            .map(|(k, v)| (k.clone(), setting_text(v)))
+            .collect()
+    }
+}
+
+fn setting_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) => f.to_string(),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Datetime(d) => d.to_string(),
+        toml::Value::Array(_) | toml::Value::Table(_) => to_json(v).to_string(),
+    }
+}
+
+fn to_json(v: &toml::Value) -> serde_json::Value {
+    match v {
+        toml::Value::String(s) => serde_json::Value::String(s.clone()),
+        toml::Value::Integer(i) => serde_json::Value::from(*i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
+        toml::Value::Datetime(d) => serde_json::Value::String(d.to_string()),
+        toml::Value::Array(a) => serde_json::Value::Array(a.iter().map(to_json).collect()),
+        toml::Value::Table(t) => {
+            serde_json::Value::Object(t.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,97 @@
+use super::*;
+
+fn parse(text: &str) -> Result<Config, ConfigError> {
+    Config::from_toml(text, "test.toml", PathBuf::from("."))
+}
+
+const MINIMAL: &str = r#"
+[gateway]
+listen = "127.0.0.1:0"
+home_community_id = "urn:oid:2.999.1"
+
+[communities.a]
+home_community_id = "urn:oid:2.999.1.1"
+plugin = "bundled:demo-community"
+"#;
+
+#[test]
+fn the_bundled_demo_config_is_valid_and_has_three_communities() {
+    let c = Config::demo().unwrap();
+    assert_eq!(c.communities.len(), 3);
+    let patients = &c.communities["lappi"].plugin_settings()["patients"];
+    assert!(
+        patients.starts_with('['),
+        "arrays reach plugins as JSON: {patients}"
+    );
+}
+
+#[test]
+fn defaults_fill_what_is_not_said() {
+    let c = parse(MINIMAL).unwrap();
+    assert_eq!(c.gateway.deadline.0, Duration::from_secs(10));
+    assert_eq!(c.communities["a"].timeout.0, Duration::from_secs(5));
+    assert_eq!(c.communities["a"].memory_limit.0, 64 << 20);
+}
+
+#[test]
+fn an_unknown_key_is_refused_and_named() {
+    let text = MINIMAL.replace("plugin =", "plugn = \"x\"\nplugin =");
+    let e = parse(&text).unwrap_err().to_string();
+    assert!(e.contains("plugn"), "{e}");
+}
+
+#[test]
+fn a_bare_oid_as_home_community_id_teaches_the_urn_form() {
+    let e = parse(&MINIMAL.replace("\"urn:oid:2.999.1.1\"", "\"2.999.1.1\""))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("communities.a.home_community_id") && e.contains("urn:oid:2.999.1.1"),
+        "{e}"
+    );
+}
+
+#[test]
+fn two_communities_cannot_share_a_home_community_id() {
+    let text = format!(
+        "{MINIMAL}\n[communities.b]\nhome_community_id = \"urn:oid:2.999.1.1\"\nplugin = \"x.wasm\"\n"
+    );
+    let e = parse(&text).unwrap_err().to_string();
+    assert!(
+        e.contains("already the homeCommunityId of community `a`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn durations_and_sizes_need_units_and_say_which() {
+    let e = parse(&MINIMAL.replace(
+        "plugin = \"bundled:demo-community\"",
+        "plugin = \"bundled:demo-community\"\ntimeout = 5",
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("needs a unit"), "{e}");
+    let e = parse(&MINIMAL.replace(
+        "plugin = \"bundled:demo-community\"",
+        "plugin = \"bundled:demo-community\"\ntimeout = \"5 parsecs\"",
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("unknown duration unit"), "{e}");
+    let c = parse(&MINIMAL.replace(
+        "plugin = \"bundled:demo-community\"",
+        "plugin = \"bundled:demo-community\"\ntimeout = \"250ms\"\nmemory_limit = \"8MiB\"",
+    ))
+    .unwrap();
+    assert_eq!(c.communities["a"].timeout.0, Duration::from_millis(250));
+    assert_eq!(c.communities["a"].memory_limit.0, 8 << 20);
+}
+
+#[test]
+fn a_listen_address_must_be_ip_and_port() {
+    let e = parse(&MINIMAL.replace("127.0.0.1:0", "localhost"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("gateway.listen") && e.contains("IP:PORT"), "{e}");
+}

@@ -1,0 +1,109 @@
+//! The one place where failures become wire errors: SOAP 1.2 faults for requests that
+//! cannot be served, HL7 detectedIssueEvent codes for communities that failed.
+
+use crate::plugin::{AdapterError, CallFailure};
+use xcgate_ihe::hl7v3::Hl7Error;
+use xcgate_ihe::soap::{Fault, FaultCode, SoapError};
+use xcgate_ihe::wsa::AddressingError;
+use xcgate_ihe::xcpd::IssueCode;
+use xcgate_ihe::xml::ns;
+
+/// A request that gets a SOAP fault instead of an answer.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    #[error("{0}")]
+    Soap(#[from] SoapError),
+    #[error("header blocks marked mustUnderstand are not understood: {}", names(.0))]
+    MustUnderstand(Vec<(String, String)>),
+    #[error("the action `{action}` is not supported at {endpoint}; supported: {supported}")]
+    ActionNotSupported {
+        action: String,
+        endpoint: &'static str,
+        supported: String,
+    },
+    #[error(
+        "the message has no wsa:Action header and its Body ({body}) does not name a transaction [ITI TF-2 App V IHE-WSA101]"
+    )]
+    ActionMissing { body: String },
+    #[error("wsa:Action `{action}` does not match the Body, which holds {body}")]
+    ActionBodyMismatch { action: String, body: String },
+    #[error("the message is larger than the limit of {limit} bytes")]
+    BodyTooLarge { limit: u64 },
+    #[error("content type `{0}` is not accepted here; send SOAP 1.2 as application/soap+xml")]
+    UnsupportedMediaType(String),
+    #[error("the Body is not a valid request: {0}")]
+    BadPayload(#[from] Hl7Error),
+    #[error("internal error while serving request {request_id}")]
+    Internal { request_id: String },
+}
+
+fn names(list: &[(String, String)]) -> String {
+    list.iter()
+        .map(|(n, l)| format!("{{{n}}}{l}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl RequestError {
+    /// The SOAP 1.2 fault for this error. Reasons say what is wrong and never carry
+    /// patient data or internals.
+    pub fn fault(&self) -> Fault {
+        let reason = self.to_string();
+        match self {
+            RequestError::Soap(SoapError::Soap11) => Fault::new(FaultCode::VersionMismatch, reason),
+            RequestError::Soap(SoapError::Addressing(AddressingError::Duplicate(_))) => {
+                Fault::new(FaultCode::Sender, reason)
+                    .with_subcode(ns::WSA, "InvalidAddressingHeader")
+            }
+            RequestError::MustUnderstand(list) => {
+                let mut f = Fault::new(FaultCode::MustUnderstand, reason);
+                f.not_understood = list.clone();
+                f
+            }
+            RequestError::ActionNotSupported { .. } => {
+                Fault::new(FaultCode::Sender, reason).with_subcode(ns::WSA, "ActionNotSupported")
+            }
+            RequestError::ActionMissing { .. } => Fault::new(FaultCode::Sender, reason)
+                .with_subcode(ns::WSA, "MessageAddressingHeaderRequired"),
+            RequestError::Internal { .. } => Fault::new(FaultCode::Receiver, reason),
+            _ => Fault::new(FaultCode::Sender, reason),
+        }
+    }
+
+    /// The HTTP status: 413 and 415 where HTTP has a precise code, otherwise the SOAP 1.2
+    /// HTTP binding's (400 Sender, 500 the rest).
+    pub fn http_status(&self) -> u16 {
+        match self {
+            RequestError::BodyTooLarge { .. } => 413,
+            RequestError::UnsupportedMediaType(_) => 415,
+            _ => self.fault().code.http_status(),
+        }
+    }
+}
+
+/// The detectedIssueManagement code for a failed community [ITI TF-2 Table 3.55.4.2.2.7-1].
+pub fn issue_code(failure: &CallFailure) -> IssueCode {
+    match failure {
+        CallFailure::Adapter(AdapterError::Busy(_)) => IssueCode::ResponderBusy,
+        CallFailure::Timeout(_)
+        | CallFailure::Adapter(AdapterError::Unavailable(_))
+        | CallFailure::Adapter(AdapterError::Unauthorized(_)) => IssueCode::AnswerNotAvailable,
+        _ => IssueCode::InternalError,
+    }
+}
+
+/// A short, log-safe name for the kind of failure (metrics label, log field).
+pub fn failure_kind(failure: &CallFailure) -> &'static str {
+    match failure {
+        CallFailure::Timeout(_) => "timeout",
+        CallFailure::Trap(_) => "trap",
+        CallFailure::MemoryLimit(_) => "memory_limit",
+        CallFailure::Instantiate(_) => "instantiate",
+        CallFailure::Adapter(AdapterError::Unavailable(_)) => "unavailable",
+        CallFailure::Adapter(AdapterError::Busy(_)) => "busy",
+        CallFailure::Adapter(AdapterError::MoreAttributesRequested(_)) => "more_attributes",
+        CallFailure::Adapter(AdapterError::Unauthorized(_)) => "unauthorized",
+        CallFailure::Adapter(AdapterError::BadResponse(_)) => "bad_response",
+        CallFailure::Adapter(AdapterError::Internal(_)) => "adapter_error",
+    }
+}

@@ -1,0 +1,100 @@
+//! Calling many communities at once under one request deadline.
+//!
+//! One task per community; each call gets the earlier of the community's own timeout and
+//! the request deadline. At the deadline the answer goes out with what has arrived: the
+//! communities still running are reported as timed out and their calls are cancelled
+//! (the tasks are aborted, which drops their wasm `Store`s).
+
+use crate::plugin::{CallContext, CallFailure};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+/// Something that can be called: a community with a name, a timeout and an id.
+pub trait Target: Send + Sync + 'static {
+    fn timeout(&self) -> Duration;
+    fn home_community_id(&self) -> &str;
+}
+
+impl Target for crate::plugin::CommunityPlugin {
+    fn timeout(&self) -> Duration {
+        self.timeout
+    }
+    fn home_community_id(&self) -> &str {
+        &self.home_community_id
+    }
+}
+
+/// The result of one community's call.
+#[derive(Debug)]
+pub struct Outcome<C, T> {
+    pub community: Arc<C>,
+    pub result: Result<T, CallFailure>,
+    pub elapsed: Duration,
+}
+
+/// Call `call` for every community concurrently and collect the outcomes in the order of
+/// `communities`, by `deadline` at the latest.
+pub async fn fan_out<C, T, F, Fut>(
+    communities: &[Arc<C>],
+    deadline: Instant,
+    request_id: &str,
+    initiator: Option<&str>,
+    call: F,
+) -> Vec<Outcome<C, T>>
+where
+    C: Target,
+    T: Send + 'static,
+    F: Fn(Arc<C>, CallContext) -> Fut,
+    Fut: Future<Output = Result<T, CallFailure>> + Send + 'static,
+{
+    let started = Instant::now();
+    let mut slots: Vec<Option<(Result<T, CallFailure>, Duration)>> =
+        communities.iter().map(|_| None).collect();
+    let mut tasks = JoinSet::new();
+    for (index, community) in communities.iter().enumerate() {
+        let ctx = CallContext {
+            request_id: request_id.to_string(),
+            deadline: deadline.min(started + community.timeout()),
+            target_home_community_id: community.home_community_id().to_string(),
+            initiator_home_community_id: initiator.map(str::to_string),
+        };
+        let fut = call(community.clone(), ctx);
+        tasks.spawn(async move {
+            let result = fut.await;
+            (index, result, started.elapsed())
+        });
+    }
+    let collect = async {
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok((index, result, elapsed)) => slots[index] = Some((result, elapsed)),
+                // A task that panicked: its slot stays empty and is reported below.
+                Err(e) => tracing::error!(request_id, "community call task failed: {e}"),
+            }
+        }
+    };
+    // The calls stop themselves at their deadlines; this is the safety net.
+    let _ = tokio::time::timeout_at(deadline, collect).await;
+    tasks.abort_all();
+    communities
+        .iter()
+        .zip(slots)
+        .map(|(community, slot)| {
+            let (result, elapsed) = slot.unwrap_or_else(|| {
+                let waited = started.elapsed();
+                (Err(CallFailure::Timeout(waited)), waited)
+            });
+            Outcome {
+                community: community.clone(),
+                result,
+                elapsed,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,98 @@
+//! The gateway: validated config, the plugin runtime and every community's loaded adapter.
+
+use crate::config::Config;
+use crate::plugin::{CommunityPlugin, PluginRuntime, RuntimeOptions};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Everything needed to serve requests.
+#[derive(Debug)]
+pub struct Gateway {
+    pub config: Config,
+    pub communities: Vec<Arc<CommunityPlugin>>,
+    pub runtime: Arc<PluginRuntime>,
+}
+
+/// Runtime sizing that fits a config: the pool's memory slots must hold the largest
+/// memory limit of any community.
+pub fn runtime_options(config: &Config) -> RuntimeOptions {
+    let max_memory = config
+        .communities
+        .values()
+        .map(|c| c.memory_limit.0)
+        .max()
+        .unwrap_or(64 << 20);
+    RuntimeOptions {
+        max_memory: max_memory.max(RuntimeOptions::default().max_memory),
+        ..RuntimeOptions::default()
+    }
+}
+
+impl Gateway {
+    /// Load every community's plugin; the first failure is an error naming the community.
+    pub fn load(config: Config, runtime: Arc<PluginRuntime>) -> anyhow::Result<Gateway> {
+        let mut communities = Vec::with_capacity(config.communities.len());
+        for (name, c) in &config.communities {
+            let plugin =
+                CommunityPlugin::load(&runtime, name, c, &config.base_dir).map_err(|e| {
+                    anyhow::anyhow!("community `{name}` ({}): {e:#}", c.home_community_id)
+                })?;
+            communities.push(Arc::new(plugin));
+        }
+        Ok(Gateway {
+            config,
+            communities,
+            runtime,
+        })
+    }
+
+    /// Listen on `addr` (port 0 for any free port) and serve until the returned handle is
+    /// stopped or dropped.
+    pub async fn start(self: Arc<Self>, addr: SocketAddr) -> std::io::Result<RunningGateway> {
+        let listener = TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(crate::server::serve(listener, self, async {
+            let _ = rx.await;
+        }));
+        Ok(RunningGateway {
+            addr: local,
+            stop: Some(tx),
+            task,
+        })
+    }
+}
+
+/// A gateway serving on a socket.
+#[derive(Debug)]
+pub struct RunningGateway {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl RunningGateway {
+    /// The base URL, e.g. `http://127.0.0.1:40123`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stop accepting, finish open connections, and wait for the server to end.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for RunningGateway {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}

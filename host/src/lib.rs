@@ -1,0 +1,17 @@
+//! xcgate: an IHE cross-community gateway (XCPD, XCA) whose community adapters are
+//! sandboxed WebAssembly components.
+//!
+//! The request path: [`server`] (HTTP) → [`soap_endpoint`] (envelope, WS-Addressing,
+//! dispatch on `wsa:Action`) → [`xcpd`] (ITI-55 parse, fan-out, aggregate) →
+//! [`fanout`] (deadline, per-community timeout) → [`plugin`] (sandboxed adapter call).
+//! Wire errors are made in one place, [`error`].
+
+pub mod config;
+pub mod error;
+pub mod fanout;
+pub mod gateway;
+pub mod plugin;
+pub mod server;
+pub mod soap_endpoint;
+pub mod wire;
+pub mod xcpd;

@@ -1,0 +1,128 @@
+//! The `xcgate` command.
+
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use xcgate::config::Config;
+use xcgate::gateway::{Gateway, runtime_options};
+use xcgate::plugin::PluginRuntime;
+
+#[derive(Parser)]
+#[command(
+    name = "xcgate",
+    version,
+    about = "IHE cross-community gateway (XCPD, XCA) with sandboxed WebAssembly community adapters"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the gateway. Without --config it runs the bundled demo (three demo communities).
+    Serve {
+        /// The TOML config file.
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        /// Listen here instead of the config's `gateway.listen` (e.g. 0.0.0.0:8088).
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+    },
+    /// Validate a config file and load, compile and link every community's plugin.
+    CheckConfig {
+        /// The TOML config file.
+        file: PathBuf,
+    },
+}
+
+fn load(config: Config) -> anyhow::Result<Gateway> {
+    let runtime = PluginRuntime::new(runtime_options(&config))?;
+    Gateway::load(config, runtime)
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("XCGATE_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::CheckConfig { file } => check_config(&file),
+        Command::Serve { config, listen } => serve(config, listen),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check_config(file: &std::path::Path) -> anyhow::Result<()> {
+    let gw = load(Config::from_file(file)?)?;
+    println!(
+        "{}: ok ({} communities: {})",
+        file.display(),
+        gw.communities.len(),
+        gw.communities
+            .iter()
+            .map(|c| format!("{} {}", c.name, c.home_community_id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(())
+}
+
+fn serve(config: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Result<()> {
+    let config = match &config {
+        Some(path) => Config::from_file(path)?,
+        None => Config::demo()?,
+    };
+    let origin = config.base_dir.clone();
+    let addr = match listen {
+        Some(a) => a,
+        None => config.gateway.listen.parse()?,
+    };
+    let gw = Arc::new(load(config)?);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let running = gw
+            .clone()
+            .start(addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        let names: Vec<String> = gw
+            .communities
+            .iter()
+            .map(|c| format!("{} ({})", c.name, c.home_community_id))
+            .collect();
+        println!(
+            "xcgate listening on {} (config from {})",
+            running.url(),
+            if origin.as_os_str() == "." {
+                "the bundled demo".to_string()
+            } else {
+                origin.display().to_string()
+            }
+        );
+        println!(
+            "  POST {}/initiating  local initiators: ITI-55 fans out to {}",
+            running.url(),
+            names.join(", ")
+        );
+        println!("  POST {}/responding  remote gateways", running.url());
+        tokio::signal::ctrl_c().await?;
+        println!("shutting down");
+        running.stop().await;
+        Ok(())
+    })
+}

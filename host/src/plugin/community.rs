@@ -1,0 +1,240 @@
+//! One community's adapter: compiled and linked at start-up, instantiated per call.
+
+use super::bindings::PatientDiscoveryAdapterPre;
+use super::bindings::xcgate::adapter::types as witt;
+use super::host_api::CallState;
+use super::runtime::PluginRuntime;
+use super::{CallContext, CallFailure, convert};
+use crate::config::CommunityConfig;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use wasmtime::{Store, Trap, UpdateDeadline};
+use xcgate_ihe::xcpd::{PatientMatch, PatientQuery};
+
+/// The WIT interface names of the capabilities, as exported by a component.
+const PATIENT_DISCOVERY: &str = "xcgate:adapter/patient-discovery@0.1.0";
+
+/// A transaction family a plugin may serve (an exported interface).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    PatientDiscovery,
+}
+
+/// Bundled adapters, built into the binary by `build.rs`.
+const BUNDLED: &[(&str, &[u8])] = &[(
+    "demo-community",
+    include_bytes!(env!("XCGATE_DEMO_COMMUNITY_WASM")),
+)];
+
+/// A community's loaded adapter.
+pub struct CommunityPlugin {
+    pub name: Arc<str>,
+    /// `urn:oid:` form.
+    pub home_community_id: String,
+    pub timeout: Duration,
+    memory_limit: u64,
+    settings: Arc<BTreeMap<String, String>>,
+    engine: wasmtime::Engine,
+    patient_discovery: Option<PatientDiscoveryAdapterPre<CallState>>,
+}
+
+impl std::fmt::Debug for CommunityPlugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommunityPlugin")
+            .field("name", &self.name)
+            .field("home_community_id", &self.home_community_id)
+            .finish()
+    }
+}
+
+fn read_plugin(
+    reference: &str,
+    base_dir: &Path,
+) -> anyhow::Result<std::borrow::Cow<'static, [u8]>> {
+    if let Some(name) = reference.strip_prefix("bundled:") {
+        return BUNDLED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| std::borrow::Cow::Borrowed(*b))
+            .ok_or_else(|| {
+                let known: Vec<&str> = BUNDLED.iter().map(|(n, _)| *n).collect();
+                anyhow::anyhow!(
+                    "there is no bundled plugin `{name}`; bundled plugins: {}",
+                    known.join(", ")
+                )
+            });
+    }
+    let path = base_dir.join(reference);
+    std::fs::read(&path)
+        .map(std::borrow::Cow::Owned)
+        .map_err(|e| anyhow::anyhow!("cannot read plugin file {}: {e}", path.display()))
+}
+
+impl CommunityPlugin {
+    /// Compile (or reuse) and link a community's plugin. Every failure names what is wrong:
+    /// an unreadable file, a module that is not a component, a missing import, or a plugin
+    /// that exports no capability.
+    pub fn load(
+        runtime: &PluginRuntime,
+        name: &str,
+        config: &CommunityConfig,
+        base_dir: &Path,
+    ) -> anyhow::Result<CommunityPlugin> {
+        let bytes = read_plugin(&config.plugin, base_dir)?;
+        let component = runtime.compile(&bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "plugin `{}` is not a valid WebAssembly component: {e:#}",
+                config.plugin
+            )
+        })?;
+        let pre = runtime.link(&component).map_err(|e| {
+            anyhow::anyhow!("plugin `{}` cannot be linked: {e:#} (the host provides xcgate:adapter@0.1.0 config and log, and deny-all WASI 0.2)", config.plugin)
+        })?;
+        let exports: Vec<String> = component
+            .component_type()
+            .exports(runtime.engine())
+            .map(|(n, _)| n.to_string())
+            .collect();
+        let patient_discovery = if exports.iter().any(|e| e == PATIENT_DISCOVERY) {
+            Some(PatientDiscoveryAdapterPre::new(pre.clone()).map_err(|e| {
+                anyhow::anyhow!(
+                    "plugin `{}` exports {PATIENT_DISCOVERY} with the wrong shape: {e:#}",
+                    config.plugin
+                )
+            })?)
+        } else {
+            None
+        };
+        if patient_discovery.is_none() {
+            anyhow::bail!(
+                "plugin `{}` exports no xcgate capability (it exports: {}); expected at least {PATIENT_DISCOVERY}",
+                config.plugin,
+                if exports.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    exports.join(", ")
+                }
+            );
+        }
+        Ok(CommunityPlugin {
+            name: Arc::from(name),
+            home_community_id: config.home_community_id.clone(),
+            timeout: config.timeout.0,
+            memory_limit: config.memory_limit.0,
+            settings: Arc::new(config.plugin_settings()),
+            engine: runtime.engine().clone(),
+            patient_discovery,
+        })
+    }
+
+    /// True when the plugin exports the capability's interface.
+    pub fn supports(&self, capability: Capability) -> bool {
+        match capability {
+            Capability::PatientDiscovery => self.patient_discovery.is_some(),
+        }
+    }
+
+    fn new_store(&self, ctx: &CallContext) -> Store<CallState> {
+        let state = CallState::new(
+            self.memory_limit,
+            self.settings.clone(),
+            self.name.clone(),
+            Arc::from(ctx.request_id.as_str()),
+            ctx.deadline.into_std(),
+        );
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limits);
+        // Every tick the guest yields to the scheduler (so a spinning guest never holds a
+        // worker thread) and is stopped once its deadline has passed.
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(|ctx| {
+            if std::time::Instant::now() >= ctx.data().deadline {
+                Ok(UpdateDeadline::Interrupt)
+            } else {
+                Ok(UpdateDeadline::Yield(1))
+            }
+        });
+        store
+    }
+
+    fn wit_context(&self, ctx: &CallContext) -> witt::CallContext {
+        let remaining = ctx
+            .deadline
+            .saturating_duration_since(tokio::time::Instant::now());
+        let deadline = SystemTime::now() + remaining;
+        witt::CallContext {
+            request_id: ctx.request_id.clone(),
+            deadline_unix_ms: deadline
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64),
+            target_home_community_id: self.home_community_id.clone(),
+            initiator_home_community_id: ctx.initiator_home_community_id.clone(),
+            user: None,
+            extensions: vec![],
+        }
+    }
+
+    /// ITI-55: ask this community's adapter for matching patients.
+    pub async fn discover_patients(
+        &self,
+        ctx: &CallContext,
+        query: &PatientQuery,
+    ) -> Result<Vec<PatientMatch>, CallFailure> {
+        let Some(pre) = &self.patient_discovery else {
+            return Err(CallFailure::Instantiate(
+                "the plugin does not export patient-discovery".into(),
+            ));
+        };
+        let budget = ctx
+            .deadline
+            .saturating_duration_since(tokio::time::Instant::now());
+        let mut store = self.new_store(ctx);
+        let (wit_ctx, wit_query) = (self.wit_context(ctx), convert::query_in(query));
+        let call = async {
+            let instance = pre
+                .instantiate_async(&mut store)
+                .await
+                .map_err(|e| (true, e))?;
+            instance
+                .xcgate_adapter_patient_discovery()
+                .call_discover_patients(&mut store, &wit_ctx, &wit_query)
+                .await
+                .map_err(|e| (false, e))
+        };
+        let outcome = tokio::time::timeout_at(ctx.deadline, call).await;
+        match outcome {
+            Err(_) => Err(CallFailure::Timeout(budget)),
+            Ok(Ok(Ok(matches))) => Ok(matches.into_iter().map(convert::match_out).collect()),
+            Ok(Ok(Err(e))) => Err(CallFailure::Adapter(convert::error_out(e))),
+            Ok(Err((instantiating, e))) => Err(classify(&store, instantiating, &e, budget)),
+        }
+    }
+}
+
+/// Name what went wrong in a call that ended with a wasmtime error.
+fn classify(
+    store: &Store<CallState>,
+    instantiating: bool,
+    e: &wasmtime::Error,
+    budget: Duration,
+) -> CallFailure {
+    if store.data().limits.memory_exceeded {
+        return CallFailure::MemoryLimit(store.data().limits.memory);
+    }
+    match e.downcast_ref::<Trap>() {
+        Some(Trap::Interrupt) => CallFailure::Timeout(budget),
+        Some(trap) => CallFailure::Trap(trap.to_string()),
+        None if instantiating => CallFailure::Instantiate(first_line(e)),
+        None => CallFailure::Trap(first_line(e)),
+    }
+}
+
+fn first_line(e: &wasmtime::Error) -> String {
+    e.to_string()
+        .lines()
+        .next()
+        .unwrap_or("unknown error")
+        .to_string()
+}

@@ -1,0 +1,166 @@
+//! What the host gives a guest during one call: the `config` and `log` imports, deny-all
+//! WASI, and the resource limits of the call's `Store`.
+
+use super::bindings::xcgate::adapter::{config, log, types};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use wasmtime::component::ResourceTable;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+/// Longest log line kept from a guest.
+const MAX_LOG_LINE: usize = 1024;
+/// Most log lines kept from one call.
+const MAX_LOG_LINES: u32 = 64;
+
+/// The data of one call's `Store`.
+pub struct CallState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    pub(super) limits: CallLimits,
+    settings: Arc<BTreeMap<String, String>>,
+    community: Arc<str>,
+    request_id: Arc<str>,
+    log_lines: u32,
+    /// Epoch callbacks compare against this instant.
+    pub(super) deadline: std::time::Instant,
+}
+
+impl CallState {
+    pub(super) fn new(
+        memory_limit: u64,
+        settings: Arc<BTreeMap<String, String>>,
+        community: Arc<str>,
+        request_id: Arc<str>,
+        deadline: std::time::Instant,
+    ) -> Self {
+        // Deny-all WASI: no preopened directories, no environment, no arguments, no
+        // sockets, no name lookups. Clocks and randomness stay (std needs them).
+        let wasi = WasiCtx::builder()
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false)
+            .build();
+        CallState {
+            wasi,
+            table: ResourceTable::new(),
+            limits: CallLimits {
+                memory: memory_limit,
+                memory_exceeded: false,
+            },
+            settings,
+            community,
+            request_id,
+            log_lines: 0,
+            deadline,
+        }
+    }
+}
+
+impl WasiView for CallState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// Memory and table limits of one call; remembers whether the memory limit was hit so
+/// that the resulting trap can be reported as such.
+pub struct CallLimits {
+    pub(super) memory: u64,
+    pub(super) memory_exceeded: bool,
+}
+
+/// Tables a component may grow to (elements); generous for real adapters.
+const MAX_TABLE_ELEMENTS: usize = 100_000;
+
+impl wasmtime::ResourceLimiter for CallLimits {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired as u64 > self.memory {
+            self.memory_exceeded = true;
+            return Err(wasmtime::format_err!(
+                "memory limit of {} bytes exceeded (wanted {desired})",
+                self.memory
+            ));
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= MAX_TABLE_ELEMENTS)
+    }
+
+    fn instances(&self) -> usize {
+        32
+    }
+
+    fn tables(&self) -> usize {
+        32
+    }
+
+    fn memories(&self) -> usize {
+        4
+    }
+}
+
+impl types::Host for CallState {}
+
+impl config::Host for CallState {
+    fn get(&mut self, key: String) -> Option<String> {
+        self.settings.get(&key).cloned()
+    }
+
+    fn keys(&mut self) -> Vec<String> {
+        self.settings.keys().cloned().collect()
+    }
+}
+
+impl log::Host for CallState {
+    fn log(&mut self, level: log::Level, message: String) {
+        self.log_lines += 1;
+        if self.log_lines > MAX_LOG_LINES {
+            if self.log_lines == MAX_LOG_LINES + 1 {
+                tracing::warn!(community = %self.community, request_id = %self.request_id, "plugin log budget of {MAX_LOG_LINES} lines per call used up; further lines dropped");
+            }
+            return;
+        }
+        let mut message = message;
+        if message.len() > MAX_LOG_LINE {
+            let mut cut = MAX_LOG_LINE;
+            while !message.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            message.truncate(cut);
+            message.push('…');
+        }
+        let (community, request_id) = (&*self.community, &*self.request_id);
+        match level {
+            log::Level::Trace => {
+                tracing::trace!(target: "xcgate::plugin", community, request_id, "{message}")
+            }
+            log::Level::Debug => {
+                tracing::debug!(target: "xcgate::plugin", community, request_id, "{message}")
+            }
+            log::Level::Info => {
+                tracing::info!(target: "xcgate::plugin", community, request_id, "{message}")
+            }
+            log::Level::Warn => {
+                tracing::warn!(target: "xcgate::plugin", community, request_id, "{message}")
+            }
+            log::Level::Error => {
+                tracing::error!(target: "xcgate::plugin", community, request_id, "{message}")
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The HTTP server: hyper 1.x, HTTP/1.1 and HTTP/2, two SOAP endpoints.
+
+use crate::error::RequestError;
+use crate::gateway::Gateway;
+use crate::soap_endpoint::{self, Endpoint};
+use bytes::Bytes;
+use http::{Method, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use std::convert::Infallible;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+const SOAP_CONTENT_TYPE: &str = "application/soap+xml; charset=utf-8";
+
+fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(text.to_string())));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+fn soap(status: u16, envelope: String, request_id: &str) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(envelope)));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(SOAP_CONTENT_TYPE),
+    );
+    if let Ok(v) = header::HeaderValue::from_str(request_id) {
+        r.headers_mut().insert("x-request-id", v);
+    }
+    r
+}
+
+fn refuse(e: RequestError, request_id: &str) -> Response<Full<Bytes>> {
+    tracing::info!(request_id, status = e.http_status(), "request refused: {e}");
+    soap(e.http_status(), e.fault().to_envelope(None), request_id)
+}
+
+/// Route one HTTP request.
+pub async fn route(
+    gw: Arc<Gateway>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let endpoint = match req.uri().path() {
+        "/initiating" => Endpoint::Initiating,
+        "/responding" => Endpoint::Responding,
+        "/live" if req.method() == Method::GET => return Ok(plain(StatusCode::OK, "ok\n")),
+        _ => {
+            return Ok(plain(
+                StatusCode::NOT_FOUND,
+                "not found: xcgate serves POST /initiating and POST /responding\n",
+            ));
+        }
+    };
+    if req.method() != Method::POST {
+        let mut r = plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "SOAP endpoints accept POST only\n",
+        );
+        r.headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return Ok(r);
+    }
+    let request_id = crate::wire::new_uuid();
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    // SOAP 1.2 is application/soap+xml; text/xml is SOAP 1.1's media type, but the envelope
+    // namespace decides (a SOAP 1.1 envelope gets a VersionMismatch fault).
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    if !(media.is_empty()
+        || media == "application/soap+xml"
+        || media == "text/xml"
+        || media == "application/xml")
+    {
+        let shown = if media.starts_with("multipart/related") {
+            "multipart/related (MTOM) for this transaction"
+        } else {
+            media.as_str()
+        };
+        return Ok(refuse(
+            RequestError::UnsupportedMediaType(shown.to_string()),
+            &request_id,
+        ));
+    }
+    let limit = gw.config.gateway.max_body.0;
+    let body = match Limited::new(
+        req.into_body(),
+        usize::try_from(limit).unwrap_or(usize::MAX),
+    )
+    .collect()
+    .await
+    {
+        Ok(b) => b.to_bytes(),
+        Err(e)
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            return Ok(refuse(RequestError::BodyTooLarge { limit }, &request_id));
+        }
+        Err(e) => {
+            tracing::info!(request_id, "request body could not be read: {e}");
+            return Ok(plain(
+                StatusCode::BAD_REQUEST,
+                "the request body could not be read\n",
+            ));
+        }
+    };
+    let reply = soap_endpoint::handle(&gw, endpoint, &body, &request_id).await;
+    Ok(soap(reply.status, reply.envelope, &request_id))
+}
+
+/// Accept connections until `shutdown` resolves, then stop accepting and let open
+/// connections finish.
+pub async fn serve(
+    listener: TcpListener,
+    gw: Arc<Gateway>,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let builder = auto::Builder::new(TokioExecutor::new());
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _peer) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        tracing::warn!("accept failed: {e}");
+                        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let gw = gw.clone();
+                let service = hyper::service::service_fn(move |req| route(gw.clone(), req));
+                let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    if let Err(e) = conn.await {
+                        tracing::debug!("connection ended with an error: {e}");
+                    }
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    graceful.shutdown().await;
+}

@@ -1,0 +1,277 @@
+//! ITI-55 Cross Gateway Patient Discovery, initiating role: fan the query out to every
+//! community whose adapter exports patient-discovery and answer with one
+//! PRPA_IN201306UV02 [ITI TF-2 3.55.4.2].
+
+use crate::error::{failure_kind, issue_code};
+use crate::fanout::{Outcome, fan_out};
+use crate::gateway::Gateway;
+use crate::plugin::{AdapterError, CallFailure, Capability, CommunityPlugin};
+use crate::wire;
+use std::sync::Arc;
+use tokio::time::Instant;
+use xcgate_ihe::hl7v3::{
+    self, AckCode, Custodian, DiscoveryRequest, DiscoveryResponse, Hl7Error, Party,
+    QueryResponseCode,
+};
+use xcgate_ihe::xcpd::{DetectedIssue, Ii, PatientMatch, RequestedAttribute};
+use xcgate_ihe::xml::{Element, ns::HL7};
+
+/// What the SOAP layer sends back: the response action and the Body payload.
+#[derive(Debug)]
+pub struct Reply {
+    pub action: &'static str,
+    pub body: String,
+}
+
+impl Gateway {
+    fn our_party(&self) -> Party {
+        Party {
+            device: Some(Ii::new(self.config.device_oid(), None)),
+            home_community: Some(self.config.gateway.home_community_id.clone()),
+        }
+    }
+}
+
+fn their_party(req: &DiscoveryRequest) -> Party {
+    Party {
+        device: req.sender_device.clone(),
+        home_community: req.sender_home_community.clone(),
+    }
+}
+
+/// Serve an ITI-55 request that arrived at the initiating endpoint.
+pub async fn initiating(
+    gw: &Gateway,
+    payload: &Element,
+    request_id: &str,
+) -> Result<Reply, Hl7Error> {
+    let started = Instant::now();
+    let req = match hl7v3::parse_query(payload) {
+        Ok(r) => r,
+        Err(e) => return query_error(gw, payload, e),
+    };
+    if req.priority == hl7v3::Priority::Deferred {
+        tracing::info!(
+            request_id,
+            transaction = "ITI-55",
+            "deferred response requested; refused with NS250"
+        );
+        let body = hl7v3::accept_ack_not_supported(
+            &new_hl7_id(gw),
+            &wire::hl7_now(),
+            &req.message_id,
+            &their_party(&req),
+            &gw.our_party(),
+        );
+        return Ok(Reply {
+            action: hl7v3::actions::MCCI_ACK,
+            body,
+        });
+    }
+    let communities: Vec<Arc<CommunityPlugin>> = gw
+        .communities
+        .iter()
+        .filter(|c| c.supports(Capability::PatientDiscovery))
+        .cloned()
+        .collect();
+    let deadline = started + gw.config.gateway.deadline.0;
+    let query = Arc::new(req.query.clone());
+    let initiator = req
+        .sender_home_community
+        .as_ref()
+        .map(|h| hl7v3::urn_oid(h));
+    let outcomes = fan_out(
+        &communities,
+        deadline,
+        request_id,
+        initiator.as_deref(),
+        move |community, ctx| {
+            let query = query.clone();
+            async move { community.discover_patients(&ctx, &query).await }
+        },
+    )
+    .await;
+    let answer = aggregate(&outcomes);
+    tracing::info!(
+        request_id,
+        transaction = "ITI-55",
+        communities = communities.len(),
+        matches = answer.events.len(),
+        failed = answer.failed,
+        code = ?answer.code,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "patient discovery answered"
+    );
+    for o in &outcomes {
+        if let Err(f) = &o.result {
+            tracing::warn!(request_id, community = %o.community.name, kind = failure_kind(f), elapsed_ms = o.elapsed.as_millis() as u64, "community failed");
+        }
+    }
+    let detail = (answer.ack == AckCode::AE)
+        .then_some("no community could answer the query; see the detectedIssueEvents");
+    let response = DiscoveryResponse {
+        message_id: new_hl7_id(gw),
+        creation_time: &wire::hl7_now(),
+        processing_code: req.processing_code.as_deref().unwrap_or("P"),
+        sender: gw.our_party(),
+        receiver: their_party(&req),
+        ack: answer.ack,
+        ack_detail: detail,
+        target_message: Some(&req.message_id),
+        query_response: answer.code,
+        query_id: &req.query_id,
+        events: &answer.events,
+        issues: &answer.issues,
+        query_by_parameter: Some(&req.query_by_parameter),
+    };
+    Ok(Reply {
+        action: hl7v3::actions::ITI55_RESPONSE,
+        body: response.build(),
+    })
+}
+
+fn new_hl7_id(gw: &Gateway) -> Ii {
+    Ii {
+        root: gw.config.device_oid(),
+        extension: Some(wire::new_uuid()),
+    }
+}
+
+/// The consolidated answer of all communities.
+#[derive(Debug)]
+pub struct Aggregate {
+    pub events: Vec<(PatientMatch, Custodian)>,
+    pub issues: Vec<DetectedIssue>,
+    pub ack: AckCode,
+    pub code: QueryResponseCode,
+    pub failed: usize,
+}
+
+/// Consolidate per-community outcomes [ITI TF-2 3.55.4.2.3]: every match becomes a
+/// registrationEvent whose custodian is its community; every failed community a
+/// detectedIssueEvent naming it; requested attributes are merged into one Case 3 issue.
+/// OK when anything matched, NF when communities answered without matches, AE when no
+/// community could answer at all.
+pub fn aggregate<C>(outcomes: &[Outcome<C, Vec<PatientMatch>>]) -> Aggregate
+where
+    C: crate::fanout::Target + Named,
+{
+    let mut events = Vec::new();
+    let mut issues = Vec::new();
+    let mut requested: Vec<RequestedAttribute> = Vec::new();
+    let (mut answered, mut failed) = (0usize, 0usize);
+    for o in outcomes {
+        match &o.result {
+            Ok(matches) => {
+                answered += 1;
+                for m in matches {
+                    let hcid = m
+                        .home_community_id
+                        .clone()
+                        .unwrap_or_else(|| o.community.home_community_id().to_string());
+                    events.push((
+                        m.clone(),
+                        Custodian {
+                            home_community: hcid,
+                            supports_hdl: false,
+                        },
+                    ));
+                }
+            }
+            Err(CallFailure::Adapter(AdapterError::MoreAttributesRequested(attrs))) => {
+                answered += 1;
+                for a in attrs {
+                    if !requested.contains(a) {
+                        requested.push(*a);
+                    }
+                }
+            }
+            Err(f) => {
+                failed += 1;
+                let text = format!(
+                    "community {} ({}) did not answer: {f}",
+                    o.community.name(),
+                    o.community.home_community_id()
+                );
+                issues.push(DetectedIssue::Error {
+                    code: issue_code(f),
+                    text: Some(text),
+                });
+            }
+        }
+    }
+    if !requested.is_empty() {
+        issues.insert(0, DetectedIssue::AttributesRequested(requested.clone()));
+    }
+    let (ack, code) = if !events.is_empty() || !requested.is_empty() {
+        (AckCode::AA, QueryResponseCode::OK)
+    } else if answered > 0 {
+        (AckCode::AA, QueryResponseCode::NF)
+    } else {
+        (AckCode::AE, QueryResponseCode::AE)
+    };
+    Aggregate {
+        events,
+        issues,
+        ack,
+        code,
+        failed,
+    }
+}
+
+/// A community's display name, for the texts of detectedIssueEvents.
+pub trait Named {
+    fn name(&self) -> &str;
+}
+
+impl Named for CommunityPlugin {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// A query that names itself (message id, queryId) but whose parameters are wrong gets an
+/// HL7 answer: AE with queryResponseCode QE and the reason [ITI TF-2 3.55.4.2.3]. Without
+/// those ids there is nothing to answer to, and the SOAP layer sends a fault.
+fn query_error(gw: &Gateway, payload: &Element, error: Hl7Error) -> Result<Reply, Hl7Error> {
+    let id = payload.child(HL7, "id").and_then(hl7v3::read_ii);
+    let qbp = payload.path(HL7, &["controlActProcess", "queryByParameter"]);
+    let query_id = qbp
+        .and_then(|q| q.child(HL7, "queryId"))
+        .and_then(hl7v3::read_ii);
+    let (Some(id), Some(qbp), Some(query_id), true) =
+        (id, qbp, query_id, payload.is(HL7, "PRPA_IN201305UV02"))
+    else {
+        return Err(error);
+    };
+    let text = error.to_string();
+    let sender = payload.path(HL7, &["sender", "device"]);
+    let receiver = Party {
+        device: sender
+            .and_then(|d| d.child(HL7, "id"))
+            .and_then(hl7v3::read_ii),
+        home_community: sender
+            .and_then(|d| d.path(HL7, &["asAgent", "representedOrganization", "id"]))
+            .and_then(hl7v3::read_ii)
+            .map(|i| i.root),
+    };
+    let response = DiscoveryResponse {
+        message_id: new_hl7_id(gw),
+        creation_time: &wire::hl7_now(),
+        processing_code: "P",
+        sender: gw.our_party(),
+        receiver,
+        ack: AckCode::AE,
+        ack_detail: Some(&text),
+        target_message: Some(&id),
+        query_response: QueryResponseCode::QE,
+        query_id: &query_id,
+        events: &[],
+        issues: &[],
+        query_by_parameter: Some(qbp),
+    };
+    Ok(Reply {
+        action: hl7v3::actions::ITI55_RESPONSE,
+        body: response.build(),
+    })
+}

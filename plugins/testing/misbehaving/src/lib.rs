@@ -1,0 +1,81 @@
+//! A test guest that misbehaves on purpose, chosen by its `behaviour` setting:
+//! `trap` (panics → wasm trap), `spin` (loops forever), `sleep` (blocks in the host via WASI
+//! clocks for `sleep_ms`), `allocate` (grows memory without end), `recurse` (unbounded
+//! recursion), `error` (returns `internal`), `unavailable` (returns `unavailable`),
+//! `busy` (returns `busy`), `echo` (one match built from the query, then behaves).
+//! Used only by the tests to prove that one community cannot hurt the others.
+
+use xcgate_sdk::xcpd::{PatientDiscovery, PatientMatch, PatientQuery};
+use xcgate_sdk::{AdapterError, CallContext, InstanceId};
+
+struct Misbehaving;
+
+#[allow(unconditional_recursion)]
+fn recurse(depth: u64, acc: &mut Vec<u64>) -> u64 {
+    acc.push(depth);
+    let next = recurse(depth + 1, acc);
+    std::hint::black_box(next) + depth
+}
+
+impl PatientDiscovery for Misbehaving {
+    fn discover_patients(
+        _ctx: CallContext,
+        query: PatientQuery,
+    ) -> Result<Vec<PatientMatch>, AdapterError> {
+        let behaviour = xcgate_sdk::config::get("behaviour").unwrap_or_else(|| "echo".into());
+        match behaviour.as_str() {
+            "trap" => panic!("misbehaving guest: deliberate trap"),
+            "spin" => {
+                let mut x: u64 = 0;
+                loop {
+                    x = std::hint::black_box(x.wrapping_add(1));
+                }
+            }
+            "sleep" => {
+                let ms = xcgate_sdk::config::get("sleep_ms")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(60_000);
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+                Ok(vec![])
+            }
+            "allocate" => {
+                let mut hoard: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    hoard.push(vec![1u8; 1 << 20]);
+                    std::hint::black_box(&hoard);
+                }
+            }
+            "recurse" => {
+                let mut acc = Vec::new();
+                let n = recurse(0, &mut acc);
+                Ok(vec![echo(&query, n)])
+            }
+            "error" => Err(AdapterError::Internal(
+                "misbehaving guest: deliberate error".into(),
+            )),
+            "unavailable" => Err(AdapterError::Unavailable(
+                "misbehaving guest: remote down".into(),
+            )),
+            "busy" => Err(AdapterError::Busy("misbehaving guest: overloaded".into())),
+            _ => Ok(vec![echo(&query, 0)]),
+        }
+    }
+}
+
+fn echo(query: &PatientQuery, n: u64) -> PatientMatch {
+    PatientMatch {
+        patient_id: InstanceId::new("2.999.99", format!("ECHO-{n}")),
+        other_ids: vec![],
+        names: query.names.clone(),
+        gender: query.gender.clone(),
+        birth_time: query.birth_time.as_ref().and_then(|b| b.value.clone()),
+        addresses: vec![],
+        telecoms: vec![],
+        mothers_maiden_name: None,
+        match_quality: Some(50),
+        home_community_id: None,
+        extensions: vec![],
+    }
+}
+
+xcgate_sdk::register_patient_discovery!(Misbehaving);
