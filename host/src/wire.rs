@@ -52,6 +52,6 @@ mod tests {
     fn hl7_timestamps_are_utc_calendar_dates() {
         assert_eq!(super::hl7_ts(0), "19700101000000+0000");
         assert_eq!(super::hl7_ts(951_782_400), "20000229000000+0000");
-        assert_eq!(super::hl7_ts(1_795_435_199), "20261123065959+0000");
+        assert_eq!(super::hl7_ts(1_795_435_199), "20261123115959+0000");
     }
 }

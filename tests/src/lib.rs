@@ -1,1 +1,74 @@
+//! Test harness: an in-process gateway on 127.0.0.1:0, the test guests, a SOAP client,
+//! the shared conformance corpus, and XSD validation with xmllint.
 
+pub mod corpus;
+pub mod soap_client;
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use xcgate::config::Config;
+use xcgate::gateway::{Gateway, RunningGateway};
+use xcgate::plugin::{PluginRuntime, RuntimeOptions};
+
+/// The misbehaving test guest (behaviour chosen by its `behaviour` setting).
+pub const MISBEHAVING: &str = env!("XCGATE_TEST_PLUGIN_MISBEHAVING");
+/// A guest that imports an interface the host does not provide.
+pub const UNLINKABLE: &str = env!("XCGATE_TEST_PLUGIN_UNLINKABLE");
+/// The demo community adapter.
+pub const DEMO_COMMUNITY: &str = env!("XCGATE_TEST_PLUGIN_DEMO_COMMUNITY");
+
+/// One plugin runtime per test binary: components are compiled once and shared.
+pub fn runtime() -> Arc<PluginRuntime> {
+    static RUNTIME: OnceLock<Arc<PluginRuntime>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            PluginRuntime::new(RuntimeOptions {
+                max_instances: 200,
+                max_memory: 256 << 20,
+            })
+            .expect("plugin runtime")
+        })
+        .clone()
+}
+
+/// A gateway serving in this process.
+pub struct TestGateway {
+    pub gateway: Arc<Gateway>,
+    pub running: RunningGateway,
+}
+
+impl TestGateway {
+    /// Start a gateway from config text; `{MISBEHAVING}`, `{UNLINKABLE}` and `{DEMO}` are
+    /// replaced by the test guests' paths.
+    pub async fn start(toml: &str) -> anyhow::Result<TestGateway> {
+        let text = toml
+            .replace("{MISBEHAVING}", MISBEHAVING)
+            .replace("{UNLINKABLE}", UNLINKABLE)
+            .replace("{DEMO}", DEMO_COMMUNITY);
+        let config = Config::from_toml(&text, "test config", PathBuf::from("."))?;
+        let gateway = Arc::new(Gateway::load(config, runtime())?);
+        let running = gateway.clone().start("127.0.0.1:0".parse()?).await?;
+        Ok(TestGateway { gateway, running })
+    }
+
+    /// The bundled demo config, on a free port.
+    pub async fn demo() -> TestGateway {
+        let text = xcgate::config::DEMO_CONFIG.replace("127.0.0.1:8088", "127.0.0.1:0");
+        TestGateway::start(&text)
+            .await
+            .expect("demo gateway starts")
+    }
+
+    pub fn initiating_url(&self) -> String {
+        format!("{}/initiating", self.running.url())
+    }
+
+    pub fn responding_url(&self) -> String {
+        format!("{}/responding", self.running.url())
+    }
+}
+
+/// True when the tests run in CI (`CI=true`), where a missing corpus or tool is a failure.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}

@@ -64,3 +64,6 @@ pub fn bare_oid(home_community_id: &str) -> &str {
 pub fn urn_oid(oid: &str) -> String {
     format!("urn:oid:{}", bare_oid(oid))
 }
+
+#[cfg(test)]
+mod tests;

@@ -42,7 +42,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             ));
         }
     };
-    if !secs.is_finite() || secs < 0.0 || secs > 86_400.0 {
+    if !secs.is_finite() || !(0.0..=86_400.0).contains(&secs) {
         return Err(format!("`{text}` is out of range (0 to 24h)"));
     }
     Ok(Duration::from_secs_f64(secs))

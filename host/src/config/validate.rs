@@ -66,14 +66,14 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
         "gateway.home_community_id",
         &c.gateway.home_community_id,
     )?;
-    if let Some(d) = &c.gateway.device_id {
-        if !is_oid(d) {
-            return Err(invalid(
-                origin,
-                "gateway.device_id",
-                format!("`{d}` is not an OID"),
-            ));
-        }
+    if let Some(d) = &c.gateway.device_id
+        && !is_oid(d)
+    {
+        return Err(invalid(
+            origin,
+            "gateway.device_id",
+            format!("`{d}` is not an OID"),
+        ));
     }
     let deadline = c.gateway.deadline.0;
     if deadline < Duration::from_millis(10) || deadline > Duration::from_secs(600) {

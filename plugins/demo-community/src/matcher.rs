@@ -93,10 +93,10 @@ fn demographic_score(query: &PatientQuery, p: &Patient) -> Option<u8> {
     {
         score += 5;
     }
-    if let (Some(q), Some(m)) = (&query.mothers_maiden_name, &p.mothers_maiden_name) {
-        if !name_matches(q, m) {
-            return None;
-        }
+    if let (Some(q), Some(m)) = (&query.mothers_maiden_name, &p.mothers_maiden_name)
+        && !name_matches(q, m)
+    {
+        return None;
     }
     Some(score.min(99))
 }
@@ -149,7 +149,7 @@ pub fn discover(index: &Index, query: &PatientQuery) -> Outcome {
             score.filter(|s| *s >= minimum).map(|s| (s, p))
         })
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
     if scored.len() > index.max_matches {
         let wanted = missing_attributes(query);
         if !wanted.is_empty() {

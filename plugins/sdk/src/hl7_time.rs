@@ -10,7 +10,7 @@ pub fn digits(ts: &str) -> Option<&str> {
     let ts = ts.trim();
     let end = ts.find(|c: char| !c.is_ascii_digit()).unwrap_or(ts.len());
     let d = &ts[..end.min(14)];
-    if d.len() < 4 || d.len() % 2 != 0 {
+    if d.len() < 4 || !d.len().is_multiple_of(2) {
         return None;
     }
     if d.len() >= 6 && !(1..=12).contains(&d[4..6].parse::<u8>().ok()?) {

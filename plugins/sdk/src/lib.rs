@@ -4,7 +4,7 @@
 //! `xcgate:adapter` (the `wit/` folder of the xcgate repository). This crate holds the
 //! generated bindings, a registration macro, and typed helpers:
 //!
-//! ```ignore
+//! ```no_run
 //! use xcgate_sdk::xcpd::{PatientDiscovery, PatientQuery, PatientMatch};
 //! use xcgate_sdk::{AdapterError, CallContext};
 //!

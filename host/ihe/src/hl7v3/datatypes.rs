@@ -38,10 +38,10 @@ pub fn read_name(el: &Element) -> PersonName {
     }
     // A name given as plain text ("John Smith") has no parts: keep it as one family part
     // so that it is not lost.
-    if n.is_empty() {
-        if let Some(t) = el.text_trimmed() {
-            n.family.push(t);
-        }
+    if n.is_empty()
+        && let Some(t) = el.text_trimmed()
+    {
+        n.family.push(t);
     }
     n
 }

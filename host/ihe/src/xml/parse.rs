@@ -129,10 +129,10 @@ pub fn parse_with(bytes: &[u8], limits: ParseLimits) -> Result<Element, XmlError
                     if ans == ns::XSI && local.as_ref() == "type" {
                         let (tns, tlocal) =
                             reader.resolver().resolve_element(QName(value.as_str()));
-                        if let ResolveResult::Bound(n) = tns {
-                            if n.0 == ns::HL7 {
-                                value = tlocal.into_inner().to_string();
-                            }
+                        if let ResolveResult::Bound(n) = tns
+                            && n.0 == ns::HL7
+                        {
+                            value = tlocal.into_inner().to_string();
                         }
                     }
                     el.attrs.push(Attr {
@@ -226,10 +226,10 @@ fn close(stack: &mut Vec<Element>, root: &mut Option<Element>) {
             Some(parent) => {
                 // Drop a whitespace-only text node that was kept while the parent had no
                 // children yet: the parent has element content.
-                if let [Node::Text(t)] = parent.children.as_slice() {
-                    if t.trim().is_empty() {
-                        parent.children.clear();
-                    }
+                if let [Node::Text(t)] = parent.children.as_slice()
+                    && t.trim().is_empty()
+                {
+                    parent.children.clear();
                 }
                 parent.children.push(Node::Element(done));
             }
@@ -237,3 +237,6 @@ fn close(stack: &mut Vec<Element>, root: &mut Option<Element>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -108,14 +108,19 @@ impl XmlWriter {
             escape_attr(&el.ns, &mut self.out);
             self.out.push('"');
         }
+        let mut xsi_declared = false;
         for (i, a) in el.attrs.iter().enumerate() {
             self.out.push(' ');
             if a.ns == ns::XML {
                 self.out.push_str("xml:");
             } else if a.ns == ns::XSI {
-                self.out.push_str("xmlns:xsi=\"");
-                self.out.push_str(ns::XSI);
-                self.out.push_str("\" xsi:");
+                if !xsi_declared {
+                    self.out.push_str("xmlns:xsi=\"");
+                    self.out.push_str(ns::XSI);
+                    self.out.push_str("\" ");
+                    xsi_declared = true;
+                }
+                self.out.push_str("xsi:");
             } else if !a.ns.is_empty() {
                 self.out.push_str(&format!("xmlns:a{i}=\""));
                 escape_attr(&a.ns, &mut self.out);
@@ -149,3 +154,6 @@ impl XmlWriter {
         self.out
     }
 }
+
+#[cfg(test)]
+mod tests;

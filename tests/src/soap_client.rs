@@ -1,0 +1,90 @@
+//! A minimal SOAP 1.2 client for the tests.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+
+/// The ITI-55 request action.
+pub const ITI55: &str = "urn:hl7-org:v3:PRPA_IN201305UV02:CrossGatewayPatientDiscovery";
+
+/// An HTTP answer.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+}
+
+/// POST `body` with `content_type` and return the answer.
+pub async fn post(url: &str, content_type: &str, body: impl Into<Bytes>) -> Answer {
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let req = http::Request::post(url)
+        .header("content-type", content_type)
+        .body(Full::new(body.into()))
+        .expect("request");
+    let resp = client.request(req).await.expect("the gateway answers");
+    let status = resp.status().as_u16();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .expect("response body")
+        .to_bytes();
+    Answer {
+        status,
+        content_type,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// Wrap a payload (with or without an XML declaration) in a SOAP 1.2 envelope with
+/// WS-Addressing headers.
+pub fn envelope(action: &str, message_id: &str, payload: &str) -> String {
+    let payload = strip_declaration(payload);
+    format!(
+        r#"<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://www.w3.org/2005/08/addressing"><soap:Header><wsa:Action soap:mustUnderstand="true">{action}</wsa:Action><wsa:MessageID>{message_id}</wsa:MessageID><wsa:ReplyTo><wsa:Address>http://www.w3.org/2005/08/addressing/anonymous</wsa:Address></wsa:ReplyTo></soap:Header><soap:Body>{payload}</soap:Body></soap:Envelope>"#
+    )
+}
+
+/// The payload without its `<?xml ...?>` declaration.
+pub fn strip_declaration(xml: &str) -> &str {
+    let t = xml.trim_start_matches('\u{feff}').trim_start();
+    match t.strip_prefix("<?xml") {
+        Some(rest) => rest.split_once("?>").map_or(t, |(_, after)| after),
+        None => t,
+    }
+}
+
+/// POST an ITI-55 payload to `url` wrapped in a SOAP envelope.
+pub async fn iti55(url: &str, payload: &str) -> Answer {
+    post(
+        url,
+        "application/soap+xml; charset=utf-8",
+        envelope(
+            ITI55,
+            "urn:uuid:11111111-2222-3333-4444-555555555555",
+            payload,
+        ),
+    )
+    .await
+}
+
+/// The Body payload of a SOAP answer.
+pub fn body_payload(answer: &str) -> xcgate_ihe::xml::Element {
+    xcgate_ihe::soap::parse_envelope(answer.as_bytes())
+        .unwrap_or_else(|e| panic!("the answer is not a SOAP 1.2 envelope ({e}):\n{answer}"))
+        .body
+}
+
+/// Parse an ITI-55 answer.
+pub fn iti55_answer(answer: &str) -> xcgate_ihe::hl7v3::ParsedResponse {
+    xcgate_ihe::hl7v3::parse_response(&body_payload(answer))
+        .unwrap_or_else(|e| panic!("not a PRPA_IN201306UV02 ({e}):\n{answer}"))
+}

@@ -1,0 +1,229 @@
+//! One community's misbehaving plugin fails only that community's part of the answer:
+//! the others' matches still come back, the failed one is named, within the deadline, and
+//! the gateway serves the next request normally.
+
+use std::time::{Duration, Instant};
+use xcgate_ihe::xcpd::{DetectedIssue, IssueCode};
+use xcgate_tests::TestGateway;
+use xcgate_tests::soap_client;
+
+/// A healthy demo community holding the patient the queries look for, plus one
+/// misbehaving community per behaviour.
+fn config(deadline: &str, misbehaving: &[(&str, &str, &str)]) -> String {
+    let mut text = format!(
+        r#"[gateway]
+listen = "127.0.0.1:0"
+home_community_id = "urn:oid:2.999.1"
+deadline = "{deadline}"
+
+[communities.healthy]
+home_community_id = "urn:oid:2.999.1.10"
+plugin = "{{DEMO}}"
+timeout = "5s"
+[[communities.healthy.settings.patients]]
+id = {{ root = "2.999.1.10.1", extension = "H-1" }}
+family = ["Virtanen"]
+given = ["Aino"]
+gender = "F"
+birth_time = "19900312"
+"#
+    );
+    for (i, (name, behaviour, timeout)) in misbehaving.iter().enumerate() {
+        text.push_str(&format!(
+            "\n[communities.{name}]\nhome_community_id = \"urn:oid:2.999.1.{}\"\nplugin = \"{{MISBEHAVING}}\"\ntimeout = \"{timeout}\"\nmemory_limit = \"16MiB\"\nsettings = {{ behaviour = \"{behaviour}\" }}\n",
+            50 + i
+        ));
+    }
+    text
+}
+
+fn query() -> String {
+    let q = xcgate_ihe::xcpd::PatientQuery {
+        names: vec![xcgate_ihe::xcpd::PersonName {
+            family: vec!["Virtanen".into()],
+            given: vec!["Aino".into()],
+            ..Default::default()
+        }],
+        birth_time: Some(xcgate_ihe::xcpd::TimeQuery {
+            value: Some("19900312".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    xcgate_ihe::hl7v3::QueryBuilder {
+        message_id: xcgate_ihe::xcpd::Ii::new("2.999.5", Some("sandbox")),
+        creation_time: "20261123120000",
+        sender_device: xcgate_ihe::xcpd::Ii::new("2.999.5.1", None),
+        sender_home_community: "urn:oid:2.999.5",
+        receiver_device: xcgate_ihe::xcpd::Ii::new("2.999.1", None),
+        receiver_home_community: Some("urn:oid:2.999.1"),
+        query_id: xcgate_ihe::xcpd::Ii::new("2.999.5", Some("q")),
+        query: &q,
+    }
+    .build()
+}
+
+/// The issue naming `community`, if any.
+fn issue_for<'a>(issues: &'a [DetectedIssue], community: &str) -> Option<(&'a IssueCode, &'a str)> {
+    issues.iter().find_map(|i| match i {
+        DetectedIssue::Error {
+            code,
+            text: Some(t),
+        } if t.contains(&format!("community {community} ")) => Some((code, t.as_str())),
+        _ => None,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trapping_a_spinning_and_a_sleeping_plugin_fail_alone_within_the_deadline() {
+    let gw = TestGateway::start(&config(
+        "3s",
+        &[
+            ("trapper", "trap", "2s"),
+            ("spinner", "spin", "300ms"),
+            ("sleeper", "sleep", "300ms"),
+        ],
+    ))
+    .await
+    .unwrap();
+    let started = Instant::now();
+    let a = soap_client::iti55(&gw.initiating_url(), &query()).await;
+    let elapsed = started.elapsed();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let parsed = soap_client::iti55_answer(&a.body);
+    assert_eq!(parsed.query_response_code.as_deref(), Some("OK"));
+    let ids: Vec<_> = parsed
+        .matches
+        .iter()
+        .map(|m| m.patient_id.extension.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(ids, ["H-1"], "the healthy community's match comes back");
+    assert_eq!(
+        parsed.matches[0].home_community_id.as_deref(),
+        Some("urn:oid:2.999.1.10")
+    );
+
+    let (code, text) =
+        issue_for(&parsed.issues, "trapper").expect("the trapping community is named");
+    assert_eq!(*code, IssueCode::InternalError);
+    assert!(
+        text.contains("urn:oid:2.999.1.50") && text.contains("crashed"),
+        "{text}"
+    );
+    let (code, text) =
+        issue_for(&parsed.issues, "spinner").expect("the spinning community is named");
+    assert_eq!(*code, IssueCode::AnswerNotAvailable);
+    assert!(text.contains("no answer within"), "{text}");
+    let (code, _) = issue_for(&parsed.issues, "sleeper").expect("the sleeping community is named");
+    assert_eq!(*code, IssueCode::AnswerNotAvailable);
+    assert!(
+        elapsed < Duration::from_secs(3),
+        "answered after {elapsed:?}, past the 3s deadline"
+    );
+
+    // The gateway keeps serving normally.
+    let again = soap_client::iti55(&gw.initiating_url(), &query()).await;
+    assert_eq!(soap_client::iti55_answer(&again.body).matches.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_request_deadline_cuts_off_a_community_whose_own_timeout_is_longer() {
+    let gw = TestGateway::start(&config("500ms", &[("sleeper", "sleep", "60s")]))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let a = soap_client::iti55(&gw.initiating_url(), &query()).await;
+    let elapsed = started.elapsed();
+    let parsed = soap_client::iti55_answer(&a.body);
+    assert_eq!(parsed.matches.len(), 1, "what arrived in time is returned");
+    assert!(
+        issue_for(&parsed.issues, "sleeper").is_some(),
+        "the late community is named"
+    );
+    assert!(
+        elapsed >= Duration::from_millis(450) && elapsed < Duration::from_secs(3),
+        "answered after {elapsed:?} for a 500ms deadline"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plugin_that_allocates_without_end_is_stopped_at_its_memory_limit() {
+    let gw = TestGateway::start(&config("5s", &[("hoarder", "allocate", "4s")]))
+        .await
+        .unwrap();
+    let a = soap_client::iti55(&gw.initiating_url(), &query()).await;
+    let parsed = soap_client::iti55_answer(&a.body);
+    assert_eq!(parsed.matches.len(), 1);
+    let (code, text) =
+        issue_for(&parsed.issues, "hoarder").expect("the hoarding community is named");
+    assert_eq!(*code, IssueCode::InternalError);
+    assert!(text.contains("memory limit of 16777216 bytes"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plugin_that_recurses_without_end_traps_on_its_stack_limit() {
+    let gw = TestGateway::start(&config("5s", &[("recurser", "recurse", "4s")]))
+        .await
+        .unwrap();
+    let parsed = soap_client::iti55_answer(
+        &soap_client::iti55(&gw.initiating_url(), &query())
+            .await
+            .body,
+    );
+    assert_eq!(parsed.matches.len(), 1);
+    let (_, text) = issue_for(&parsed.issues, "recurser").expect("named");
+    assert!(text.contains("crashed"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adapter_errors_map_to_their_hl7_codes() {
+    let gw = TestGateway::start(&config(
+        "5s",
+        &[
+            ("busy", "busy", "2s"),
+            ("down", "unavailable", "2s"),
+            ("broken", "error", "2s"),
+        ],
+    ))
+    .await
+    .unwrap();
+    let parsed = soap_client::iti55_answer(
+        &soap_client::iti55(&gw.initiating_url(), &query())
+            .await
+            .body,
+    );
+    assert_eq!(
+        issue_for(&parsed.issues, "busy").map(|i| *i.0),
+        Some(IssueCode::ResponderBusy)
+    );
+    assert_eq!(
+        issue_for(&parsed.issues, "down").map(|i| *i.0),
+        Some(IssueCode::AnswerNotAvailable)
+    );
+    assert_eq!(
+        issue_for(&parsed.issues, "broken").map(|i| *i.0),
+        Some(IssueCode::InternalError)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_no_community_can_answer_the_answer_is_ae() {
+    let text = config("2s", &[("trapper", "trap", "1s")])
+        .replace(
+            "plugin = \"{DEMO}\"",
+            "plugin = \"{MISBEHAVING}\"\nsettings.behaviour = \"error\"",
+        )
+        .replace(
+            "[[communities.healthy.settings.patients]]",
+            "[communities.healthy.settings.unused]",
+        );
+    let gw = TestGateway::start(&text).await.unwrap();
+    let parsed = soap_client::iti55_answer(
+        &soap_client::iti55(&gw.initiating_url(), &query())
+            .await
+            .body,
+    );
+    assert_eq!(parsed.ack_code.as_deref(), Some("AE"));
+    assert_eq!(parsed.query_response_code.as_deref(), Some("AE"));
+    assert_eq!(parsed.issues.len(), 2);
+}

@@ -1,0 +1,262 @@
+//! Bad input gets the right SOAP 1.2 fault, never a panic or a bare 500.
+
+use xcgate_ihe::soap::{Fault, FaultCode};
+use xcgate_tests::TestGateway;
+use xcgate_tests::soap_client::{self, ITI55, post};
+
+const SOAP: &str = "application/soap+xml; charset=utf-8";
+
+fn fault_of(body: &str) -> Fault {
+    Fault::from_element(&soap_client::body_payload(body))
+        .unwrap_or_else(|| panic!("not a fault: {body}"))
+}
+
+fn small_query() -> String {
+    let q = xcgate_ihe::xcpd::PatientQuery {
+        names: vec![xcgate_ihe::xcpd::PersonName {
+            family: vec!["Virtanen".into()],
+            given: vec!["Aino".into()],
+            ..Default::default()
+        }],
+        birth_time: Some(xcgate_ihe::xcpd::TimeQuery {
+            value: Some("19900312".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    xcgate_ihe::hl7v3::QueryBuilder {
+        message_id: xcgate_ihe::xcpd::Ii::new("2.999.5", Some("m1")),
+        creation_time: "20261123120000",
+        sender_device: xcgate_ihe::xcpd::Ii::new("2.999.5.1", None),
+        sender_home_community: "urn:oid:2.999.5",
+        receiver_device: xcgate_ihe::xcpd::Ii::new("2.999.1", None),
+        receiver_home_community: Some("urn:oid:2.999.1"),
+        query_id: xcgate_ihe::xcpd::Ii::new("2.999.5", Some("q1")),
+        query: &q,
+    }
+    .build()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_xml_is_a_sender_fault_that_says_where() {
+    let gw = TestGateway::demo().await;
+    let a = post(&gw.initiating_url(), SOAP, "<soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\"><soap:Body><oops></soap:Body>").await;
+    assert_eq!(a.status, 400);
+    let f = fault_of(&a.body);
+    assert_eq!(f.code, FaultCode::Sender);
+    assert!(f.reason.contains("malformed XML"), "{}", f.reason);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_doctype_is_refused_before_any_entity_is_expanded() {
+    let gw = TestGateway::demo().await;
+    let evil = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body><x>&lol2;</x></soap:Body></soap:Envelope>"#;
+    let a = post(&gw.initiating_url(), SOAP, evil).await;
+    assert_eq!(a.status, 400);
+    assert!(fault_of(&a.body).reason.contains("DOCTYPE"), "{}", a.body);
+    let xxe = r#"<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body><x>&xxe;</x></soap:Body></soap:Envelope>"#;
+    let a = post(&gw.initiating_url(), SOAP, xxe).await;
+    assert_eq!(a.status, 400);
+    assert!(!a.body.contains("root:"), "no file content may leak");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_undefined_entity_reference_is_refused() {
+    let gw = TestGateway::demo().await;
+    let a = post(
+        &gw.initiating_url(),
+        SOAP,
+        soap_client::envelope(ITI55, "urn:uuid:1", "<x>&nope;</x>"),
+    )
+    .await;
+    assert_eq!(a.status, 400);
+    assert!(fault_of(&a.body).reason.contains("&nope;"), "{}", a.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_action_is_action_not_supported_and_relates_to_the_request() {
+    let gw = TestGateway::demo().await;
+    let a = post(
+        &gw.initiating_url(),
+        SOAP,
+        soap_client::envelope("urn:example:NoSuchThing", "urn:uuid:42", &small_query()),
+    )
+    .await;
+    assert_eq!(a.status, 400);
+    let f = fault_of(&a.body);
+    assert_eq!(
+        f.subcode.map(|s| s.1).as_deref(),
+        Some("ActionNotSupported")
+    );
+    assert!(f.reason.contains("urn:example:NoSuchThing"), "{}", f.reason);
+    let env = xcgate_ihe::soap::parse_envelope(a.body.as_bytes()).unwrap();
+    assert_eq!(env.addressing.relates_to.as_deref(), Some("urn:uuid:42"));
+    assert_eq!(
+        env.addressing.action.as_deref(),
+        Some(xcgate_ihe::wsa::FAULT_ACTION)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_http_soapaction_is_ignored_and_wsa_action_decides() {
+    let gw = TestGateway::demo().await;
+    let ct = "application/soap+xml; charset=utf-8; action=\"urn:example:Wrong\"";
+    let a = post(
+        &gw.initiating_url(),
+        ct,
+        soap_client::envelope(ITI55, "urn:uuid:43", &small_query()),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_action_that_does_not_match_the_body_is_refused() {
+    let gw = TestGateway::demo().await;
+    let a = post(
+        &gw.initiating_url(),
+        SOAP,
+        soap_client::envelope(
+            ITI55,
+            "urn:uuid:44",
+            "<AdhocQueryRequest xmlns=\"urn:oasis:names:tc:ebxml-regrep:xsd:query:3.0\"/>",
+        ),
+    )
+    .await;
+    assert_eq!(a.status, 400);
+    assert!(
+        fault_of(&a.body).reason.contains("does not match the Body"),
+        "{}",
+        a.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_body_is_refused_with_413_and_a_fault() {
+    let gw = TestGateway::start(
+        "[gateway]\nlisten = \"127.0.0.1:0\"\nhome_community_id = \"urn:oid:2.999.1\"\nmax_body = \"64KiB\"\n[communities.a]\nhome_community_id = \"urn:oid:2.999.1.1\"\nplugin = \"{DEMO}\"\nsettings = { patients = [] }\n",
+    )
+    .await
+    .unwrap();
+    let padding = "x".repeat(70 * 1024);
+    let a = post(
+        &gw.initiating_url(),
+        SOAP,
+        soap_client::envelope(ITI55, "urn:uuid:45", &format!("<x>{padding}</x>")),
+    )
+    .await;
+    assert_eq!(a.status, 413);
+    assert!(
+        fault_of(&a.body).reason.contains("65536 bytes"),
+        "{}",
+        a.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_soap_11_envelope_is_a_version_mismatch() {
+    let gw = TestGateway::demo().await;
+    let soap11 = format!(
+        r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>{}</e:Body></e:Envelope>"#,
+        small_query()
+    );
+    let a = post(&gw.initiating_url(), "text/xml; charset=utf-8", soap11).await;
+    assert_eq!(a.status, 500);
+    let f = fault_of(&a.body);
+    assert_eq!(f.code, FaultCode::VersionMismatch);
+    assert!(a.body.contains("SupportedEnvelope"), "{}", a.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_must_understand_header_we_do_not_know_is_a_must_understand_fault() {
+    let gw = TestGateway::demo().await;
+    let request = soap_client::envelope(ITI55, "urn:uuid:46", &small_query())
+        .replace("<soap:Header>", "<soap:Header><x:Billing xmlns:x=\"urn:example:billing\" soap:mustUnderstand=\"true\">7</x:Billing>");
+    let a = post(&gw.initiating_url(), SOAP, request).await;
+    assert_eq!(a.status, 500);
+    assert_eq!(fault_of(&a.body).code, FaultCode::MustUnderstand);
+    assert!(
+        a.body.contains("NotUnderstood") && a.body.contains("urn:example:billing"),
+        "{}",
+        a.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn header_variants_of_real_toolkits_are_accepted() {
+    let gw = TestGateway::demo().await;
+    // Default-namespace WS-A, whitespace in the Action, a bare-UUID MessageID, the wrong-namespace
+    // mustUnderstand of some toolkits, and an (ignored) WS-Security header.
+    let request = format!(
+        r#"<S:Envelope xmlns:S="http://www.w3.org/2003/05/soap-envelope"><S:Header>
+  <Action xmlns="http://www.w3.org/2005/08/addressing" mustUnderstand="1">
+      {ITI55}
+  </Action>
+  <MessageID xmlns="http://www.w3.org/2005/08/addressing">6b3c1f0e-2c7b-4f38-a1a5-0d4b1b9a8c11</MessageID>
+  <a:To xmlns:a="http://www.w3.org/2005/08/addressing" a:mustUnderstand="1">http://gw/initiating</a:To>
+  <wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" S:mustUnderstand="true"/>
+</S:Header><S:Body>{}</S:Body></S:Envelope>"#,
+        small_query()
+    );
+    let a = post(&gw.initiating_url(), SOAP, request).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let env = xcgate_ihe::soap::parse_envelope(a.body.as_bytes()).unwrap();
+    assert_eq!(
+        env.addressing.relates_to.as_deref(),
+        Some("6b3c1f0e-2c7b-4f38-a1a5-0d4b1b9a8c11")
+    );
+    assert_eq!(
+        env.addressing.action.as_deref(),
+        Some("urn:hl7-org:v3:PRPA_IN201306UV02:CrossGatewayPatientDiscovery")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_query_without_any_parameter_gets_an_hl7_qe_answer() {
+    let gw = TestGateway::demo().await;
+    let q = small_query();
+    let start = q.find("<parameterList>").unwrap();
+    let end = q.find("</parameterList>").unwrap() + "</parameterList>".len();
+    let empty = format!("{}<parameterList/>{}", &q[..start], &q[end..]);
+    let a = post(
+        &gw.initiating_url(),
+        SOAP,
+        soap_client::envelope(ITI55, "urn:uuid:47", &empty),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let parsed = soap_client::iti55_answer(&a.body);
+    assert_eq!(parsed.ack_code.as_deref(), Some("AE"));
+    assert_eq!(parsed.query_response_code.as_deref(), Some("QE"));
+    assert!(
+        parsed.ack_details[0].contains("LivingSubjectId or LivingSubjectName"),
+        "{:?}",
+        parsed.ack_details
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_responding_endpoint_refuses_what_it_does_not_serve_yet() {
+    let gw = TestGateway::demo().await;
+    let a = post(
+        &gw.responding_url(),
+        SOAP,
+        soap_client::envelope(ITI55, "urn:uuid:48", &small_query()),
+    )
+    .await;
+    assert_eq!(a.status, 400);
+    assert_eq!(
+        fault_of(&a.body).subcode.map(|s| s.1).as_deref(),
+        Some("ActionNotSupported")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_methods_paths_and_media_types_get_plain_http_errors() {
+    let gw = TestGateway::demo().await;
+    let a = post(&format!("{}/nowhere", gw.running.url()), SOAP, "x").await;
+    assert_eq!(a.status, 404);
+    let a = post(&gw.initiating_url(), "application/json", "{}").await;
+    assert_eq!(a.status, 415);
+    assert!(fault_of(&a.body).reason.contains("application/json"));
+}

@@ -1,0 +1,51 @@
+//! Problems with a community's plugin are start-up errors that name the community and
+//! the problem, never a failure at the first request.
+
+use xcgate_tests::TestGateway;
+
+fn one_community(plugin: &str) -> String {
+    format!(
+        "[gateway]\nlisten = \"127.0.0.1:0\"\nhome_community_id = \"urn:oid:2.999.1\"\n[communities.partner]\nhome_community_id = \"urn:oid:2.999.1.7\"\nplugin = \"{plugin}\"\n"
+    )
+}
+
+async fn start_error(plugin: &str) -> String {
+    match TestGateway::start(&one_community(plugin)).await {
+        Ok(_) => panic!("the gateway started with plugin {plugin}"),
+        Err(e) => format!("{e:#}"),
+    }
+}
+
+#[tokio::test]
+async fn a_plugin_importing_what_the_host_lacks_names_the_community_and_the_import() {
+    let e = start_error("{UNLINKABLE}").await;
+    assert!(e.contains("community `partner` (urn:oid:2.999.1.7)"), "{e}");
+    assert!(e.contains("xcgate:testing/missing"), "{e}");
+}
+
+#[tokio::test]
+async fn a_missing_plugin_file_is_named() {
+    let e = start_error("no/such/adapter.wasm").await;
+    assert!(
+        e.contains("community `partner`") && e.contains("no/such/adapter.wasm"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_component_is_refused() {
+    let path = std::env::temp_dir().join(format!(
+        "xcgate-not-a-component-{}.wasm",
+        std::process::id()
+    ));
+    std::fs::write(&path, b"\0asm\x01\0\0\0").unwrap();
+    let e = start_error(path.to_str().unwrap()).await;
+    let _ = std::fs::remove_file(&path);
+    assert!(e.contains("not a valid WebAssembly component"), "{e}");
+}
+
+#[tokio::test]
+async fn an_unknown_bundled_plugin_lists_the_bundled_ones() {
+    let e = start_error("bundled:nope").await;
+    assert!(e.contains("bundled plugins: demo-community"), "{e}");
+}
