@@ -117,9 +117,14 @@ async fn serve(
     };
     if action == actions::ITI55_REQUEST || action == actions::ITI55_DEFERRED_REQUEST {
         if inferred != Some(actions::ITI55_REQUEST) {
+            let body = if env.body.local == "PRPA_IN201305UV02" {
+                format!("{body_name}, not in the HL7 V3 namespace {}", ns::HL7)
+            } else {
+                body_name
+            };
             return Err(RequestError::ActionBodyMismatch {
                 action: action.to_string(),
-                body: body_name,
+                body,
             });
         }
         let reply = xcpd::initiating(gw, &env.body, request_id).await?;

@@ -88,3 +88,31 @@ pub fn iti55_answer(answer: &str) -> xcgate_ihe::hl7v3::ParsedResponse {
     xcgate_ihe::hl7v3::parse_response(&body_payload(answer))
         .unwrap_or_else(|e| panic!("not a PRPA_IN201306UV02 ({e}):\n{answer}"))
 }
+
+/// A PRPA_IN201305UV02 asking for a person by name and birth date (our own fixture).
+pub fn demographic_query(message_ext: &str, family: &str, given: &str, birth_time: &str) -> String {
+    use xcgate_ihe::xcpd::{Ii, PatientQuery, PersonName, TimeQuery};
+    let q = PatientQuery {
+        names: vec![PersonName {
+            family: vec![family.into()],
+            given: vec![given.into()],
+            ..Default::default()
+        }],
+        birth_time: Some(TimeQuery {
+            value: Some(birth_time.into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    xcgate_ihe::hl7v3::QueryBuilder {
+        message_id: Ii::new("2.999.5", Some(message_ext)),
+        creation_time: "20261123120000",
+        sender_device: Ii::new("2.999.5.1", None),
+        sender_home_community: "urn:oid:2.999.5",
+        receiver_device: Ii::new("2.999.1", None),
+        receiver_home_community: Some("urn:oid:2.999.1"),
+        query_id: Ii::new("2.999.5", Some(message_ext)),
+        query: &q,
+    }
+    .build()
+}

@@ -38,29 +38,7 @@ birth_time = "19900312"
 }
 
 fn query() -> String {
-    let q = xcgate_ihe::xcpd::PatientQuery {
-        names: vec![xcgate_ihe::xcpd::PersonName {
-            family: vec!["Virtanen".into()],
-            given: vec!["Aino".into()],
-            ..Default::default()
-        }],
-        birth_time: Some(xcgate_ihe::xcpd::TimeQuery {
-            value: Some("19900312".into()),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
-    xcgate_ihe::hl7v3::QueryBuilder {
-        message_id: xcgate_ihe::xcpd::Ii::new("2.999.5", Some("sandbox")),
-        creation_time: "20261123120000",
-        sender_device: xcgate_ihe::xcpd::Ii::new("2.999.5.1", None),
-        sender_home_community: "urn:oid:2.999.5",
-        receiver_device: xcgate_ihe::xcpd::Ii::new("2.999.1", None),
-        receiver_home_community: Some("urn:oid:2.999.1"),
-        query_id: xcgate_ihe::xcpd::Ii::new("2.999.5", Some("q")),
-        query: &q,
-    }
-    .build()
+    soap_client::demographic_query("sandbox", "Virtanen", "Aino", "19900312")
 }
 
 /// The issue naming `community`, if any.

@@ -62,8 +62,9 @@ fn time_query(v: &Element) -> TimeQuery {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
     };
+    // An IVL<TS> may also be written as its centre [HL7 V3 Data Types, IVL]: the point.
     TimeQuery {
-        value: attr(Some(v)),
+        value: attr(Some(v)).or_else(|| attr(v.child(HL7, "center"))),
         low: attr(v.child(HL7, "low")),
         high: attr(v.child(HL7, "high")),
     }
@@ -256,14 +257,14 @@ impl QueryBuilder<'_> {
             &mut w,
             "receiver",
             "RCV",
-            &self.receiver_device,
+            Some(&self.receiver_device),
             receiver_hcid.as_ref(),
         );
         write_device(
             &mut w,
             "sender",
             "SND",
-            &self.sender_device,
+            Some(&self.sender_device),
             Some(&Ii::new(bare_oid(self.sender_home_community), None)),
         );
         w.open(
@@ -427,7 +428,7 @@ pub(super) fn write_device(
     w: &mut XmlWriter,
     tag: &str,
     type_code: &str,
-    id: &Ii,
+    id: Option<&Ii>,
     hcid: Option<&Ii>,
 ) {
     w.open(tag, &[("typeCode", Some(type_code))]);
@@ -438,7 +439,13 @@ pub(super) fn write_device(
             ("determinerCode", Some("INSTANCE")),
         ],
     );
-    write_ii(w, "id", id);
+    match id {
+        Some(id) if !id.root.is_empty() => write_ii(w, "id", id),
+        // A device id is required [MCCI_MT000300UV01.Device]; say it is unknown.
+        _ => {
+            w.empty("id", &[("nullFlavor", Some("UNK"))]);
+        }
+    }
     if let Some(h) = hcid {
         w.open("asAgent", &[("classCode", Some("AGNT"))]).open(
             "representedOrganization",

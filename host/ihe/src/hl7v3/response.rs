@@ -69,41 +69,11 @@ pub struct DiscoveryResponse<'a> {
 }
 
 fn write_party(w: &mut XmlWriter, tag: &str, type_code: &str, p: &Party) {
-    let unknown = Ii {
-        root: String::new(),
-        extension: None,
-    };
-    let device = p.device.as_ref().unwrap_or(&unknown);
     let hcid = p
         .home_community
         .as_deref()
         .map(|h| Ii::new(bare_oid(h), None));
-    if device.root.is_empty() {
-        // A device id is required [MCCI_MT000300UV01.Device]; say it is unknown.
-        w.open(tag, &[("typeCode", Some(type_code))]);
-        w.open(
-            "device",
-            &[
-                ("classCode", Some("DEV")),
-                ("determinerCode", Some("INSTANCE")),
-            ],
-        );
-        w.empty("id", &[("nullFlavor", Some("UNK"))]);
-        if let Some(h) = &hcid {
-            w.open("asAgent", &[("classCode", Some("AGNT"))]).open(
-                "representedOrganization",
-                &[
-                    ("classCode", Some("ORG")),
-                    ("determinerCode", Some("INSTANCE")),
-                ],
-            );
-            write_ii(w, "id", h);
-            w.close("representedOrganization").close("asAgent");
-        }
-        w.close("device").close(tag);
-    } else {
-        write_device(w, tag, type_code, device, hcid.as_ref());
-    }
+    write_device(w, tag, type_code, p.device.as_ref(), hcid.as_ref());
 }
 
 fn write_wrapper_start(

@@ -41,30 +41,97 @@ fn malformed(reader: &NsReader<&[u8]>, e: impl std::fmt::Display) -> XmlError {
     }
 }
 
+/// The value of `encoding="..."` in an XML declaration, if present.
+fn encoding_in(decl: &str) -> Option<String> {
+    let at = decl.find("encoding")? + "encoding".len();
+    let value = decl[at..]
+        .trim_start()
+        .trim_start_matches('=')
+        .trim_start()
+        .trim_start_matches(['"', '\''])
+        .chars()
+        .take_while(|c| *c != '"' && *c != '\'')
+        .collect();
+    Some(value)
+}
+
 fn check_declaration(text: &str) -> Result<(), XmlError> {
-    if let Some(pos) = text.find("encoding") {
-        let rest = &text[pos + "encoding".len()..];
-        let value: String = rest
-            .trim_start()
-            .trim_start_matches('=')
-            .trim_start()
-            .trim_start_matches(['"', '\''])
-            .chars()
-            .take_while(|c| *c != '"' && *c != '\'')
-            .collect();
+    if let Some(value) = encoding_in(text) {
         let v = value.to_ascii_lowercase();
-        if !(v == "utf-8" || v == "utf8" || v == "us-ascii" || v == "ascii") {
+        let known = [
+            "utf-8",
+            "utf8",
+            "us-ascii",
+            "ascii",
+            "utf-16",
+            "iso-8859-1",
+            "latin1",
+            "latin-1",
+            "iso8859-1",
+            "windows-1252",
+            "cp1252",
+        ];
+        if !known.contains(&v.as_str()) {
             return Err(XmlError::UnsupportedEncoding(value));
         }
     }
     Ok(())
 }
 
-/// Parse `bytes` (UTF-8 XML) into its root element.
+/// The encoding named in the XML declaration at the start of `bytes`, if any (lower-case).
+fn declared_encoding(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(200)];
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    if !head.starts_with(b"<?xml") {
+        return None;
+    }
+    let end = head.windows(2).position(|w| w == b"?>")?;
+    let decl = String::from_utf8_lossy(&head[..end]).to_ascii_lowercase();
+    encoding_in(&decl)
+}
+
+/// The document as UTF-8 text: UTF-8 as it is; UTF-16 (with BOM) and ISO-8859-1 /
+/// windows-1252 when declared are decoded. Anything else is refused.
+fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, XmlError> {
+    if let Some(rest) = bytes
+        .strip_prefix(b"\xff\xfe")
+        .or_else(|| bytes.strip_prefix(b"\xfe\xff"))
+    {
+        let big_endian = bytes[0] == 0xfe;
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| {
+                if big_endian {
+                    u16::from_be_bytes([c[0], c[1]])
+                } else {
+                    u16::from_le_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        return String::from_utf16(&units)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|_| XmlError::NotUtf8 { offset: 0 });
+    }
+    match declared_encoding(bytes).as_deref() {
+        Some("iso-8859-1" | "latin1" | "latin-1" | "iso8859-1" | "windows-1252" | "cp1252") => {
+            // Latin-1 maps each byte to the code point of the same value (windows-1252
+            // differs only in 0x80-0x9F, which carry no letters of the names seen here).
+            Ok(std::borrow::Cow::Owned(
+                bytes.iter().map(|b| char::from(*b)).collect(),
+            ))
+        }
+        _ => std::str::from_utf8(bytes)
+            .map(std::borrow::Cow::Borrowed)
+            .map_err(|e| XmlError::NotUtf8 {
+                offset: e.valid_up_to(),
+            }),
+    }
+}
+
+/// Parse `bytes` (UTF-8 XML, or UTF-16 / Latin-1 when so declared) into its root element.
 pub fn parse_with(bytes: &[u8], limits: ParseLimits) -> Result<Element, XmlError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| XmlError::NotUtf8 {
-        offset: e.valid_up_to(),
-    })?;
+    let decoded = decode(bytes)?;
+    let text: &str = &decoded;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = NsReader::from_reader(text.as_bytes());
     reader.config_mut().expand_empty_elements = false;

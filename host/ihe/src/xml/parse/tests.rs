@@ -28,8 +28,8 @@ fn hostile_documents_are_refused() {
         XmlError::UnknownEntity("ext".into())
     );
     assert_eq!(
-        parse(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>").unwrap_err(),
-        XmlError::UnsupportedEncoding("ISO-8859-1".into())
+        parse(b"<?xml version=\"1.0\" encoding=\"EBCDIC\"?><a/>").unwrap_err(),
+        XmlError::UnsupportedEncoding("EBCDIC".into())
     );
     assert!(matches!(
         parse(b"<a>\xd8</a>").unwrap_err(),
@@ -64,4 +64,15 @@ fn depth_and_size_are_capped() {
         parse_with(wide.as_bytes(), limits).unwrap_err(),
         XmlError::TooManyElements(10)
     );
+}
+
+#[test]
+fn latin1_and_utf16_documents_are_decoded_when_declared() {
+    let latin1 = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>M\xe4kinen \xd8rsted</a>";
+    assert_eq!(parse(latin1).unwrap().text(), "M\u{e4}kinen \u{d8}rsted");
+    let mut utf16 = vec![0xff, 0xfe];
+    for u in "<a>\u{e4}</a>".encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    assert_eq!(parse(&utf16).unwrap().text(), "\u{e4}");
 }
