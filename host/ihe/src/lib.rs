@@ -2,7 +2,9 @@
 //! HL7 V3 messages of XCPD (ITI-55). Pure: no I/O, no clock, no randomness (callers pass
 //! ids and times in), so the same code runs in the host and inside wasm32-wasip2 plugins.
 
+pub mod ebrs;
 pub mod hl7v3;
+pub mod retrieve;
 pub mod soap;
 pub mod wsa;
 pub mod xcpd;

@@ -24,6 +24,16 @@ pub mod ns {
     pub const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
     pub const XCPD: &str = "urn:ihe:iti:xcpd:2009";
     pub const XML: &str = "http://www.w3.org/XML/1998/namespace";
+    /// ebRS 3.0 query protocol (`AdhocQueryRequest`/`AdhocQueryResponse`) [ITI TF-2 3.18.4.1.2].
+    pub const QUERY: &str = "urn:oasis:names:tc:ebxml-regrep:xsd:query:3.0";
+    /// ebRIM 3.0 information model (`RegistryObjectList`, `ExtrinsicObject`, `Slot`, ...).
+    pub const RIM: &str = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0";
+    /// ebRS 3.0 registry services (`RegistryResponse`, `RegistryErrorList`).
+    pub const RS: &str = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0";
+    /// XDS.b retrieve messages (`RetrieveDocumentSetRequest`/`Response`) [ITI TF-2 3.43.4].
+    pub const XDS_B: &str = "urn:ihe:iti:xds-b:2007";
+    /// XOP `Include` that stands for an MTOM attachment [ITI TF-2 App V V.8].
+    pub const XOP: &str = "http://www.w3.org/2004/08/xop/include";
 }
 
 /// Why a document was refused.
@@ -31,7 +41,9 @@ pub mod ns {
 pub enum XmlError {
     #[error("the message is not UTF-8 (invalid byte at offset {offset}); send UTF-8 XML")]
     NotUtf8 { offset: usize },
-    #[error("the XML declaration names encoding `{0}`; only UTF-8 is accepted")]
+    #[error(
+        "the XML declaration names encoding `{0}`; send UTF-8 (UTF-16 and ISO-8859-1 are also read)"
+    )]
     UnsupportedEncoding(String),
     #[error("a DOCTYPE declaration is not allowed in a SOAP message [SOAP 1.2 Part 1, 5]")]
     DocType,
