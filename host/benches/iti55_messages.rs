@@ -9,6 +9,9 @@ use xcgate_ihe::xcpd::{Ii, PatientMatch, PersonName};
 const REQUEST: &str = include_str!("../../config/examples/iti55-virtanen.xml");
 
 fn bench(c: &mut Criterion) {
+    c.bench_function("xml_parse_only", |b| {
+        b.iter(|| xcgate_ihe::xml::parse(black_box(REQUEST.as_bytes())).unwrap())
+    });
     c.bench_function("iti55_parse_envelope_and_query", |b| {
         b.iter(|| {
             let env = xcgate_ihe::soap::parse_envelope(black_box(REQUEST.as_bytes())).unwrap();

@@ -7,12 +7,14 @@
 //! a call in guest memory and one community's failure cannot touch another's.
 
 mod bindings;
+mod capabilities;
 mod community;
 mod convert;
 mod host_api;
 mod runtime;
 
-pub use community::{Capability, CommunityPlugin};
+pub use capabilities::Capability;
+pub use community::CommunityPlugin;
 pub use runtime::{PluginRuntime, RuntimeOptions};
 
 use std::time::Duration;

@@ -4,6 +4,7 @@
 
 pub mod ebrs;
 pub mod hl7v3;
+pub mod mtom;
 pub mod retrieve;
 pub mod soap;
 pub mod wsa;

@@ -1,7 +1,38 @@
-//! Host-side bindings of the WIT package `xcgate:adapter` (one world per capability).
+//! Host-side bindings of the WIT package `xcgate:adapter`, one module per capability world.
+//! The shared interfaces (`types`, `config`, `log`) are generated once, in `xcpd`.
 
-wasmtime::component::bindgen!({
-    world: "patient-discovery-adapter",
-    path: "../wit",
-    exports: { default: async },
-});
+pub mod xcpd {
+    wasmtime::component::bindgen!({
+        world: "patient-discovery-adapter",
+        path: "../wit",
+        exports: { default: async },
+    });
+}
+
+pub mod query {
+    wasmtime::component::bindgen!({
+        world: "document-query-adapter",
+        path: "../wit",
+        exports: { default: async },
+        with: {
+            "xcgate:adapter/types": crate::plugin::bindings::xcpd::xcgate::adapter::types,
+            "xcgate:adapter/config": crate::plugin::bindings::xcpd::xcgate::adapter::config,
+            "xcgate:adapter/log": crate::plugin::bindings::xcpd::xcgate::adapter::log,
+        },
+    });
+}
+
+pub mod retrieve {
+    wasmtime::component::bindgen!({
+        world: "document-retrieve-adapter",
+        path: "../wit",
+        exports: { default: async },
+        with: {
+            "xcgate:adapter/types": crate::plugin::bindings::xcpd::xcgate::adapter::types,
+            "xcgate:adapter/config": crate::plugin::bindings::xcpd::xcgate::adapter::config,
+            "xcgate:adapter/log": crate::plugin::bindings::xcpd::xcgate::adapter::log,
+        },
+    });
+}
+
+pub use xcpd::xcgate;

@@ -1,7 +1,7 @@
 //! One community's adapter: compiled and linked at start-up, instantiated per call.
 
-use super::bindings::PatientDiscoveryAdapterPre;
 use super::bindings::xcgate::adapter::types as witt;
+use super::capabilities::{CONTRACT, Capabilities, Capability};
 use super::host_api::CallState;
 use super::runtime::PluginRuntime;
 use super::{CallContext, CallFailure, convert};
@@ -12,15 +12,6 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use wasmtime::{Store, Trap, UpdateDeadline};
 use xcgate_ihe::xcpd::{PatientMatch, PatientQuery};
-
-/// The WIT interface names of the capabilities, as exported by a component.
-const PATIENT_DISCOVERY: &str = "xcgate:adapter/patient-discovery@0.1.0";
-
-/// A transaction family a plugin may serve (an exported interface).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Capability {
-    PatientDiscovery,
-}
 
 /// Bundled adapters, built into the binary by `build.rs`.
 const BUNDLED: &[(&str, &[u8])] = &[(
@@ -37,7 +28,7 @@ pub struct CommunityPlugin {
     memory_limit: u64,
     settings: Arc<BTreeMap<String, String>>,
     engine: wasmtime::Engine,
-    patient_discovery: Option<PatientDiscoveryAdapterPre<CallState>>,
+    capabilities: Capabilities,
 }
 
 impl std::fmt::Debug for CommunityPlugin {
@@ -90,34 +81,10 @@ impl CommunityPlugin {
             )
         })?;
         let pre = runtime.link(&component).map_err(|e| {
-            anyhow::anyhow!("plugin `{}` cannot be linked: {e:#} (the host provides xcgate:adapter@0.1.0 config and log, and deny-all WASI 0.2)", config.plugin)
+            anyhow::anyhow!("plugin `{}` cannot be linked: {e:#} (the host provides {CONTRACT} config and log, and deny-all WASI 0.2)", config.plugin)
         })?;
-        let exports: Vec<String> = component
-            .component_type()
-            .exports(runtime.engine())
-            .map(|(n, _)| n.to_string())
-            .collect();
-        let patient_discovery = if exports.iter().any(|e| e == PATIENT_DISCOVERY) {
-            Some(PatientDiscoveryAdapterPre::new(pre.clone()).map_err(|e| {
-                anyhow::anyhow!(
-                    "plugin `{}` exports {PATIENT_DISCOVERY} with the wrong shape: {e:#}",
-                    config.plugin
-                )
-            })?)
-        } else {
-            None
-        };
-        if patient_discovery.is_none() {
-            anyhow::bail!(
-                "plugin `{}` exports no xcgate capability (it exports: {}); expected at least {PATIENT_DISCOVERY}",
-                config.plugin,
-                if exports.is_empty() {
-                    "nothing".to_string()
-                } else {
-                    exports.join(", ")
-                }
-            );
-        }
+        let capabilities =
+            Capabilities::detect(&component, &pre, runtime.engine(), &config.plugin)?;
         Ok(CommunityPlugin {
             name: Arc::from(name),
             home_community_id: config.home_community_id.clone(),
@@ -125,15 +92,13 @@ impl CommunityPlugin {
             memory_limit: config.memory_limit.0,
             settings: Arc::new(config.plugin_settings()),
             engine: runtime.engine().clone(),
-            patient_discovery,
+            capabilities,
         })
     }
 
     /// True when the plugin exports the capability's interface.
     pub fn supports(&self, capability: Capability) -> bool {
-        match capability {
-            Capability::PatientDiscovery => self.patient_discovery.is_some(),
-        }
+        self.capabilities.supports(capability)
     }
 
     fn new_store(&self, ctx: &CallContext) -> Store<CallState> {
@@ -182,7 +147,7 @@ impl CommunityPlugin {
         ctx: &CallContext,
         query: &PatientQuery,
     ) -> Result<Vec<PatientMatch>, CallFailure> {
-        let Some(pre) = &self.patient_discovery else {
+        let Some(pre) = &self.capabilities.patient_discovery else {
             return Err(CallFailure::Instantiate(
                 "the plugin does not export patient-discovery".into(),
             ));

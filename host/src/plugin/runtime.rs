@@ -1,7 +1,7 @@
 //! One wasmtime `Engine` for all communities: pooling allocator, epoch interruption, a
 //! linker with deny-all WASI and the xcgate imports, and a cache of compiled components.
 
-use super::bindings::PatientDiscoveryAdapter;
+use super::bindings::xcpd::PatientDiscoveryAdapter;
 use super::host_api::CallState;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};

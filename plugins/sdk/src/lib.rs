@@ -26,34 +26,85 @@ pub mod hl7_time;
 pub mod log;
 pub mod matching;
 
-/// Generated bindings of the `patient-discovery-adapter` world.
+/// Generated bindings, one module per capability world. The interfaces every world shares
+/// (`types`, `config`, `log`) are generated once, in `xcpd`, and reused by the others, so a
+/// component may export any set of capabilities (wit-component merges the worlds).
 #[allow(missing_docs, clippy::all, unsafe_code)]
 pub mod bindings {
-    wit_bindgen::generate!({
-        world: "patient-discovery-adapter",
-        path: "../../wit",
-        pub_export_macro: true,
-        export_macro_name: "export_patient_discovery",
-        default_bindings_module: "xcgate_sdk::bindings",
-        additional_derives: [PartialEq, Clone],
-        generate_all,
-    });
+    pub mod xcpd {
+        wit_bindgen::generate!({
+            world: "patient-discovery-adapter",
+            path: "../../wit",
+            pub_export_macro: true,
+            export_macro_name: "export_patient_discovery",
+            default_bindings_module: "xcgate_sdk::bindings::xcpd",
+            additional_derives: [PartialEq, Clone],
+            generate_all,
+        });
+    }
+    pub mod query {
+        wit_bindgen::generate!({
+            world: "document-query-adapter",
+            path: "../../wit",
+            pub_export_macro: true,
+            export_macro_name: "export_document_query",
+            default_bindings_module: "xcgate_sdk::bindings::query",
+            additional_derives: [PartialEq, Clone],
+            with: {
+                "xcgate:adapter/types@0.2.0": crate::bindings::xcpd::xcgate::adapter::types,
+                "xcgate:adapter/config@0.2.0": crate::bindings::xcpd::xcgate::adapter::config,
+                "xcgate:adapter/log@0.2.0": crate::bindings::xcpd::xcgate::adapter::log,
+            },
+        });
+    }
+    pub mod retrieve {
+        wit_bindgen::generate!({
+            world: "document-retrieve-adapter",
+            path: "../../wit",
+            pub_export_macro: true,
+            export_macro_name: "export_document_retrieve",
+            default_bindings_module: "xcgate_sdk::bindings::retrieve",
+            additional_derives: [PartialEq, Clone],
+            with: {
+                "xcgate:adapter/types@0.2.0": crate::bindings::xcpd::xcgate::adapter::types,
+                "xcgate:adapter/config@0.2.0": crate::bindings::xcpd::xcgate::adapter::config,
+                "xcgate:adapter/log@0.2.0": crate::bindings::xcpd::xcgate::adapter::log,
+            },
+        });
+    }
+    pub use xcpd::xcgate;
 }
 
 pub use bindings::xcgate::adapter::types::{
-    AdapterError, AssertedUser, CallContext, Coded, InstanceId, RequestedAttribute, Slot,
+    AdapterError, AssertedUser, CallContext, Coded, InstanceId, RegistryError, RequestedAttribute,
+    Severity, Slot,
 };
 
 /// XCPD Cross Gateway Patient Discovery (ITI-55) types and trait.
 pub mod xcpd {
-    pub use crate::bindings::exports::xcgate::adapter::patient_discovery::{
+    pub use crate::bindings::xcpd::exports::xcgate::adapter::patient_discovery::{
         Address, Guest as PatientDiscovery, PatientMatch, PatientQuery, PersonName, Telecom,
         TimeQuery,
     };
 }
 
+/// XCA Cross Gateway Query (ITI-38) types and trait.
+pub mod xca_query {
+    pub use crate::bindings::query::exports::xcgate::adapter::document_query::{
+        Guest as DocumentQuery, LocalizedString, NestedObject, QueryRequest, QueryResponse,
+        RegistryObject, RegistrySlot, ReturnType, VersionInfo,
+    };
+}
+
+/// XCA Cross Gateway Retrieve (ITI-39) types and trait.
+pub mod xca_retrieve {
+    pub use crate::bindings::retrieve::exports::xcgate::adapter::document_retrieve::{
+        Document, DocumentRequest, Guest as DocumentRetrieve, RetrieveResponse,
+    };
+}
+
 /// The WIT package version this SDK was built against.
-pub const CONTRACT_VERSION: &str = "0.1.0";
+pub const CONTRACT_VERSION: &str = "0.2.0";
 
 /// Register a type implementing [`xcpd::PatientDiscovery`] as this component's
 /// `patient-discovery` export.
@@ -63,9 +114,37 @@ macro_rules! register_patient_discovery {
         // Exported only when building the component, so that the adapter crate also builds
         // (and unit-tests) natively; the check below keeps the trait bound visible there.
         #[cfg(target_family = "wasm")]
-        $crate::bindings::export_patient_discovery!($ty with_types_in $crate::bindings);
+        $crate::bindings::xcpd::export_patient_discovery!($ty with_types_in $crate::bindings::xcpd);
         const _: fn() = || {
             fn implements<T: $crate::xcpd::PatientDiscovery>() {}
+            implements::<$ty>();
+        };
+    };
+}
+
+/// Register a type implementing [`xca_query::DocumentQuery`] as this component's
+/// `document-query` export.
+#[macro_export]
+macro_rules! register_document_query {
+    ($ty:ident) => {
+        #[cfg(target_family = "wasm")]
+        $crate::bindings::query::export_document_query!($ty with_types_in $crate::bindings::query);
+        const _: fn() = || {
+            fn implements<T: $crate::xca_query::DocumentQuery>() {}
+            implements::<$ty>();
+        };
+    };
+}
+
+/// Register a type implementing [`xca_retrieve::DocumentRetrieve`] as this component's
+/// `document-retrieve` export.
+#[macro_export]
+macro_rules! register_document_retrieve {
+    ($ty:ident) => {
+        #[cfg(target_family = "wasm")]
+        $crate::bindings::retrieve::export_document_retrieve!($ty with_types_in $crate::bindings::retrieve);
+        const _: fn() = || {
+            fn implements<T: $crate::xca_retrieve::DocumentRetrieve>() {}
             implements::<$ty>();
         };
     };

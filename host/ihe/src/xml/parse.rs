@@ -34,7 +34,7 @@ fn ns_of(r: &ResolveResult<'_>) -> Result<String, XmlError> {
     }
 }
 
-fn malformed(reader: &NsReader<&[u8]>, e: impl std::fmt::Display) -> XmlError {
+fn malformed<R>(reader: &NsReader<R>, e: impl std::fmt::Display) -> XmlError {
     XmlError::Malformed {
         position: reader.error_position(),
         message: e.to_string(),
@@ -133,7 +133,7 @@ pub fn parse_with(bytes: &[u8], limits: ParseLimits) -> Result<Element, XmlError
     let decoded = decode(bytes)?;
     let text: &str = &decoded;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = NsReader::from_reader(text.as_bytes());
+    let mut reader = NsReader::from_str(text);
     reader.config_mut().expand_empty_elements = false;
     reader.config_mut().check_end_names = true;
 
