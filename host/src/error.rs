@@ -31,6 +31,8 @@ pub enum RequestError {
     BodyTooLarge { limit: u64 },
     #[error("content type `{0}` is not accepted here; send SOAP 1.2 as application/soap+xml")]
     UnsupportedMediaType(String),
+    #[error("the MTOM/XOP message cannot be read: {0}")]
+    BadMtom(String),
     #[error("the Body is not a valid request: {0}")]
     BadPayload(#[from] Hl7Error),
     #[error("internal error while serving request {request_id}")]
@@ -99,11 +101,26 @@ pub fn failure_kind(failure: &CallFailure) -> &'static str {
         CallFailure::Trap(_) => "trap",
         CallFailure::MemoryLimit(_) => "memory_limit",
         CallFailure::Instantiate(_) => "instantiate",
+        CallFailure::InvalidAnswer(_) => "invalid_answer",
         CallFailure::Adapter(AdapterError::Unavailable(_)) => "unavailable",
         CallFailure::Adapter(AdapterError::Busy(_)) => "busy",
         CallFailure::Adapter(AdapterError::MoreAttributesRequested(_)) => "more_attributes",
         CallFailure::Adapter(AdapterError::Unauthorized(_)) => "unauthorized",
         CallFailure::Adapter(AdapterError::BadResponse(_)) => "bad_response",
         CallFailure::Adapter(AdapterError::Internal(_)) => "adapter_error",
+    }
+}
+
+/// The RegistryError code for a community that failed an XCA call [ITI TF-3 Table
+/// 4.2.4.1-2]: XDSUnavailableCommunity when it could not be reached (in time),
+/// XDSRegistryBusy when it said it was busy, XDSRegistryError otherwise.
+pub fn xds_error_code(failure: &CallFailure) -> &'static str {
+    use xcgate_ihe::ebrs::error_codes as codes;
+    match failure {
+        CallFailure::Timeout(_) | CallFailure::Adapter(AdapterError::Unavailable(_)) => {
+            codes::UNAVAILABLE_COMMUNITY
+        }
+        CallFailure::Adapter(AdapterError::Busy(_)) => codes::REGISTRY_BUSY,
+        _ => codes::REGISTRY_ERROR,
     }
 }

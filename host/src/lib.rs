@@ -14,4 +14,5 @@ pub mod plugin;
 pub mod server;
 pub mod soap_endpoint;
 pub mod wire;
+pub mod xca;
 pub mod xcpd;

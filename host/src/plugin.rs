@@ -10,12 +10,16 @@ mod bindings;
 mod capabilities;
 mod community;
 mod convert;
+mod convert_xca;
 mod host_api;
 mod runtime;
+mod xca_calls;
 
 pub use capabilities::Capability;
 pub use community::CommunityPlugin;
+pub use convert_xca::RetrievedDocument;
 pub use runtime::{PluginRuntime, RuntimeOptions};
+pub use xca_calls::{FoundObjects, Retrieved};
 
 use std::time::Duration;
 
@@ -34,6 +38,10 @@ pub enum CallFailure {
     /// The adapter answered with an error.
     #[error("the adapter reported: {0}")]
     Adapter(AdapterError),
+    /// The adapter answered with something that is not a valid answer (e.g. malformed
+    /// extra XML in a registry object).
+    #[error("the adapter's answer is invalid: {0}")]
+    InvalidAnswer(String),
     /// The adapter could not be instantiated for this call.
     #[error("the adapter could not be started: {0}")]
     Instantiate(String),

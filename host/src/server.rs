@@ -1,11 +1,14 @@
-//! The HTTP server: hyper 1.x, HTTP/1.1 and HTTP/2, two SOAP endpoints.
+//! The HTTP server: hyper 1.x, HTTP/1.1 and HTTP/2, two SOAP endpoints, SOAP and MTOM.
+
+mod body;
+
+pub use body::Chunks;
 
 use crate::error::RequestError;
 use crate::gateway::Gateway;
 use crate::soap_endpoint::{self, Endpoint};
-use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode, header};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
@@ -15,8 +18,8 @@ use tokio::net::TcpListener;
 
 const SOAP_CONTENT_TYPE: &str = "application/soap+xml; charset=utf-8";
 
-fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from(text.to_string())));
+fn plain(status: StatusCode, text: &str) -> Response<Chunks> {
+    let mut r = Response::new(Chunks::one(text.to_string()));
     *r.status_mut() = status;
     r.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -25,8 +28,8 @@ fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
     r
 }
 
-fn soap(status: u16, envelope: String, request_id: &str) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from(envelope)));
+fn soap(status: u16, envelope: String, request_id: &str) -> Response<Chunks> {
+    let mut r = Response::new(Chunks::one(envelope));
     *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     r.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -38,7 +41,7 @@ fn soap(status: u16, envelope: String, request_id: &str) -> Response<Full<Bytes>
     r
 }
 
-fn refuse(e: RequestError, request_id: &str) -> Response<Full<Bytes>> {
+fn refuse(e: RequestError, request_id: &str) -> Response<Chunks> {
     tracing::info!(request_id, status = e.http_status(), "request refused: {e}");
     soap(e.http_status(), e.fault().to_envelope(None), request_id)
 }
@@ -47,7 +50,7 @@ fn refuse(e: RequestError, request_id: &str) -> Response<Full<Bytes>> {
 pub async fn route(
     gw: Arc<Gateway>,
     req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<Chunks>, Infallible> {
     let endpoint = match req.uri().path() {
         "/initiating" => Endpoint::Initiating,
         "/responding" => Endpoint::Responding,
@@ -69,12 +72,14 @@ pub async fn route(
         return Ok(r);
     }
     let request_id = crate::wire::new_uuid();
-    let content_type = req
+    // The boundary of a multipart type is case-sensitive: keep the raw value too.
+    let content_type_raw = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
-        .to_ascii_lowercase();
+        .to_string();
+    let content_type = content_type_raw.to_ascii_lowercase();
     // SOAP 1.2 is application/soap+xml; text/xml is SOAP 1.1's media type, but the envelope
     // namespace decides (a SOAP 1.1 envelope gets a VersionMismatch fault).
     let media = content_type
@@ -83,18 +88,15 @@ pub async fn route(
         .unwrap_or("")
         .trim()
         .to_string();
-    if !(media.is_empty()
+    let mtom = media == "multipart/related";
+    if !(mtom
+        || media.is_empty()
         || media == "application/soap+xml"
         || media == "text/xml"
         || media == "application/xml")
     {
-        let shown = if media.starts_with("multipart/related") {
-            "multipart/related (MTOM) for this transaction"
-        } else {
-            media.as_str()
-        };
         return Ok(refuse(
-            RequestError::UnsupportedMediaType(shown.to_string()),
+            RequestError::UnsupportedMediaType(media),
             &request_id,
         ));
     }
@@ -121,8 +123,63 @@ pub async fn route(
             ));
         }
     };
-    let reply = soap_endpoint::handle(&gw, endpoint, &body, &request_id).await;
-    Ok(soap(reply.status, reply.envelope, &request_id))
+    // An MTOM request: the SOAP envelope is the root part [App V V.8]. Requests carry no
+    // documents in the transactions served here, so attachments are not needed further.
+    let envelope = if mtom {
+        match xcgate_ihe::mtom::parse_multipart(&content_type_raw, body) {
+            Ok(parts) => parts.root().body().clone(),
+            Err(e) => return Ok(refuse(RequestError::BadMtom(e.to_string()), &request_id)),
+        }
+    } else {
+        body
+    };
+    let reply = soap_endpoint::handle(&gw, endpoint, &envelope, &request_id).await;
+    match reply.attachments {
+        None => Ok(soap(reply.status, reply.envelope, &request_id)),
+        Some(attachments) => Ok(mtom_reply(
+            reply.status,
+            reply.envelope,
+            attachments,
+            &request_id,
+        )),
+    }
+}
+
+/// An MTOM/XOP answer [ITI TF-2 3.43.5, App V V.9.3]: the envelope as root part and each
+/// document as a binary part, streamed from the adapters' buffers.
+fn mtom_reply(
+    status: u16,
+    envelope: String,
+    attachments: Vec<crate::xca::Attachment>,
+    request_id: &str,
+) -> Response<Chunks> {
+    let mut builder = xcgate_ihe::mtom::MtomBuilder::new(request_id, envelope);
+    for a in attachments {
+        builder = builder.attachment(a.content_id, a.content_type, a.body);
+    }
+    match builder.build() {
+        Ok((content_type, chunks)) => {
+            let mut r = Response::new(Chunks::new(chunks));
+            *r.status_mut() =
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            if let Ok(v) = header::HeaderValue::from_str(&content_type) {
+                r.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
+            if let Ok(v) = header::HeaderValue::from_str(request_id) {
+                r.headers_mut().insert("x-request-id", v);
+            }
+            r
+        }
+        Err(e) => {
+            tracing::error!(request_id, "MTOM answer could not be built: {e}");
+            refuse(
+                RequestError::Internal {
+                    request_id: request_id.to_string(),
+                },
+                request_id,
+            )
+        }
+    }
 }
 
 /// Accept connections until `shutdown` resolves, then stop accepting and let open

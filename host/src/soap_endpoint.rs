@@ -4,7 +4,9 @@
 use crate::error::RequestError;
 use crate::gateway::Gateway;
 use crate::wire;
+use crate::xca::{self, Attachment};
 use crate::xcpd;
+use xcgate_ihe::ebrs::actions as xds;
 use xcgate_ihe::hl7v3::actions;
 use xcgate_ihe::soap::{self, Envelope};
 use xcgate_ihe::wsa;
@@ -19,6 +21,63 @@ pub enum Endpoint {
     Responding,
 }
 
+/// A transaction this gateway serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Transaction {
+    Iti55,
+    Iti55Deferred,
+    Iti38,
+    Iti18,
+    Iti39,
+    Iti43,
+}
+
+/// An action, the Body element it carries, and the transaction it starts.
+struct Route {
+    action: &'static str,
+    body: (&'static str, &'static str),
+    transaction: Transaction,
+}
+
+const PRPA: (&str, &str) = (ns::HL7, "PRPA_IN201305UV02");
+const ADHOC: (&str, &str) = (ns::QUERY, "AdhocQueryRequest");
+const RETRIEVE: (&str, &str) = (ns::XDS_B, "RetrieveDocumentSetRequest");
+
+/// The initiating endpoint's routes. Without WS-Addressing the first route whose Body
+/// matches is taken (ITI-38 for a query, ITI-39 for a retrieve).
+const INITIATING: &[Route] = &[
+    Route {
+        action: actions::ITI55_REQUEST,
+        body: PRPA,
+        transaction: Transaction::Iti55,
+    },
+    Route {
+        action: actions::ITI55_DEFERRED_REQUEST,
+        body: PRPA,
+        transaction: Transaction::Iti55Deferred,
+    },
+    Route {
+        action: xds::ITI38_REQUEST,
+        body: ADHOC,
+        transaction: Transaction::Iti38,
+    },
+    Route {
+        action: xds::ITI18_REQUEST,
+        body: ADHOC,
+        transaction: Transaction::Iti18,
+    },
+    Route {
+        action: xds::ITI39_REQUEST,
+        body: RETRIEVE,
+        transaction: Transaction::Iti39,
+    },
+    Route {
+        action: xds::ITI43_REQUEST,
+        body: RETRIEVE,
+        transaction: Transaction::Iti43,
+    },
+];
+
 impl Endpoint {
     pub fn path(self) -> &'static str {
         match self {
@@ -27,9 +86,9 @@ impl Endpoint {
         }
     }
 
-    fn supported(self) -> &'static [&'static str] {
+    fn routes(self) -> &'static [Route] {
         match self {
-            Endpoint::Initiating => &[actions::ITI55_REQUEST, actions::ITI55_DEFERRED_REQUEST],
+            Endpoint::Initiating => INITIATING,
             Endpoint::Responding => &[],
         }
     }
@@ -40,29 +99,36 @@ impl Endpoint {
 /// (CorrelationTimeToLive).
 const UNDERSTOOD: &[&str] = &[ns::WSA, ns::WSA_2004, ns::WSSE, ns::XCPD];
 
-/// A finished SOAP answer.
+/// A finished SOAP answer; with attachments it goes out as MTOM/XOP.
 #[derive(Debug)]
 pub struct SoapReply {
     pub status: u16,
     pub envelope: String,
+    /// `Some` for answers that must be MTOM (ITI-39/43), even without attachments.
+    pub attachments: Option<Vec<Attachment>>,
 }
 
-/// The transaction a payload element stands for, when the action is missing.
-fn action_for_body(local: &str, namespace: &str) -> Option<&'static str> {
-    (namespace == ns::HL7 && local == "PRPA_IN201305UV02").then_some(actions::ITI55_REQUEST)
+/// What a served request produced.
+struct Served {
+    action: &'static str,
+    payload: String,
+    attachments: Option<Vec<Attachment>>,
 }
 
 /// Serve one SOAP request.
 pub async fn handle(gw: &Gateway, endpoint: Endpoint, body: &[u8], request_id: &str) -> SoapReply {
     let mut relates_to = None;
-    let result = serve(gw, endpoint, body, request_id, &mut relates_to).await;
-    match result {
-        Ok((action, payload)) => {
-            let headers =
-                wsa::response_headers(action, &wire::new_message_id(), relates_to.as_deref());
+    match serve(gw, endpoint, body, request_id, &mut relates_to).await {
+        Ok(served) => {
+            let headers = wsa::response_headers(
+                served.action,
+                &wire::new_message_id(),
+                relates_to.as_deref(),
+            );
             SoapReply {
                 status: 200,
-                envelope: soap::build_envelope(&headers, &payload),
+                envelope: soap::build_envelope(&headers, &served.payload),
+                attachments: served.attachments,
             }
         }
         Err(e) => {
@@ -75,6 +141,7 @@ pub async fn handle(gw: &Gateway, endpoint: Endpoint, body: &[u8], request_id: &
             SoapReply {
                 status: e.http_status(),
                 envelope: e.fault().to_envelope(relates_to.as_deref()),
+                attachments: None,
             }
         }
     }
@@ -86,51 +153,76 @@ async fn serve(
     body: &[u8],
     request_id: &str,
     relates_to: &mut Option<String>,
-) -> Result<(&'static str, String), RequestError> {
+) -> Result<Served, RequestError> {
     let env: Envelope = soap::parse_envelope(body)?;
     *relates_to = env.addressing.message_id.clone();
     let not_understood = env.not_understood(UNDERSTOOD);
     if !not_understood.is_empty() {
         return Err(RequestError::MustUnderstand(not_understood));
     }
+    let body_is = |b: (&str, &str)| env.body.ns == b.0 && env.body.local == b.1;
     let body_name = format!("{{{}}}{}", env.body.ns, env.body.local);
-    let inferred = action_for_body(&env.body.local, &env.body.ns);
-    let action = match env.addressing.action.as_deref() {
-        Some(a) => a,
-        // Some SOAP stacks (SoapUI projects, HIEOS tests) send no WS-Addressing at all; the
-        // payload names the transaction unambiguously, so serve it rather than refuse.
-        None => inferred.ok_or_else(|| RequestError::ActionMissing {
-            body: body_name.clone(),
-        })?,
-    };
-    let supported = endpoint.supported();
-    let Some(&action) = supported.iter().find(|s| **s == action) else {
-        return Err(RequestError::ActionNotSupported {
-            action: action.to_string(),
-            endpoint: endpoint.path(),
-            supported: if supported.is_empty() {
-                "none yet".to_string()
-            } else {
-                supported.join(", ")
-            },
+    let routes = endpoint.routes();
+    let route =
+        match env.addressing.action.as_deref() {
+            Some(action) => routes.iter().find(|r| r.action == action).ok_or_else(|| {
+                RequestError::ActionNotSupported {
+                    action: action.to_string(),
+                    endpoint: endpoint.path(),
+                    supported: if routes.is_empty() {
+                        "none yet".to_string()
+                    } else {
+                        routes
+                            .iter()
+                            .map(|r| r.action)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    },
+                }
+            })?,
+            // Some SOAP stacks (SoapUI projects, HIEOS tests) send no WS-Addressing at all; the
+            // payload names the transaction, so serve it rather than refuse.
+            None => routes.iter().find(|r| body_is(r.body)).ok_or_else(|| {
+                RequestError::ActionMissing {
+                    body: body_name.clone(),
+                }
+            })?,
+        };
+    if !body_is(route.body) {
+        let body = if env.body.local == route.body.1 {
+            format!("{body_name}, not in the namespace {}", route.body.0)
+        } else {
+            body_name
+        };
+        return Err(RequestError::ActionBodyMismatch {
+            action: route.action.to_string(),
+            body,
         });
-    };
-    if action == actions::ITI55_REQUEST || action == actions::ITI55_DEFERRED_REQUEST {
-        if inferred != Some(actions::ITI55_REQUEST) {
-            let body = if env.body.local == "PRPA_IN201305UV02" {
-                format!("{body_name}, not in the HL7 V3 namespace {}", ns::HL7)
-            } else {
-                body_name
-            };
-            return Err(RequestError::ActionBodyMismatch {
-                action: action.to_string(),
-                body,
-            });
-        }
-        let reply = xcpd::initiating(gw, &env.body, request_id).await?;
-        return Ok((reply.action, reply.body));
     }
-    Err(RequestError::Internal {
-        request_id: request_id.to_string(),
+    let soap = |reply: xcpd::Reply| Served {
+        action: reply.action,
+        payload: reply.body,
+        attachments: None,
+    };
+    Ok(match route.transaction {
+        Transaction::Iti55 | Transaction::Iti55Deferred => {
+            soap(xcpd::initiating(gw, &env.body, request_id).await?)
+        }
+        Transaction::Iti38 => soap(xca::initiating_query(gw, &env.body, request_id, false).await),
+        Transaction::Iti18 => soap(xca::initiating_query(gw, &env.body, request_id, true).await),
+        Transaction::Iti39 | Transaction::Iti43 => {
+            let reply = xca::initiating_retrieve(
+                gw,
+                &env.body,
+                request_id,
+                route.transaction == Transaction::Iti43,
+            )
+            .await;
+            Served {
+                action: reply.action,
+                payload: reply.body,
+                attachments: Some(reply.attachments),
+            }
+        }
     })
 }

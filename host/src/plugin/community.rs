@@ -28,7 +28,7 @@ pub struct CommunityPlugin {
     memory_limit: u64,
     settings: Arc<BTreeMap<String, String>>,
     engine: wasmtime::Engine,
-    capabilities: Capabilities,
+    pub(super) capabilities: Capabilities,
 }
 
 impl std::fmt::Debug for CommunityPlugin {
@@ -101,7 +101,7 @@ impl CommunityPlugin {
         self.capabilities.supports(capability)
     }
 
-    fn new_store(&self, ctx: &CallContext) -> Store<CallState> {
+    pub(super) fn new_store(&self, ctx: &CallContext) -> Store<CallState> {
         let state = CallState::new(
             self.memory_limit,
             self.settings.clone(),
@@ -124,7 +124,7 @@ impl CommunityPlugin {
         store
     }
 
-    fn wit_context(&self, ctx: &CallContext) -> witt::CallContext {
+    pub(super) fn wit_context(&self, ctx: &CallContext) -> witt::CallContext {
         let remaining = ctx
             .deadline
             .saturating_duration_since(tokio::time::Instant::now());
@@ -179,7 +179,7 @@ impl CommunityPlugin {
 }
 
 /// Name what went wrong in a call that ended with a wasmtime error.
-fn classify(
+pub(super) fn classify(
     store: &Store<CallState>,
     instantiating: bool,
     e: &wasmtime::Error,

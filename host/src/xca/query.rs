@@ -1,0 +1,212 @@
+//! ITI-38 / ITI-18 initiating: route a stored query, fan it out, consolidate the answers
+//! [ITI TF-2 3.38.4.1.3; ITI TF-3 Tables 4.2.4.2-3, 4.2.4.1-2].
+
+use super::{communities_with, community_for};
+use crate::error::{failure_kind, xds_error_code};
+use crate::fanout::{Outcome, Target, fan_out};
+use crate::gateway::Gateway;
+use crate::plugin::{Capability, FoundObjects};
+use crate::xcpd::{Named, Reply};
+use std::sync::Arc;
+use tokio::time::Instant;
+use xcgate_ihe::ebrs::{
+    AdhocQueryRequest, AdhocQueryResponse, ObjectKind, RegistryError, RegistryObject,
+    RegistryResponse, ResponseStatus, ReturnType, Severity, actions, error_codes,
+};
+use xcgate_ihe::xml::Element;
+
+/// A Failure answer with one error.
+fn failure(action: &'static str, code: &str, context: &str, location: Option<&str>) -> Reply {
+    let mut response = AdhocQueryResponse::new(ResponseStatus::Failure);
+    response.registry = RegistryResponse::new(
+        ResponseStatus::Failure,
+        vec![RegistryError::new(Severity::Error, code, context, location)],
+    );
+    Reply {
+        action,
+        body: response.build(),
+    }
+}
+
+/// Serve an ITI-38 (`iti18 == false`) or ITI-18 stored query from a local consumer.
+pub async fn initiating_query(
+    gw: &Gateway,
+    payload: &Element,
+    request_id: &str,
+    iti18: bool,
+) -> Reply {
+    let started = Instant::now();
+    let action = if iti18 {
+        actions::ITI18_RESPONSE
+    } else {
+        actions::ITI38_RESPONSE
+    };
+    let request = match AdhocQueryRequest::parse(payload) {
+        Ok(r) => r,
+        Err(e) => {
+            return failure(
+                action,
+                error_codes::REGISTRY_ERROR,
+                &format!("the AdhocQueryRequest is not valid: {e}"),
+                None,
+            );
+        }
+    };
+    // A query naming a community goes there only; a patient-id query goes everywhere; an
+    // id-based query without `home` cannot be routed [ITI TF-2 3.38.4.1.2.1].
+    let targets = match request.home().map(str::trim).filter(|h| !h.is_empty()) {
+        Some(home) => match community_for(gw, home, Capability::DocumentQuery) {
+            Some(c) => vec![c],
+            None => {
+                let context =
+                    format!("no community with homeCommunityId {home} is served by this gateway");
+                return failure(action, error_codes::UNKNOWN_COMMUNITY, &context, Some(home));
+            }
+        },
+        None if request.is_patient_id_based() => communities_with(gw, Capability::DocumentQuery),
+        None => {
+            let context = format!(
+                "the stored query {} needs AdhocQuery/@home to name the community [ITI TF-2 3.38.4.1.2.1]",
+                request.query_id()
+            );
+            return failure(
+                action,
+                error_codes::MISSING_HOME_COMMUNITY_ID,
+                &context,
+                None,
+            );
+        }
+    };
+    let deadline = started + gw.config.gateway.deadline.0;
+    let shared = Arc::new(request);
+    let call_request = shared.clone();
+    let outcomes = fan_out(
+        &targets,
+        deadline,
+        request_id,
+        None,
+        move |community, ctx| {
+            let request = call_request.clone();
+            async move { community.find_documents(&ctx, &request).await }
+        },
+    )
+    .await;
+    let response = aggregate_query(&outcomes, shared.return_type());
+    for o in &outcomes {
+        if let Err(f) = &o.result {
+            tracing::warn!(request_id, community = %o.community.name, kind = failure_kind(f), "community failed");
+        }
+    }
+    tracing::info!(
+        request_id,
+        transaction = if iti18 { "ITI-18" } else { "ITI-38" },
+        communities = targets.len(),
+        objects = response.objects.len(),
+        status = ?response.status(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "stored query answered"
+    );
+    Reply {
+        action,
+        body: response.build(),
+    }
+}
+
+/// The reference form of an object for `returnType="ObjectRef"` [ITI TF-2 3.18.4.1.2.3.6].
+fn object_ref(o: &RegistryObject) -> RegistryObject {
+    let mut r = RegistryObject::new(ObjectKind::ObjectRef);
+    for name in ["id", "home"] {
+        if let Some(v) = o.attr(name) {
+            r.set_attr(name, v);
+        }
+    }
+    r
+}
+
+/// Consolidate the communities' answers into one AdhocQueryResponse [ITI TF-2 3.38.4.1.3]:
+/// objects pass through unchanged (each must carry `home`, else XDSMissingHomeCommunityId
+/// naming the community), every community error keeps or gets the community as
+/// `location`, XDSUnknownPatientId is dropped, and a community that failed becomes one
+/// error. Success without errors; PartialSuccess when some community answered and some
+/// error remains; Failure when no community answered.
+pub fn aggregate_query<C: Target + Named>(
+    outcomes: &[Outcome<C, FoundObjects>],
+    return_type: ReturnType,
+) -> AdhocQueryResponse {
+    let (mut objects, mut errors) = (Vec::new(), Vec::new());
+    let mut answered = 0usize;
+    for o in outcomes {
+        let (name, hcid) = (o.community.name(), o.community.home_community_id());
+        match &o.result {
+            Ok(found) => {
+                let community_errors: Vec<&RegistryError> = found
+                    .errors
+                    .iter()
+                    .filter(|e| e.error_code != error_codes::UNKNOWN_PATIENT_ID)
+                    .collect();
+                let failed = found.objects.is_empty()
+                    && community_errors
+                        .iter()
+                        .any(|e| e.severity == Severity::Error);
+                if !failed {
+                    answered += 1;
+                }
+                let mut missing_home = 0usize;
+                for obj in &found.objects {
+                    if obj.kind.carries_home() && obj.lacks_home() {
+                        missing_home += 1;
+                    } else {
+                        objects.push(if return_type == ReturnType::ObjectRef {
+                            object_ref(obj)
+                        } else {
+                            obj.clone()
+                        });
+                    }
+                }
+                if missing_home > 0 {
+                    let context = format!(
+                        "community {name} ({hcid}) returned {missing_home} object(s) without home [ITI TF-2 3.38.4.1.3]"
+                    );
+                    errors.push(RegistryError::new(
+                        Severity::Error,
+                        error_codes::MISSING_HOME_COMMUNITY_ID,
+                        &context,
+                        Some(hcid),
+                    ));
+                }
+                for e in community_errors {
+                    let mut e = e.clone();
+                    if e.location.as_deref().is_none_or(|l| l.trim().is_empty()) {
+                        e.location = Some(hcid.to_string());
+                    }
+                    errors.push(e);
+                }
+            }
+            Err(f) => {
+                let context = format!("community {name} ({hcid}) did not answer: {f}");
+                errors.push(RegistryError::new(
+                    Severity::Error,
+                    xds_error_code(f),
+                    &context,
+                    Some(hcid),
+                ));
+            }
+        }
+    }
+    let has_error = errors.iter().any(|e| e.severity == Severity::Error);
+    let status = match (has_error, answered) {
+        (false, _) => ResponseStatus::Success,
+        (true, 0) => ResponseStatus::Failure,
+        (true, _) => ResponseStatus::PartialSuccess,
+    };
+    if status == ResponseStatus::Failure {
+        objects.clear();
+    }
+    let mut response = AdhocQueryResponse::new(status);
+    response.registry = RegistryResponse::new(status, errors);
+    response.objects = objects;
+    response
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,248 @@
+//! ITI-39 / ITI-43 initiating: group DocumentRequests by HomeCommunityId, one call per
+//! community in parallel, consolidate the DocumentResponses [ITI TF-2 3.39.4.1.3, 3.43.5].
+//! The answer is MTOM: every document travels as a binary part, never as base64.
+
+use super::community_for;
+use crate::error::{failure_kind, xds_error_code};
+use crate::fanout::{Outcome, Target, fan_out};
+use crate::gateway::Gateway;
+use crate::plugin::{Capability, CommunityPlugin, Retrieved};
+use crate::xcpd::Named;
+use bytes::Bytes;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::time::Instant;
+use xcgate_ihe::ebrs::{
+    RegistryError, RegistryResponse, ResponseStatus, Severity, actions, error_codes,
+};
+use xcgate_ihe::mtom::cid_href;
+use xcgate_ihe::retrieve::{
+    DocumentContent, DocumentRequest, DocumentResponse, RetrieveDocumentSetRequest,
+    RetrieveDocumentSetResponse,
+};
+use xcgate_ihe::xml::Element;
+
+/// A binary part of an MTOM answer.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub content_id: String,
+    pub content_type: String,
+    pub body: Bytes,
+}
+
+/// The retrieve answer: the Body payload (with `xop:Include` where documents go) and the
+/// documents as attachments.
+#[derive(Debug)]
+pub struct RetrieveReply {
+    pub action: &'static str,
+    pub body: String,
+    pub attachments: Vec<Attachment>,
+}
+
+fn error(code: &str, context: String, location: &str) -> RegistryError {
+    RegistryError::new(Severity::Error, code, &context, Some(location))
+}
+
+/// Serve an ITI-39 (`iti43 == false`) or ITI-43 retrieve from a local consumer.
+pub async fn initiating_retrieve(
+    gw: &Gateway,
+    payload: &Element,
+    request_id: &str,
+    iti43: bool,
+) -> RetrieveReply {
+    let started = Instant::now();
+    let action = if iti43 {
+        actions::ITI43_RESPONSE
+    } else {
+        actions::ITI39_RESPONSE
+    };
+    let request = match RetrieveDocumentSetRequest::parse(payload) {
+        Ok(r) => r,
+        Err(e) => {
+            let errors = vec![RegistryError::new(
+                Severity::Error,
+                error_codes::REPOSITORY_ERROR,
+                &format!("the RetrieveDocumentSetRequest is not valid: {e}"),
+                None,
+            )];
+            let mut response = RetrieveDocumentSetResponse::new(ResponseStatus::Failure);
+            response.registry = RegistryResponse::new(ResponseStatus::Failure, errors);
+            return RetrieveReply {
+                action,
+                body: response.build(),
+                attachments: Vec::new(),
+            };
+        }
+    };
+    // Group by community, in request order; requests that cannot be routed become errors.
+    let mut routing_errors = Vec::new();
+    let mut groups: Vec<(Arc<CommunityPlugin>, Vec<DocumentRequest>)> = Vec::new();
+    for d in request.documents {
+        let Some(hcid) = d
+            .home_community_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+        else {
+            let context =
+                "DocumentRequest/HomeCommunityId is required by XCA [ITI TF-2 3.39.4.1.2]"
+                    .to_string();
+            routing_errors.push(error(
+                error_codes::MISSING_HOME_COMMUNITY_ID,
+                context,
+                &d.document_unique_id,
+            ));
+            continue;
+        };
+        match community_for(gw, hcid, Capability::DocumentRetrieve) {
+            Some(c) => match groups.iter_mut().find(|(g, _)| Arc::ptr_eq(g, &c)) {
+                Some((_, list)) => list.push(d),
+                None => groups.push((c, vec![d])),
+            },
+            None => {
+                let context = format!(
+                    "no community with homeCommunityId {hcid} serves retrieve at this gateway"
+                );
+                routing_errors.push(error(
+                    error_codes::UNKNOWN_COMMUNITY,
+                    context,
+                    &d.document_unique_id,
+                ));
+            }
+        }
+    }
+    let targets: Vec<Arc<CommunityPlugin>> = groups.iter().map(|(c, _)| c.clone()).collect();
+    let by_community: Arc<HashMap<String, Vec<DocumentRequest>>> = Arc::new(
+        groups
+            .into_iter()
+            .map(|(c, list)| (c.home_community_id.clone(), list))
+            .collect(),
+    );
+    let calls = by_community.clone();
+    let deadline = started + gw.config.gateway.deadline.0;
+    let outcomes = fan_out(
+        &targets,
+        deadline,
+        request_id,
+        None,
+        move |community, ctx| {
+            let calls = calls.clone();
+            async move {
+                let requests = calls
+                    .get(&community.home_community_id)
+                    .cloned()
+                    .unwrap_or_default();
+                community.retrieve_documents(&ctx, &requests).await
+            }
+        },
+    )
+    .await;
+    for o in &outcomes {
+        if let Err(f) = &o.result {
+            tracing::warn!(request_id, community = %o.community.name, kind = failure_kind(f), "community failed");
+        }
+    }
+    let (response, attachments) = aggregate_retrieve(&outcomes, &by_community, routing_errors);
+    tracing::info!(
+        request_id,
+        transaction = if iti43 { "ITI-43" } else { "ITI-39" },
+        communities = targets.len(),
+        documents = attachments.len(),
+        bytes = attachments.iter().map(|a| a.body.len()).sum::<usize>(),
+        status = ?response.registry.status,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "retrieve answered"
+    );
+    RetrieveReply {
+        action,
+        body: response.build(),
+        attachments,
+    }
+}
+
+/// Consolidate per-community retrieve outcomes. Every requested document ends as either a
+/// DocumentResponse (HomeCommunityId echoed from the request) or an error whose location
+/// is its DocumentUniqueId [ITI TF-2 3.43.5]; a community that failed yields one error per
+/// document it was asked for, naming the community. Success when every document came back,
+/// PartialSuccess when some did, Failure when none did.
+pub fn aggregate_retrieve<C: Target + Named>(
+    outcomes: &[Outcome<C, Retrieved>],
+    requested: &HashMap<String, Vec<DocumentRequest>>,
+    mut errors: Vec<RegistryError>,
+) -> (RetrieveDocumentSetResponse, Vec<Attachment>) {
+    let (mut documents, mut attachments) = (Vec::new(), Vec::new());
+    for o in outcomes {
+        let (name, hcid) = (o.community.name(), o.community.home_community_id());
+        let asked = requested.get(hcid).map(Vec::as_slice).unwrap_or_default();
+        match &o.result {
+            Ok(answer) => {
+                for req in asked {
+                    let found = answer.documents.iter().find(|d| {
+                        d.document_unique_id == req.document_unique_id
+                            && d.repository_unique_id == req.repository_unique_id
+                    });
+                    let reported = answer
+                        .errors
+                        .iter()
+                        .any(|e| e.location.as_deref() == Some(req.document_unique_id.as_str()));
+                    match found {
+                        Some(d) => {
+                            let content_id = format!("doc{}@xcgate", attachments.len() + 1);
+                            documents.push(DocumentResponse {
+                                home_community_id: req.home_community_id.clone(),
+                                repository_unique_id: d.repository_unique_id.clone(),
+                                document_unique_id: d.document_unique_id.clone(),
+                                new_repository_unique_id: d.new_repository_unique_id.clone(),
+                                new_document_unique_id: d.new_document_unique_id.clone(),
+                                mime_type: d.mime_type.clone(),
+                                document: DocumentContent::XopInclude {
+                                    href: cid_href(&content_id),
+                                },
+                                extensions: Vec::new(),
+                            });
+                            attachments.push(Attachment {
+                                content_id,
+                                content_type: d.mime_type.clone(),
+                                body: d.content.clone(),
+                            });
+                        }
+                        None if reported => {}
+                        None => {
+                            let context = format!(
+                                "community {name} ({hcid}) returned neither the document nor an error for it"
+                            );
+                            errors.push(error(
+                                error_codes::DOCUMENT_UNIQUE_ID_ERROR,
+                                context,
+                                &req.document_unique_id,
+                            ));
+                        }
+                    }
+                }
+                for e in &answer.errors {
+                    let mut e = e.clone();
+                    if e.location.as_deref().is_none_or(|l| l.trim().is_empty()) {
+                        e.location = Some(hcid.to_string());
+                    }
+                    errors.push(e);
+                }
+            }
+            Err(f) => {
+                for req in asked {
+                    let context = format!("community {name} ({hcid}) did not answer: {f}");
+                    errors.push(error(xds_error_code(f), context, &req.document_unique_id));
+                }
+            }
+        }
+    }
+    let has_error = errors.iter().any(|e| e.severity == Severity::Error);
+    let status = match (has_error, documents.is_empty()) {
+        (false, _) => ResponseStatus::Success,
+        (true, true) => ResponseStatus::Failure,
+        (true, false) => ResponseStatus::PartialSuccess,
+    };
+    let mut response = RetrieveDocumentSetResponse::new(status);
+    response.registry = RegistryResponse::new(status, errors);
+    response.documents = documents;
+    (response, attachments)
+}
