@@ -14,6 +14,8 @@ pub struct Answer {
     pub status: u16,
     pub content_type: String,
     pub body: String,
+    /// The raw body (for MTOM answers).
+    pub raw: Bytes,
 }
 
 /// POST `body` with `content_type` and return the answer.
@@ -41,6 +43,7 @@ pub async fn post(url: &str, content_type: &str, body: impl Into<Bytes>) -> Answ
         status,
         content_type,
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        raw: bytes,
     }
 }
 
@@ -115,4 +118,80 @@ pub fn demographic_query(message_ext: &str, family: &str, given: &str, birth_tim
         query: &q,
     }
     .build()
+}
+
+/// ITI-38 and ITI-39 actions.
+pub const ITI38: &str = "urn:ihe:iti:2007:CrossGatewayQuery";
+pub const ITI18: &str = "urn:ihe:iti:2007:RegistryStoredQuery";
+pub const ITI39: &str = "urn:ihe:iti:2007:CrossGatewayRetrieve";
+pub const ITI43: &str = "urn:ihe:iti:2007:RetrieveDocumentSet";
+
+/// A FindDocuments stored query for a patient id in CX form (our own fixture).
+pub fn find_documents(patient_cx: &str, return_type: xcgate_ihe::ebrs::ReturnType) -> String {
+    use xcgate_ihe::ebrs::{AdhocQueryRequest, Slot, StoredQuery};
+    let mut q = AdhocQueryRequest::new(StoredQuery::FindDocuments.id(), return_type);
+    q.query.slots.push(Slot {
+        name: "$XDSDocumentEntryPatientId".into(),
+        slot_type: None,
+        values: vec![format!("'{patient_cx}'")],
+    });
+    q.query.slots.push(Slot {
+        name: "$XDSDocumentEntryStatus".into(),
+        slot_type: None,
+        values: vec!["('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')".into()],
+    });
+    q.build()
+}
+
+/// A GetDocuments stored query by uniqueId, naming a community with `home`.
+pub fn get_documents(unique_id: &str, home: Option<&str>) -> String {
+    use xcgate_ihe::ebrs::{AdhocQueryRequest, ReturnType, Slot, StoredQuery};
+    let mut q = AdhocQueryRequest::new(StoredQuery::GetDocuments.id(), ReturnType::LeafClass);
+    q.query.slots.push(Slot {
+        name: "$XDSDocumentEntryUniqueId".into(),
+        slot_type: None,
+        values: vec![format!("('{unique_id}')")],
+    });
+    if let Some(h) = home {
+        q.set_home(h);
+    }
+    q.build()
+}
+
+/// A RetrieveDocumentSetRequest for (home, repository, document) triples.
+pub fn retrieve(documents: &[(&str, &str, &str)]) -> String {
+    use xcgate_ihe::retrieve::{DocumentRequest, RetrieveDocumentSetRequest};
+    RetrieveDocumentSetRequest {
+        documents: documents
+            .iter()
+            .map(|(h, r, d)| DocumentRequest {
+                home_community_id: Some(h.to_string()),
+                repository_unique_id: r.to_string(),
+                document_unique_id: d.to_string(),
+            })
+            .collect(),
+    }
+    .build()
+}
+
+/// Read an MTOM answer: the envelope's payload and its attachments.
+pub fn mtom_answer(
+    answer: &Answer,
+) -> (
+    xcgate_ihe::retrieve::RetrieveDocumentSetResponse,
+    xcgate_ihe::mtom::Multipart,
+) {
+    assert!(
+        answer.content_type.starts_with("multipart/related"),
+        "not MTOM: {} {}",
+        answer.content_type,
+        answer.body
+    );
+    let mp = xcgate_ihe::mtom::parse_multipart(&answer.content_type, answer.raw.clone())
+        .expect("MTOM parses");
+    let env =
+        xcgate_ihe::soap::parse_envelope(mp.root().body()).expect("root part is a SOAP envelope");
+    let response = xcgate_ihe::retrieve::RetrieveDocumentSetResponse::parse(&env.body)
+        .expect("RetrieveDocumentSetResponse");
+    (response, mp)
 }

@@ -2,13 +2,19 @@
 //! `trap` (panics → wasm trap), `spin` (loops forever), `sleep` (blocks in the host via WASI
 //! clocks for `sleep_ms`), `allocate` (grows memory without end), `recurse` (unbounded
 //! recursion), `error` (returns `internal`), `unavailable` (returns `unavailable`),
-//! `busy` (returns `busy`), `echo` (one match built from the query, then behaves).
+//! `busy` (returns `busy`), `echo` (answers: one match built from the query; one
+//! DocumentEntry per query; documents of `document_size` bytes).
+//! For XCA, `omit_home = "true"` leaves `home` off the returned objects,
+//! `unknown_patient = "true"` answers XDSUnknownPatientId, and `missing` names a document
+//! uniqueId to report as unknown.
 //! Used only by the tests to prove that one community cannot hurt the others.
+
+mod xca;
 
 use xcgate_sdk::xcpd::{PatientDiscovery, PatientMatch, PatientQuery};
 use xcgate_sdk::{AdapterError, CallContext, InstanceId};
 
-struct Misbehaving;
+pub(crate) struct Misbehaving;
 
 #[allow(unconditional_recursion)]
 fn recurse(depth: u64, acc: &mut Vec<u64>) -> u64 {
@@ -17,48 +23,55 @@ fn recurse(depth: u64, acc: &mut Vec<u64>) -> u64 {
     std::hint::black_box(next) + depth
 }
 
+/// Misbehave as configured; `Ok(())` means "answer normally".
+pub(crate) fn misbehave() -> Result<(), AdapterError> {
+    let behaviour = xcgate_sdk::config::get("behaviour").unwrap_or_else(|| "echo".into());
+    match behaviour.as_str() {
+        "trap" => panic!("misbehaving guest: deliberate trap"),
+        "spin" => {
+            let mut x: u64 = 0;
+            loop {
+                x = std::hint::black_box(x.wrapping_add(1));
+            }
+        }
+        "sleep" => {
+            let ms = xcgate_sdk::config::get("sleep_ms")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(60_000);
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            Ok(())
+        }
+        "allocate" => {
+            let mut hoard: Vec<Vec<u8>> = Vec::new();
+            loop {
+                hoard.push(vec![1u8; 1 << 20]);
+                std::hint::black_box(&hoard);
+            }
+        }
+        "recurse" => {
+            let mut acc = Vec::new();
+            let n = recurse(0, &mut acc);
+            std::hint::black_box(n);
+            Ok(())
+        }
+        "error" => Err(AdapterError::Internal(
+            "misbehaving guest: deliberate error".into(),
+        )),
+        "unavailable" => Err(AdapterError::Unavailable(
+            "misbehaving guest: remote down".into(),
+        )),
+        "busy" => Err(AdapterError::Busy("misbehaving guest: overloaded".into())),
+        _ => Ok(()),
+    }
+}
+
 impl PatientDiscovery for Misbehaving {
     fn discover_patients(
         _ctx: CallContext,
         query: PatientQuery,
     ) -> Result<Vec<PatientMatch>, AdapterError> {
-        let behaviour = xcgate_sdk::config::get("behaviour").unwrap_or_else(|| "echo".into());
-        match behaviour.as_str() {
-            "trap" => panic!("misbehaving guest: deliberate trap"),
-            "spin" => {
-                let mut x: u64 = 0;
-                loop {
-                    x = std::hint::black_box(x.wrapping_add(1));
-                }
-            }
-            "sleep" => {
-                let ms = xcgate_sdk::config::get("sleep_ms")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(60_000);
-                std::thread::sleep(std::time::Duration::from_millis(ms));
-                Ok(vec![])
-            }
-            "allocate" => {
-                let mut hoard: Vec<Vec<u8>> = Vec::new();
-                loop {
-                    hoard.push(vec![1u8; 1 << 20]);
-                    std::hint::black_box(&hoard);
-                }
-            }
-            "recurse" => {
-                let mut acc = Vec::new();
-                let n = recurse(0, &mut acc);
-                Ok(vec![echo(&query, n)])
-            }
-            "error" => Err(AdapterError::Internal(
-                "misbehaving guest: deliberate error".into(),
-            )),
-            "unavailable" => Err(AdapterError::Unavailable(
-                "misbehaving guest: remote down".into(),
-            )),
-            "busy" => Err(AdapterError::Busy("misbehaving guest: overloaded".into())),
-            _ => Ok(vec![echo(&query, 0)]),
-        }
+        misbehave()?;
+        Ok(vec![echo(&query, 0)])
     }
 }
 
@@ -79,3 +92,5 @@ fn echo(query: &PatientQuery, n: u64) -> PatientMatch {
 }
 
 xcgate_sdk::register_patient_discovery!(Misbehaving);
+xcgate_sdk::register_document_query!(Misbehaving);
+xcgate_sdk::register_document_retrieve!(Misbehaving);
