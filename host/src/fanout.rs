@@ -14,11 +14,16 @@ use tokio::time::Instant;
 
 /// Something that can be called: a community with a name, a timeout and an id.
 pub trait Target: Send + Sync + 'static {
+    /// The community's name in the config (for texts naming a failed community).
+    fn name(&self) -> &str;
     fn timeout(&self) -> Duration;
     fn home_community_id(&self) -> &str;
 }
 
 impl Target for crate::plugin::CommunityPlugin {
+    fn name(&self) -> &str {
+        &self.name
+    }
     fn timeout(&self) -> Duration {
         self.timeout
     }

@@ -154,7 +154,7 @@ pub struct Aggregate {
 /// community could answer at all.
 pub fn aggregate<C>(outcomes: &[Outcome<C, Vec<PatientMatch>>]) -> Aggregate
 where
-    C: crate::fanout::Target + Named,
+    C: crate::fanout::Target,
 {
     let mut events = Vec::new();
     let mut issues = Vec::new();
@@ -216,17 +216,6 @@ where
         ack,
         code,
         failed,
-    }
-}
-
-/// A community's display name, for the texts of detectedIssueEvents.
-pub trait Named {
-    fn name(&self) -> &str;
-}
-
-impl Named for CommunityPlugin {
-    fn name(&self) -> &str {
-        &self.name
     }
 }
 

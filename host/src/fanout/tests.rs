@@ -8,6 +8,9 @@ struct Mock {
 }
 
 impl Target for Mock {
+    fn name(&self) -> &str {
+        "mock"
+    }
     fn timeout(&self) -> Duration {
         self.timeout
     }

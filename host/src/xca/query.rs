@@ -6,7 +6,7 @@ use crate::error::{failure_kind, xds_error_code};
 use crate::fanout::{Outcome, Target, fan_out};
 use crate::gateway::Gateway;
 use crate::plugin::{Capability, FoundObjects};
-use crate::xcpd::{Named, Reply};
+use crate::xcpd::Reply;
 use std::sync::Arc;
 use tokio::time::Instant;
 use xcgate_ihe::ebrs::{
@@ -129,7 +129,7 @@ fn object_ref(o: &RegistryObject) -> RegistryObject {
 /// `location`, XDSUnknownPatientId is dropped, and a community that failed becomes one
 /// error. Success without errors; PartialSuccess when some community answered and some
 /// error remains; Failure when no community answered.
-pub fn aggregate_query<C: Target + Named>(
+pub fn aggregate_query<C: Target>(
     outcomes: &[Outcome<C, FoundObjects>],
     return_type: ReturnType,
 ) -> AdhocQueryResponse {

@@ -7,7 +7,6 @@ use crate::error::{failure_kind, xds_error_code};
 use crate::fanout::{Outcome, Target, fan_out};
 use crate::gateway::Gateway;
 use crate::plugin::{Capability, CommunityPlugin, Retrieved};
-use crate::xcpd::Named;
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -165,7 +164,7 @@ pub async fn initiating_retrieve(
 /// is its DocumentUniqueId [ITI TF-2 3.43.5]; a community that failed yields one error per
 /// document it was asked for, naming the community. Success when every document came back,
 /// PartialSuccess when some did, Failure when none did.
-pub fn aggregate_retrieve<C: Target + Named>(
+pub fn aggregate_retrieve<C: Target>(
     outcomes: &[Outcome<C, Retrieved>],
     requested: &HashMap<String, Vec<DocumentRequest>>,
     mut errors: Vec<RegistryError>,

@@ -11,17 +11,14 @@ use xcgate_ihe::retrieve::DocumentRequest;
 struct Community(&'static str, String);
 
 impl Target for Community {
+    fn name(&self) -> &str {
+        self.0
+    }
     fn timeout(&self) -> Duration {
         Duration::from_secs(1)
     }
     fn home_community_id(&self) -> &str {
         &self.1
-    }
-}
-
-impl Named for Community {
-    fn name(&self) -> &str {
-        self.0
     }
 }
 
