@@ -91,3 +91,58 @@ fn serve_runs_the_bundled_demo_and_answers_the_readme_example() {
         "{answer}"
     );
 }
+
+/// The README's XCA examples: FindDocuments finds PIR-1001's documents; the retrieve of one
+/// document from each of two communities comes back as MTOM with both documents.
+#[test]
+fn serve_answers_the_readme_xca_examples() {
+    let mut child = Command::new(XCGATE)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("XCGATE_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let exchange = |file: &str| {
+        let body = std::fs::read(repo(file)).unwrap();
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        write!(stream, "POST /initiating HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).unwrap();
+        stream.write_all(&body).unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).unwrap();
+        String::from_utf8_lossy(&answer).into_owned()
+    };
+    let found = exchange("config/examples/iti38-find-documents.xml");
+    let retrieved = exchange("config/examples/iti39-retrieve.xml");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(found.starts_with("HTTP/1.1 200"), "{found}");
+    assert!(
+        found.contains("ResponseStatusType:Success") && found.contains("2.999.1.10.2.1"),
+        "{found}"
+    );
+    assert!(found.contains(r#"home="urn:oid:2.999.1.10""#), "{found}");
+    assert!(
+        retrieved.contains("multipart/related") && retrieved.contains("application/xop+xml"),
+        "{retrieved}"
+    );
+    assert!(
+        retrieved.contains("ResponseStatusType:Success"),
+        "{retrieved}"
+    );
+    assert_eq!(
+        retrieved.matches("<ClinicalDocument").count(),
+        2,
+        "both CDA documents travel as binary parts"
+    );
+}
