@@ -8,8 +8,8 @@
 
 mod bindings;
 mod capabilities;
-mod community;
-mod convert;
+pub(crate) mod community;
+pub(crate) mod convert;
 mod convert_xca;
 mod host_api;
 mod runtime;

@@ -53,34 +53,58 @@ fn check_config_explains_what_is_wrong_and_where() {
     );
 }
 
-/// `xcgate serve` with no config runs the bundled demo and answers the README's example.
+/// `xcgate serve --listen 127.0.0.1:0` on the bundled demo: the child and its address.
+struct Demo {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Demo {
+    fn start() -> Demo {
+        let mut child = Command::new(XCGATE)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("XCGATE_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let addr = first
+            .split("http://")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .to_string();
+        Demo { child, addr }
+    }
+
+    /// POST a file of the repository to /initiating as the README's curl does; the raw answer.
+    fn post(&self, file: &str) -> String {
+        let body = std::fs::read(repo(file)).unwrap();
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        let addr = &self.addr;
+        write!(stream, "POST /initiating HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).unwrap();
+        stream.write_all(&body).unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).unwrap();
+        String::from_utf8_lossy(&answer).into_owned()
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `xcgate serve` with no config runs the bundled demo and answers the README's ITI-55.
 #[test]
 fn serve_runs_the_bundled_demo_and_answers_the_readme_example() {
-    let mut child = Command::new(XCGATE)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("XCGATE_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_string();
-    let body = std::fs::read(repo("config/examples/iti55-virtanen.xml")).unwrap();
-    let mut stream = TcpStream::connect(&addr).unwrap();
-    write!(stream, "POST /initiating HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).unwrap();
-    stream.write_all(&body).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    let answer = Demo::start().post("config/examples/iti55-virtanen.xml");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(
         answer.contains("PIR-1001") && answer.contains("UUS-2001"),
@@ -96,36 +120,9 @@ fn serve_runs_the_bundled_demo_and_answers_the_readme_example() {
 /// document from each of two communities comes back as MTOM with both documents.
 #[test]
 fn serve_answers_the_readme_xca_examples() {
-    let mut child = Command::new(XCGATE)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("XCGATE_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap()
-        .to_string();
-    let exchange = |file: &str| {
-        let body = std::fs::read(repo(file)).unwrap();
-        let mut stream = TcpStream::connect(&addr).unwrap();
-        write!(stream, "POST /initiating HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).unwrap();
-        stream.write_all(&body).unwrap();
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).unwrap();
-        String::from_utf8_lossy(&answer).into_owned()
-    };
-    let found = exchange("config/examples/iti38-find-documents.xml");
-    let retrieved = exchange("config/examples/iti39-retrieve.xml");
-    let _ = child.kill();
-    let _ = child.wait();
+    let demo = Demo::start();
+    let found = demo.post("config/examples/iti38-find-documents.xml");
+    let retrieved = demo.post("config/examples/iti39-retrieve.xml");
     assert!(found.starts_with("HTTP/1.1 200"), "{found}");
     assert!(
         found.contains("ResponseStatusType:Success") && found.contains("2.999.1.10.2.1"),

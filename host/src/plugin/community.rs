@@ -13,6 +13,50 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use wasmtime::{Store, Trap, UpdateDeadline};
 use xcgate_ihe::xcpd::{PatientMatch, PatientQuery};
 
+/// One sandboxed call [wit/README.md, "What the host guarantees"]: a fresh `Store` with the
+/// community's limits, instantiate the capability's pre-linked component, run `$call`
+/// under the call's deadline, and name what went wrong. `$call` gets the instance, the
+/// store and the WIT call context, and returns the guest's `result`.
+macro_rules! sandboxed_call {
+    ($plugin:ident, $ctx:ident, $capability:ident, $name:literal, |$instance:ident, $store:ident, $wit_ctx:ident| $call:expr) => {{
+        use $crate::plugin::CallFailure;
+        match &$plugin.capabilities.$capability {
+            None => Err(CallFailure::Instantiate(
+                concat!("the plugin does not export ", $name).into(),
+            )),
+            Some(pre) => {
+                let budget = $ctx
+                    .deadline
+                    .saturating_duration_since(tokio::time::Instant::now());
+                let mut store = $plugin.new_store($ctx);
+                let wit_context = $plugin.wit_context($ctx);
+                let call = async {
+                    let $instance = pre
+                        .instantiate_async(&mut store)
+                        .await
+                        .map_err(|e| (true, e))?;
+                    let ($store, $wit_ctx) = (&mut store, &wit_context);
+                    $call.map_err(|e| (false, e))
+                };
+                match tokio::time::timeout_at($ctx.deadline, call).await {
+                    Err(_) => Err(CallFailure::Timeout(budget)),
+                    Ok(Ok(Ok(answer))) => Ok(answer),
+                    Ok(Ok(Err(e))) => {
+                        Err(CallFailure::Adapter($crate::plugin::convert::error_out(e)))
+                    }
+                    Ok(Err((instantiating, e))) => Err($crate::plugin::community::classify(
+                        &store,
+                        instantiating,
+                        &e,
+                        budget,
+                    )),
+                }
+            }
+        }
+    }};
+}
+pub(super) use sandboxed_call;
+
 /// Bundled adapters, built into the binary by `build.rs`.
 const BUNDLED: &[(&str, &[u8])] = &[(
     "demo-community",
@@ -147,34 +191,20 @@ impl CommunityPlugin {
         ctx: &CallContext,
         query: &PatientQuery,
     ) -> Result<Vec<PatientMatch>, CallFailure> {
-        let Some(pre) = &self.capabilities.patient_discovery else {
-            return Err(CallFailure::Instantiate(
-                "the plugin does not export patient-discovery".into(),
-            ));
-        };
-        let budget = ctx
-            .deadline
-            .saturating_duration_since(tokio::time::Instant::now());
-        let mut store = self.new_store(ctx);
-        let (wit_ctx, wit_query) = (self.wit_context(ctx), convert::query_in(query));
-        let call = async {
-            let instance = pre
-                .instantiate_async(&mut store)
-                .await
-                .map_err(|e| (true, e))?;
-            instance
-                .xcgate_adapter_patient_discovery()
-                .call_discover_patients(&mut store, &wit_ctx, &wit_query)
-                .await
-                .map_err(|e| (false, e))
-        };
-        let outcome = tokio::time::timeout_at(ctx.deadline, call).await;
-        match outcome {
-            Err(_) => Err(CallFailure::Timeout(budget)),
-            Ok(Ok(Ok(matches))) => Ok(matches.into_iter().map(convert::match_out).collect()),
-            Ok(Ok(Err(e))) => Err(CallFailure::Adapter(convert::error_out(e))),
-            Ok(Err((instantiating, e))) => Err(classify(&store, instantiating, &e, budget)),
-        }
+        let wit_query = convert::query_in(query);
+        let matches = sandboxed_call!(
+            self,
+            ctx,
+            patient_discovery,
+            "patient-discovery",
+            |instance, store, wit_ctx| {
+                instance
+                    .xcgate_adapter_patient_discovery()
+                    .call_discover_patients(store, wit_ctx, &wit_query)
+                    .await
+            }
+        )?;
+        Ok(matches.into_iter().map(convert::match_out).collect())
     }
 }
 

@@ -2,9 +2,9 @@
 //! (ITI-39). Same sandbox as every call: a fresh `Store`, the community's limits, the
 //! call's deadline.
 
-use super::community::{CommunityPlugin, classify};
+use super::community::{CommunityPlugin, sandboxed_call};
 use super::convert_xca::{self, RetrievedDocument};
-use super::{CallContext, CallFailure, convert};
+use super::{CallContext, CallFailure};
 use xcgate_ihe::ebrs::{AdhocQueryRequest, RegistryError, RegistryObject};
 use xcgate_ihe::retrieve::DocumentRequest;
 
@@ -29,48 +29,33 @@ impl CommunityPlugin {
         ctx: &CallContext,
         request: &AdhocQueryRequest,
     ) -> Result<FoundObjects, CallFailure> {
-        let Some(pre) = &self.capabilities.document_query else {
-            return Err(CallFailure::Instantiate(
-                "the plugin does not export document-query".into(),
-            ));
-        };
-        let budget = ctx
-            .deadline
-            .saturating_duration_since(tokio::time::Instant::now());
-        let mut store = self.new_store(ctx);
-        let (wit_ctx, wit_request) = (self.wit_context(ctx), convert_xca::query_in(request));
-        let call = async {
-            let instance = pre
-                .instantiate_async(&mut store)
-                .await
-                .map_err(|e| (true, e))?;
-            instance
-                .xcgate_adapter_document_query()
-                .call_find(&mut store, &wit_ctx, &wit_request)
-                .await
-                .map_err(|e| (false, e))
-        };
-        match tokio::time::timeout_at(ctx.deadline, call).await {
-            Err(_) => Err(CallFailure::Timeout(budget)),
-            Ok(Ok(Ok(answer))) => {
-                let objects = answer
-                    .objects
-                    .into_iter()
-                    .map(convert_xca::object_out)
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(CallFailure::InvalidAnswer)?;
-                Ok(FoundObjects {
-                    objects,
-                    errors: answer
-                        .errors
-                        .into_iter()
-                        .map(convert_xca::error_out)
-                        .collect(),
-                })
+        let wit_request = convert_xca::query_in(request);
+        let answer = sandboxed_call!(
+            self,
+            ctx,
+            document_query,
+            "document-query",
+            |instance, store, wit_ctx| {
+                instance
+                    .xcgate_adapter_document_query()
+                    .call_find(store, wit_ctx, &wit_request)
+                    .await
             }
-            Ok(Ok(Err(e))) => Err(CallFailure::Adapter(convert::error_out(e))),
-            Ok(Err((instantiating, e))) => Err(classify(&store, instantiating, &e, budget)),
-        }
+        )?;
+        let objects = answer
+            .objects
+            .into_iter()
+            .map(convert_xca::object_out)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(CallFailure::InvalidAnswer)?;
+        Ok(FoundObjects {
+            objects,
+            errors: answer
+                .errors
+                .into_iter()
+                .map(convert_xca::error_out)
+                .collect(),
+        })
     }
 
     /// ITI-39: retrieve documents of this community.
@@ -79,43 +64,30 @@ impl CommunityPlugin {
         ctx: &CallContext,
         requests: &[DocumentRequest],
     ) -> Result<Retrieved, CallFailure> {
-        let Some(pre) = &self.capabilities.document_retrieve else {
-            return Err(CallFailure::Instantiate(
-                "the plugin does not export document-retrieve".into(),
-            ));
-        };
-        let budget = ctx
-            .deadline
-            .saturating_duration_since(tokio::time::Instant::now());
-        let mut store = self.new_store(ctx);
-        let (wit_ctx, wit_requests) = (self.wit_context(ctx), convert_xca::requests_in(requests));
-        let call = async {
-            let instance = pre
-                .instantiate_async(&mut store)
-                .await
-                .map_err(|e| (true, e))?;
-            instance
-                .xcgate_adapter_document_retrieve()
-                .call_retrieve(&mut store, &wit_ctx, &wit_requests)
-                .await
-                .map_err(|e| (false, e))
-        };
-        match tokio::time::timeout_at(ctx.deadline, call).await {
-            Err(_) => Err(CallFailure::Timeout(budget)),
-            Ok(Ok(Ok(answer))) => Ok(Retrieved {
-                documents: answer
-                    .documents
-                    .into_iter()
-                    .map(convert_xca::document_out)
-                    .collect(),
-                errors: answer
-                    .errors
-                    .into_iter()
-                    .map(convert_xca::error_out)
-                    .collect(),
-            }),
-            Ok(Ok(Err(e))) => Err(CallFailure::Adapter(convert::error_out(e))),
-            Ok(Err((instantiating, e))) => Err(classify(&store, instantiating, &e, budget)),
-        }
+        let wit_requests = convert_xca::requests_in(requests);
+        let answer = sandboxed_call!(
+            self,
+            ctx,
+            document_retrieve,
+            "document-retrieve",
+            |instance, store, wit_ctx| {
+                instance
+                    .xcgate_adapter_document_retrieve()
+                    .call_retrieve(store, wit_ctx, &wit_requests)
+                    .await
+            }
+        )?;
+        Ok(Retrieved {
+            documents: answer
+                .documents
+                .into_iter()
+                .map(convert_xca::document_out)
+                .collect(),
+            errors: answer
+                .errors
+                .into_iter()
+                .map(convert_xca::error_out)
+                .collect(),
+        })
     }
 }
