@@ -5,6 +5,7 @@ fn main() {
     let names = [
         "xcgate-testing-misbehaving",
         "xcgate-testing-unlinkable",
+        "xcgate-testing-discovery-only",
         "demo-community",
     ];
     let wasm = xcgate_plugin_build::build_plugins(&names);

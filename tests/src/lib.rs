@@ -14,6 +14,8 @@ use xcgate::plugin::{PluginRuntime, RuntimeOptions};
 pub const MISBEHAVING: &str = env!("XCGATE_TEST_PLUGIN_MISBEHAVING");
 /// A guest that imports an interface the host does not provide.
 pub const UNLINKABLE: &str = env!("XCGATE_TEST_PLUGIN_UNLINKABLE");
+/// A guest that exports only patient-discovery.
+pub const DISCOVERY_ONLY: &str = env!("XCGATE_TEST_PLUGIN_DISCOVERY_ONLY");
 /// The demo community adapter.
 pub const DEMO_COMMUNITY: &str = env!("XCGATE_TEST_PLUGIN_DEMO_COMMUNITY");
 
@@ -38,13 +40,14 @@ pub struct TestGateway {
 }
 
 impl TestGateway {
-    /// Start a gateway from config text; `{MISBEHAVING}`, `{UNLINKABLE}` and `{DEMO}` are
-    /// replaced by the test guests' paths.
+    /// Start a gateway from config text; `{MISBEHAVING}`, `{UNLINKABLE}`,
+    /// `{DISCOVERY_ONLY}` and `{DEMO}` are replaced by the test guests' paths.
     pub async fn start(toml: &str) -> anyhow::Result<TestGateway> {
         let text = toml
             .replace("{MISBEHAVING}", MISBEHAVING)
             .replace("{UNLINKABLE}", UNLINKABLE)
-            .replace("{DEMO}", DEMO_COMMUNITY);
+            .replace("{DEMO}", DEMO_COMMUNITY)
+            .replace("{DISCOVERY_ONLY}", DISCOVERY_ONLY);
         let config = Config::from_toml(&text, "test config", PathBuf::from("."))?;
         let gateway = Arc::new(Gateway::load(config, runtime())?);
         let running = gateway.clone().start("127.0.0.1:0".parse()?).await?;

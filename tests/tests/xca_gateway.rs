@@ -313,3 +313,45 @@ async fn an_mtom_request_is_accepted() {
     let (r, _) = soap_client::mtom_answer(&a);
     assert_eq!(r.registry.status, ResponseStatus::Success);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plugin_that_does_not_export_an_interface_is_not_routed_that_transaction() {
+    let text = format!(
+        "{}\n[communities.xcpd_only]\nhome_community_id = \"urn:oid:2.999.7.9\"\nplugin = \"{{DISCOVERY_ONLY}}\"\n",
+        config("3s", &[("one", "behaviour = \"echo\"", "2s")])
+    );
+    let gw = TestGateway::start(&text).await.unwrap();
+    // ITI-38: only the community that exports document-query is asked; nothing is said
+    // about the other one.
+    let (r, body) = query(
+        &gw,
+        ITI38,
+        &soap_client::find_documents("P1^^^&2.999.7.0.1&ISO", ReturnType::LeafClass),
+    )
+    .await;
+    assert_eq!(r.status(), ResponseStatus::Success, "{body}");
+    assert_eq!(r.objects.len(), 1);
+    assert!(!body.contains("2.999.7.9"), "{body}");
+    // Naming it with home is an unknown community for XCA.
+    let (r, _) = query(
+        &gw,
+        ITI38,
+        &soap_client::get_documents("1.2.3", Some("urn:oid:2.999.7.9")),
+    )
+    .await;
+    assert_eq!(
+        errors(&r),
+        [(
+            error_codes::UNKNOWN_COMMUNITY.to_string(),
+            "urn:oid:2.999.7.9".to_string()
+        )]
+    );
+    // ITI-55 reaches both.
+    let a = soap_client::iti55(
+        &gw.initiating_url(),
+        &soap_client::demographic_query("only", "Virtanen", "Aino", "19900312"),
+    )
+    .await;
+    let parsed = soap_client::iti55_answer(&a.body);
+    assert_eq!(parsed.matches.len(), 2, "{}", a.body);
+}
