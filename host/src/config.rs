@@ -46,6 +46,10 @@ pub struct GatewayConfig {
     /// Largest request body accepted.
     #[serde(default = "default_max_body")]
     pub max_body: ByteSize,
+    /// The local communities this gateway fronts for remote gateways on `/responding`
+    /// (names of `[communities.*]` tables). Empty: the responding role is off.
+    #[serde(default)]
+    pub responding: Vec<String>,
 }
 
 /// `[communities.<name>]`: one community and its adapter plugin.

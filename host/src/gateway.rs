@@ -8,6 +8,16 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+/// The two gateway roles [ITI TF-1 18.1, 27.1].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Local initiators ask; xcgate fans out to the communities it reaches.
+    Initiating,
+    /// Remote gateways ask; xcgate answers for the local communities it fronts
+    /// (`gateway.responding`).
+    Responding,
+}
+
 /// Everything needed to serve requests.
 #[derive(Debug)]
 pub struct Gateway {
@@ -46,6 +56,16 @@ impl Gateway {
             config,
             communities,
             runtime,
+        })
+    }
+
+    /// The communities a request in `role` may reach: the fronted ones when responding,
+    /// every other one when initiating (a gateway does not query its own community across
+    /// the gateway; local consumers reach it directly).
+    pub fn communities_for(&self, role: Role) -> impl Iterator<Item = &Arc<CommunityPlugin>> {
+        let fronted = &self.config.gateway.responding;
+        self.communities.iter().filter(move |c| {
+            fronted.iter().any(|n| n.as_str() == &*c.name) == (role == Role::Responding)
         })
     }
 

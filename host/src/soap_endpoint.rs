@@ -2,7 +2,7 @@
 //! [ITI TF-2 App V], and the response envelope.
 
 use crate::error::RequestError;
-use crate::gateway::Gateway;
+use crate::gateway::{Gateway, Role};
 use crate::wire;
 use crate::xca::{self, Attachment};
 use crate::xcpd;
@@ -78,6 +78,31 @@ const INITIATING: &[Route] = &[
     },
 ];
 
+/// The responding endpoint's routes: what a remote initiating gateway sends
+/// [ITI TF-2 3.55, 3.38, 3.39]. ITI-18/43 are local-consumer transactions and are not here.
+const RESPONDING: &[Route] = &[
+    Route {
+        action: actions::ITI55_REQUEST,
+        body: PRPA,
+        transaction: Transaction::Iti55,
+    },
+    Route {
+        action: actions::ITI55_DEFERRED_REQUEST,
+        body: PRPA,
+        transaction: Transaction::Iti55Deferred,
+    },
+    Route {
+        action: xds::ITI38_REQUEST,
+        body: ADHOC,
+        transaction: Transaction::Iti38,
+    },
+    Route {
+        action: xds::ITI39_REQUEST,
+        body: RETRIEVE,
+        transaction: Transaction::Iti39,
+    },
+];
+
 impl Endpoint {
     pub fn path(self) -> &'static str {
         match self {
@@ -86,10 +111,20 @@ impl Endpoint {
         }
     }
 
-    fn routes(self) -> &'static [Route] {
+    fn role(self) -> Role {
+        match self {
+            Endpoint::Initiating => Role::Initiating,
+            Endpoint::Responding => Role::Responding,
+        }
+    }
+
+    /// The routes served; the responding endpoint serves nothing until the config names a
+    /// community it fronts (`gateway.responding`).
+    fn routes(self, gw: &Gateway) -> &'static [Route] {
         match self {
             Endpoint::Initiating => INITIATING,
-            Endpoint::Responding => &[],
+            Endpoint::Responding if gw.config.gateway.responding.is_empty() => &[],
+            Endpoint::Responding => RESPONDING,
         }
     }
 }
@@ -162,7 +197,7 @@ async fn serve(
     }
     let body_is = |b: (&str, &str)| env.body.ns == b.0 && env.body.local == b.1;
     let body_name = format!("{{{}}}{}", env.body.ns, env.body.local);
-    let routes = endpoint.routes();
+    let routes = endpoint.routes(gw);
     let route =
         match env.addressing.action.as_deref() {
             Some(action) => routes.iter().find(|r| r.action == action).ok_or_else(|| {
@@ -170,7 +205,8 @@ async fn serve(
                     action: action.to_string(),
                     endpoint: endpoint.path(),
                     supported: if routes.is_empty() {
-                        "none yet".to_string()
+                        "none (this gateway fronts no community: set gateway.responding)"
+                            .to_string()
                     } else {
                         routes
                             .iter()
@@ -199,6 +235,7 @@ async fn serve(
             body,
         });
     }
+    let role = endpoint.role();
     let soap = |reply: xcpd::Reply| Served {
         action: reply.action,
         payload: reply.body,
@@ -206,13 +243,14 @@ async fn serve(
     };
     Ok(match route.transaction {
         Transaction::Iti55 | Transaction::Iti55Deferred => {
-            soap(xcpd::initiating(gw, &env.body, request_id).await?)
+            soap(xcpd::patient_discovery(gw, role, &env.body, request_id).await?)
         }
-        Transaction::Iti38 => soap(xca::initiating_query(gw, &env.body, request_id, false).await),
-        Transaction::Iti18 => soap(xca::initiating_query(gw, &env.body, request_id, true).await),
+        Transaction::Iti38 => soap(xca::stored_query(gw, role, &env.body, request_id, false).await),
+        Transaction::Iti18 => soap(xca::stored_query(gw, role, &env.body, request_id, true).await),
         Transaction::Iti39 | Transaction::Iti43 => {
-            let reply = xca::initiating_retrieve(
+            let reply = xca::retrieve(
                 gw,
+                role,
                 &env.body,
                 request_id,
                 route.transaction == Transaction::Iti43,

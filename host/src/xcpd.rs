@@ -4,7 +4,7 @@
 
 use crate::error::{failure_kind, issue_code};
 use crate::fanout::{Outcome, fan_out};
-use crate::gateway::Gateway;
+use crate::gateway::{Gateway, Role};
 use crate::plugin::{AdapterError, CallFailure, Capability, CommunityPlugin};
 use crate::wire;
 use std::sync::Arc;
@@ -39,9 +39,11 @@ fn their_party(req: &DiscoveryRequest) -> Party {
     }
 }
 
-/// Serve an ITI-55 request that arrived at the initiating endpoint.
-pub async fn initiating(
+/// Serve an ITI-55 request in `role`: initiating fans out to the communities xcgate
+/// reaches, responding asks the local communities it fronts.
+pub async fn patient_discovery(
     gw: &Gateway,
+    role: Role,
     payload: &Element,
     request_id: &str,
 ) -> Result<Reply, Hl7Error> {
@@ -69,8 +71,7 @@ pub async fn initiating(
         });
     }
     let communities: Vec<Arc<CommunityPlugin>> = gw
-        .communities
-        .iter()
+        .communities_for(role)
         .filter(|c| c.supports(Capability::PatientDiscovery))
         .cloned()
         .collect();

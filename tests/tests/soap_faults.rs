@@ -214,7 +214,7 @@ async fn a_query_without_any_parameter_gets_an_hl7_qe_answer() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_responding_endpoint_refuses_what_it_does_not_serve_yet() {
+async fn the_responding_endpoint_serves_nothing_until_a_community_is_fronted() {
     let gw = TestGateway::demo().await;
     let a = post(
         &gw.responding_url(),

@@ -93,6 +93,19 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
             "no community is configured; add a [communities.<name>] table with home_community_id and plugin",
         ));
     }
+    for name in &c.gateway.responding {
+        if !c.communities.contains_key(name) {
+            let known: Vec<&str> = c.communities.keys().map(String::as_str).collect();
+            return Err(invalid(
+                origin,
+                "gateway.responding",
+                format!(
+                    "`{name}` is not a configured community; expected names of [communities.*] tables: {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for (name, community) in &c.communities {
         let key = |field: &str| format!("communities.{name}.{field}");

@@ -4,7 +4,7 @@
 use super::{communities_with, community_for};
 use crate::error::{failure_kind, xds_error_code};
 use crate::fanout::{Outcome, Target, fan_out};
-use crate::gateway::Gateway;
+use crate::gateway::{Gateway, Role};
 use crate::plugin::{Capability, FoundObjects};
 use crate::xcpd::Reply;
 use std::sync::Arc;
@@ -28,9 +28,10 @@ fn failure(action: &'static str, code: &str, context: &str, location: Option<&st
     }
 }
 
-/// Serve an ITI-38 (`iti18 == false`) or ITI-18 stored query from a local consumer.
-pub async fn initiating_query(
+/// Serve an ITI-38 (`iti18 == false`) or ITI-18 stored query in `role`.
+pub async fn stored_query(
     gw: &Gateway,
+    role: Role,
     payload: &Element,
     request_id: &str,
     iti18: bool,
@@ -55,7 +56,7 @@ pub async fn initiating_query(
     // A query naming a community goes there only; a patient-id query goes everywhere; an
     // id-based query without `home` cannot be routed [ITI TF-2 3.38.4.1.2.1].
     let targets = match request.home().map(str::trim).filter(|h| !h.is_empty()) {
-        Some(home) => match community_for(gw, home, Capability::DocumentQuery) {
+        Some(home) => match community_for(gw, role, home, Capability::DocumentQuery) {
             Some(c) => vec![c],
             None => {
                 let context =
@@ -63,7 +64,9 @@ pub async fn initiating_query(
                 return failure(action, error_codes::UNKNOWN_COMMUNITY, &context, Some(home));
             }
         },
-        None if request.is_patient_id_based() => communities_with(gw, Capability::DocumentQuery),
+        None if request.is_patient_id_based() => {
+            communities_with(gw, role, Capability::DocumentQuery)
+        }
         None => {
             let context = format!(
                 "the stored query {} needs AdhocQuery/@home to name the community [ITI TF-2 3.38.4.1.2.1]",

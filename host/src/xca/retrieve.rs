@@ -5,7 +5,7 @@
 use super::community_for;
 use crate::error::{failure_kind, xds_error_code};
 use crate::fanout::{Outcome, Target, fan_out};
-use crate::gateway::Gateway;
+use crate::gateway::{Gateway, Role};
 use crate::plugin::{Capability, CommunityPlugin, Retrieved};
 use bytes::Bytes;
 use std::collections::HashMap;
@@ -42,9 +42,10 @@ fn error(code: &str, context: String, location: &str) -> RegistryError {
     RegistryError::new(Severity::Error, code, &context, Some(location))
 }
 
-/// Serve an ITI-39 (`iti43 == false`) or ITI-43 retrieve from a local consumer.
-pub async fn initiating_retrieve(
+/// Serve an ITI-39 (`iti43 == false`) or ITI-43 retrieve in `role`.
+pub async fn retrieve(
     gw: &Gateway,
+    role: Role,
     payload: &Element,
     request_id: &str,
     iti43: bool,
@@ -93,7 +94,7 @@ pub async fn initiating_retrieve(
             ));
             continue;
         };
-        match community_for(gw, hcid, Capability::DocumentRetrieve) {
+        match community_for(gw, role, hcid, Capability::DocumentRetrieve) {
             Some(c) => match groups.iter_mut().find(|(g, _)| Arc::ptr_eq(g, &c)) {
                 Some((_, list)) => list.push(d),
                 None => groups.push((c, vec![d])),
