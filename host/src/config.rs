@@ -70,6 +70,28 @@ pub struct CommunityConfig {
     /// Non-secret settings handed to the plugin through the `config` import.
     #[serde(default)]
     pub settings: toml::Table,
+    /// The endpoints the plugin may reach through `transport`, by name. Nothing else is
+    /// reachable.
+    #[serde(default)]
+    pub endpoints: BTreeMap<String, EndpointConfig>,
+}
+
+/// `[communities.<name>.endpoints.<endpoint>]`: one remote HTTP endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointConfig {
+    /// `http://host:port/path`.
+    pub url: String,
+    /// Longest wait for one exchange (never past the call's deadline).
+    #[serde(default = "default_timeout")]
+    pub timeout: HumanDuration,
+    /// Largest answer accepted.
+    #[serde(default = "default_max_response")]
+    pub max_response: ByteSize,
+}
+
+fn default_max_response() -> ByteSize {
+    ByteSize(64 << 20)
 }
 
 fn default_deadline() -> HumanDuration {

@@ -13,6 +13,7 @@ pub(crate) mod convert;
 mod convert_xca;
 mod host_api;
 mod runtime;
+mod transport;
 mod xca_calls;
 
 pub use capabilities::Capability;

@@ -151,6 +151,29 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
                 "must be between 1MiB and 4GiB",
             ));
         }
+        for (endpoint, e) in &community.endpoints {
+            let key = key(&format!("endpoints.{endpoint}.url"));
+            match e.url.parse::<http::Uri>() {
+                Ok(uri) if uri.scheme_str() == Some("http") && uri.host().is_some() => {}
+                Ok(uri) if uri.scheme_str() == Some("https") => {
+                    return Err(invalid(
+                        origin,
+                        key,
+                        "https endpoints need TLS settings, which this version does not read yet; use http on a trusted network",
+                    ));
+                }
+                _ => {
+                    return Err(invalid(
+                        origin,
+                        key,
+                        format!(
+                            "`{}` is not an http URL; expected \"http://host:port/path\"",
+                            e.url
+                        ),
+                    ));
+                }
+            }
+        }
         if community.plugin.trim().is_empty() {
             return Err(invalid(
                 origin,

@@ -5,6 +5,7 @@ pub mod xcpd {
     wasmtime::component::bindgen!({
         world: "patient-discovery-adapter",
         path: "../wit",
+        imports: { "xcgate:adapter/transport.send": async },
         exports: { default: async },
     });
 }
@@ -18,6 +19,7 @@ pub mod query {
             "xcgate:adapter/types": crate::plugin::bindings::xcpd::xcgate::adapter::types,
             "xcgate:adapter/config": crate::plugin::bindings::xcpd::xcgate::adapter::config,
             "xcgate:adapter/log": crate::plugin::bindings::xcpd::xcgate::adapter::log,
+            "xcgate:adapter/transport": crate::plugin::bindings::xcpd::xcgate::adapter::transport,
         },
     });
 }
@@ -31,6 +33,7 @@ pub mod retrieve {
             "xcgate:adapter/types": crate::plugin::bindings::xcpd::xcgate::adapter::types,
             "xcgate:adapter/config": crate::plugin::bindings::xcpd::xcgate::adapter::config,
             "xcgate:adapter/log": crate::plugin::bindings::xcpd::xcgate::adapter::log,
+            "xcgate:adapter/transport": crate::plugin::bindings::xcpd::xcgate::adapter::transport,
         },
     });
 }

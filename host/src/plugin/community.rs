@@ -73,6 +73,7 @@ pub struct CommunityPlugin {
     settings: Arc<BTreeMap<String, String>>,
     engine: wasmtime::Engine,
     pub(super) capabilities: Capabilities,
+    endpoints: Arc<super::transport::Endpoints>,
 }
 
 impl std::fmt::Debug for CommunityPlugin {
@@ -137,6 +138,7 @@ impl CommunityPlugin {
             settings: Arc::new(config.plugin_settings()),
             engine: runtime.engine().clone(),
             capabilities,
+            endpoints: Arc::new(super::transport::Endpoints::new(&config.endpoints)?),
         })
     }
 
@@ -149,6 +151,7 @@ impl CommunityPlugin {
         let state = CallState::new(
             self.memory_limit,
             self.settings.clone(),
+            self.endpoints.clone(),
             self.name.clone(),
             Arc::from(ctx.request_id.as_str()),
             ctx.deadline.into_std(),

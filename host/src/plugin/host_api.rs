@@ -1,7 +1,8 @@
 //! What the host gives a guest during one call: the `config` and `log` imports, deny-all
 //! WASI, and the resource limits of the call's `Store`.
 
-use super::bindings::xcgate::adapter::{config, log, types};
+use super::bindings::xcgate::adapter::{config, log, transport as wit_transport, types};
+use super::transport::Endpoints;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use wasmtime::component::ResourceTable;
@@ -18,6 +19,7 @@ pub struct CallState {
     table: ResourceTable,
     pub(super) limits: CallLimits,
     settings: Arc<BTreeMap<String, String>>,
+    endpoints: Arc<Endpoints>,
     community: Arc<str>,
     request_id: Arc<str>,
     log_lines: u32,
@@ -29,6 +31,7 @@ impl CallState {
     pub(super) fn new(
         memory_limit: u64,
         settings: Arc<BTreeMap<String, String>>,
+        endpoints: Arc<Endpoints>,
         community: Arc<str>,
         request_id: Arc<str>,
         deadline: std::time::Instant,
@@ -48,6 +51,7 @@ impl CallState {
                 memory_exceeded: false,
             },
             settings,
+            endpoints,
             community,
             request_id,
             log_lines: 0,
@@ -160,6 +164,37 @@ impl log::Host for CallState {
             }
             log::Level::Error => {
                 tracing::error!(target: "xcgate::plugin", community, request_id, "{message}")
+            }
+        }
+    }
+}
+
+impl wit_transport::Host for CallState {
+    fn send(
+        &mut self,
+        request: wit_transport::Request,
+    ) -> impl std::future::Future<
+        Output = Result<wit_transport::Response, wit_transport::TransportError>,
+    > + Send {
+        let endpoint = self.endpoints.get(&request.endpoint);
+        let deadline = tokio::time::Instant::from_std(self.deadline);
+        let (community, request_id) = (self.community.clone(), self.request_id.clone());
+        async move {
+            match endpoint {
+                None => {
+                    tracing::warn!(
+                        community = &*community,
+                        request_id = &*request_id,
+                        "plugin asked for an undeclared endpoint; nothing sent"
+                    );
+                    Err(wit_transport::TransportError::UndeclaredEndpoint(
+                        request.endpoint,
+                    ))
+                }
+                Some(endpoint) => {
+                    super::transport::send(endpoint, request, deadline, &community, &request_id)
+                        .await
+                }
             }
         }
     }

@@ -71,8 +71,36 @@ impl PatientDiscovery for Misbehaving {
         query: PatientQuery,
     ) -> Result<Vec<PatientMatch>, AdapterError> {
         misbehave()?;
+        if xcgate_sdk::config::get("behaviour").as_deref() == Some("relay") {
+            return relay(&query);
+        }
         Ok(vec![echo(&query, 0)])
     }
+}
+
+/// `relay`: POST the query's family names to the endpoint named by the `endpoint` setting
+/// (default `remote`) and answer one match whose id extension is the response body.
+fn relay(query: &PatientQuery) -> Result<Vec<PatientMatch>, AdapterError> {
+    let endpoint = xcgate_sdk::config::get("endpoint").unwrap_or_else(|| "remote".into());
+    let body: String = query
+        .names
+        .iter()
+        .flat_map(|n| n.family.iter())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(",");
+    let response = xcgate_sdk::transport::post(
+        &endpoint,
+        "text/plain",
+        &[("x-test", "relay")],
+        body.into_bytes(),
+    )
+    .map_err(|e| AdapterError::Unavailable(e.to_string()))?;
+    let text = String::from_utf8(response.body)
+        .map_err(|_| AdapterError::BadResponse("not UTF-8".into()))?;
+    let mut m = echo(query, 0);
+    m.patient_id = InstanceId::new("2.999.99", text);
+    Ok(vec![m])
 }
 
 fn echo(query: &PatientQuery, n: u64) -> PatientMatch {

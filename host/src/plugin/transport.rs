@@ -1,0 +1,157 @@
+//! The host side of the `transport` import: one pooled HTTP client per declared endpoint
+//! (keep-alive; no connection per request), timeouts clamped to the call's deadline, a
+//! response-size cap, and a log line per hop without patient data.
+
+use super::bindings::xcgate::adapter::transport as wit;
+use crate::config::EndpointConfig;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Request headers the host sets itself; a plugin cannot override them.
+const RESERVED: &[&str] = &[
+    "host",
+    "content-length",
+    "content-type",
+    "transfer-encoding",
+    "connection",
+    "te",
+    "upgrade",
+    "keep-alive",
+];
+
+/// One declared endpoint with its connection pool.
+pub struct Endpoint {
+    uri: http::Uri,
+    timeout: Duration,
+    max_response: u64,
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+/// A community's endpoints, by name.
+#[derive(Default)]
+pub struct Endpoints(HashMap<String, Arc<Endpoint>>);
+
+impl Endpoints {
+    /// Build the pools from validated config.
+    pub fn new(
+        config: &std::collections::BTreeMap<String, EndpointConfig>,
+    ) -> anyhow::Result<Endpoints> {
+        let mut map = HashMap::new();
+        for (name, e) in config {
+            let uri: http::Uri = e.url.parse().map_err(|err| {
+                anyhow::anyhow!("endpoint `{name}`: `{}` is not a URL: {err}", e.url)
+            })?;
+            let mut connector = HttpConnector::new();
+            connector.set_nodelay(true);
+            connector.set_connect_timeout(Some(e.timeout.0));
+            let client = Client::builder(TokioExecutor::new())
+                .pool_idle_timeout(Duration::from_secs(90))
+                .build(connector);
+            map.insert(
+                name.clone(),
+                Arc::new(Endpoint {
+                    uri,
+                    timeout: e.timeout.0,
+                    max_response: e.max_response.0,
+                    client,
+                }),
+            );
+        }
+        Ok(Endpoints(map))
+    }
+
+    pub fn get(&self, name: &str) -> Option<Arc<Endpoint>> {
+        self.0.get(name).cloned()
+    }
+}
+
+/// Send one request for a plugin. `deadline` is the call's.
+pub async fn send(
+    endpoint: Arc<Endpoint>,
+    request: wit::Request,
+    deadline: Instant,
+    community: &str,
+    request_id: &str,
+) -> Result<wit::Response, wit::TransportError> {
+    let started = Instant::now();
+    let until = deadline.min(started + endpoint.timeout);
+    let mut builder = http::Request::post(endpoint.uri.clone())
+        .header(http::header::CONTENT_TYPE, request.content_type.as_str());
+    for h in &request.headers {
+        if !RESERVED.contains(&h.name.to_ascii_lowercase().as_str()) {
+            builder = builder.header(h.name.as_str(), h.value.as_str());
+        }
+    }
+    let sent_bytes = request.body.len();
+    let http_request = builder
+        .body(Full::new(Bytes::from(request.body)))
+        .map_err(|e| wit::TransportError::Protocol(e.to_string()))?;
+    let exchange = async {
+        let response = endpoint.client.request(http_request).await.map_err(|e| {
+            if e.is_connect() {
+                wit::TransportError::Connect(e.to_string())
+            } else {
+                wit::TransportError::Protocol(e.to_string())
+            }
+        })?;
+        let (parts, body) = response.into_parts();
+        let limit = usize::try_from(endpoint.max_response).unwrap_or(usize::MAX);
+        let body = Limited::new(body, limit).collect().await.map_err(|e| {
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some()
+            {
+                wit::TransportError::TooLarge(endpoint.max_response)
+            } else {
+                wit::TransportError::Protocol(e.to_string())
+            }
+        })?;
+        Ok::<_, wit::TransportError>((parts, body.to_bytes()))
+    };
+    let result = match tokio::time::timeout_at(until, exchange).await {
+        Err(_) => Err(wit::TransportError::Timeout),
+        Ok(r) => r,
+    };
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    match &result {
+        Ok((parts, body)) => tracing::info!(
+            community,
+            request_id,
+            host = endpoint.uri.host().unwrap_or(""),
+            status = parts.status.as_u16(),
+            sent_bytes,
+            received_bytes = body.len(),
+            elapsed_ms,
+            "transport hop"
+        ),
+        Err(e) => {
+            tracing::warn!(community, request_id, host = endpoint.uri.host().unwrap_or(""), sent_bytes, elapsed_ms, error = ?e, "transport hop failed")
+        }
+    }
+    let (parts, body) = result?;
+    Ok(wit::Response {
+        status: parts.status.as_u16(),
+        content_type: parts
+            .headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        headers: parts
+            .headers
+            .iter()
+            .filter_map(|(n, v)| {
+                v.to_str().ok().map(|v| wit::Header {
+                    name: n.as_str().to_string(),
+                    value: v.to_string(),
+                })
+            })
+            .collect(),
+        body: body.to_vec(),
+    })
+}
