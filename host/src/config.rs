@@ -67,6 +67,9 @@ pub struct CommunityConfig {
     /// Most linear memory the plugin may use per call.
     #[serde(default = "default_memory_limit")]
     pub memory_limit: ByteSize,
+    /// Calls to this community in flight at once; more fail fast as busy (bulkhead).
+    #[serde(default = "default_max_concurrent")]
+    pub max_concurrent: u32,
     /// Non-secret settings handed to the plugin through the `config` import.
     #[serde(default)]
     pub settings: toml::Table,
@@ -102,6 +105,9 @@ fn default_timeout() -> HumanDuration {
 }
 fn default_memory_limit() -> ByteSize {
     ByteSize(64 << 20)
+}
+fn default_max_concurrent() -> u32 {
+    64
 }
 fn default_max_body() -> ByteSize {
     ByteSize(16 << 20)

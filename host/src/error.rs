@@ -86,7 +86,9 @@ impl RequestError {
 /// The detectedIssueManagement code for a failed community [ITI TF-2 Table 3.55.4.2.2.7-1].
 pub fn issue_code(failure: &CallFailure) -> IssueCode {
     match failure {
-        CallFailure::Adapter(AdapterError::Busy(_)) => IssueCode::ResponderBusy,
+        CallFailure::Adapter(AdapterError::Busy(_)) | CallFailure::Overloaded(_) => {
+            IssueCode::ResponderBusy
+        }
         CallFailure::Timeout(_)
         | CallFailure::Adapter(AdapterError::Unavailable(_))
         | CallFailure::Adapter(AdapterError::Unauthorized(_)) => IssueCode::AnswerNotAvailable,
@@ -101,6 +103,7 @@ pub fn failure_kind(failure: &CallFailure) -> &'static str {
         CallFailure::Trap(_) => "trap",
         CallFailure::MemoryLimit(_) => "memory_limit",
         CallFailure::Instantiate(_) => "instantiate",
+        CallFailure::Overloaded(_) => "overloaded",
         CallFailure::InvalidAnswer(_) => "invalid_answer",
         CallFailure::Adapter(AdapterError::Unavailable(_)) => "unavailable",
         CallFailure::Adapter(AdapterError::Busy(_)) => "busy",
@@ -120,7 +123,9 @@ pub fn xds_error_code(failure: &CallFailure) -> &'static str {
         CallFailure::Timeout(_) | CallFailure::Adapter(AdapterError::Unavailable(_)) => {
             codes::UNAVAILABLE_COMMUNITY
         }
-        CallFailure::Adapter(AdapterError::Busy(_)) => codes::REGISTRY_BUSY,
+        CallFailure::Adapter(AdapterError::Busy(_)) | CallFailure::Overloaded(_) => {
+            codes::REGISTRY_BUSY
+        }
         _ => codes::REGISTRY_ERROR,
     }
 }

@@ -43,6 +43,9 @@ pub enum CallFailure {
     /// extra XML in a registry object).
     #[error("the adapter's answer is invalid: {0}")]
     InvalidAnswer(String),
+    /// The community already has its maximum number of calls in flight (bulkhead).
+    #[error("the community is at its limit of {0} concurrent calls")]
+    Overloaded(u32),
     /// The adapter could not be instantiated for this call.
     #[error("the adapter could not be started: {0}")]
     Instantiate(String),

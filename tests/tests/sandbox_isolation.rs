@@ -205,3 +205,61 @@ async fn when_no_community_can_answer_the_answer_is_ae() {
     assert_eq!(parsed.query_response_code.as_deref(), Some("AE"));
     assert_eq!(parsed.issues.len(), 2);
 }
+
+/// Three simultaneous requests against a slow community capped at `cap` calls.
+async fn three_at_once(cap: u32) -> Vec<xcgate_ihe::hl7v3::ParsedResponse> {
+    let text = config("5s", &[("slow", "sleep", "3s")]).replace(
+        "settings = { behaviour = \"sleep\" }",
+        &format!(
+            "settings = {{ behaviour = \"sleep\", sleep_ms = \"600\" }}\nmax_concurrent = {cap}"
+        ),
+    );
+    let gw = TestGateway::start(&text).await.unwrap();
+    let url = gw.initiating_url();
+    let q = query();
+    let (a, b, c) = tokio::join!(
+        soap_client::iti55(&url, &q),
+        soap_client::iti55(&url, &q),
+        soap_client::iti55(&url, &q)
+    );
+    [a, b, c]
+        .iter()
+        .map(|x| soap_client::iti55_answer(&x.body))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_community_within_its_concurrency_cap_serves_every_call() {
+    for answer in three_at_once(3).await {
+        assert_eq!(
+            answer.matches.len(),
+            2,
+            "healthy + slow: {:?}",
+            answer.issues
+        );
+        assert!(answer.issues.is_empty());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_community_over_its_concurrency_cap_is_busy_while_the_others_answer() {
+    let answers = three_at_once(2).await;
+    let busy: Vec<_> = answers
+        .iter()
+        .filter_map(|a| issue_for(&a.issues, "slow"))
+        .collect();
+    assert_eq!(busy.len(), 1, "exactly the call over the cap of 2 fails");
+    assert_eq!(*busy[0].0, IssueCode::ResponderBusy);
+    assert!(
+        busy[0].1.contains("limit of 2 concurrent calls"),
+        "{}",
+        busy[0].1
+    );
+    assert!(
+        answers.iter().all(|a| a
+            .matches
+            .iter()
+            .any(|m| m.patient_id.extension.as_deref() == Some("H-1"))),
+        "the healthy community answers every call"
+    );
+}

@@ -174,6 +174,13 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
                 }
             }
         }
+        if !(1..=1000).contains(&community.max_concurrent) {
+            return Err(invalid(
+                origin,
+                key("max_concurrent"),
+                "must be between 1 and 1000",
+            ));
+        }
         if community.plugin.trim().is_empty() {
             return Err(invalid(
                 origin,

@@ -24,34 +24,39 @@ macro_rules! sandboxed_call {
             None => Err(CallFailure::Instantiate(
                 concat!("the plugin does not export ", $name).into(),
             )),
-            Some(pre) => {
-                let budget = $ctx
-                    .deadline
-                    .saturating_duration_since(tokio::time::Instant::now());
-                let mut store = $plugin.new_store($ctx);
-                let wit_context = $plugin.wit_context($ctx);
-                let call = async {
-                    let $instance = pre
-                        .instantiate_async(&mut store)
-                        .await
-                        .map_err(|e| (true, e))?;
-                    let ($store, $wit_ctx) = (&mut store, &wit_context);
-                    $call.map_err(|e| (false, e))
-                };
-                match tokio::time::timeout_at($ctx.deadline, call).await {
-                    Err(_) => Err(CallFailure::Timeout(budget)),
-                    Ok(Ok(Ok(answer))) => Ok(answer),
-                    Ok(Ok(Err(e))) => {
-                        Err(CallFailure::Adapter($crate::plugin::convert::error_out(e)))
+            // Bulkhead: over the community's cap the call fails at once, so one slow
+            // community cannot hold the gateway's slots [ARCHITECTURE §4].
+            Some(pre) => match $plugin.bulkhead.try_acquire() {
+                Err(_) => Err(CallFailure::Overloaded($plugin.max_concurrent)),
+                Ok(_permit) => {
+                    let budget = $ctx
+                        .deadline
+                        .saturating_duration_since(tokio::time::Instant::now());
+                    let mut store = $plugin.new_store($ctx);
+                    let wit_context = $plugin.wit_context($ctx);
+                    let call = async {
+                        let $instance = pre
+                            .instantiate_async(&mut store)
+                            .await
+                            .map_err(|e| (true, e))?;
+                        let ($store, $wit_ctx) = (&mut store, &wit_context);
+                        $call.map_err(|e| (false, e))
+                    };
+                    match tokio::time::timeout_at($ctx.deadline, call).await {
+                        Err(_) => Err(CallFailure::Timeout(budget)),
+                        Ok(Ok(Ok(answer))) => Ok(answer),
+                        Ok(Ok(Err(e))) => {
+                            Err(CallFailure::Adapter($crate::plugin::convert::error_out(e)))
+                        }
+                        Ok(Err((instantiating, e))) => Err($crate::plugin::community::classify(
+                            &store,
+                            instantiating,
+                            &e,
+                            budget,
+                        )),
                     }
-                    Ok(Err((instantiating, e))) => Err($crate::plugin::community::classify(
-                        &store,
-                        instantiating,
-                        &e,
-                        budget,
-                    )),
                 }
-            }
+            },
         }
     }};
 }
@@ -73,6 +78,9 @@ pub struct CommunityPlugin {
     settings: Arc<BTreeMap<String, String>>,
     engine: wasmtime::Engine,
     pub(super) capabilities: Capabilities,
+    /// Calls allowed at once; the rest fail fast as overloaded.
+    pub(super) bulkhead: tokio::sync::Semaphore,
+    pub(super) max_concurrent: u32,
     endpoints: Arc<super::transport::Endpoints>,
 }
 
@@ -135,6 +143,8 @@ impl CommunityPlugin {
             home_community_id: config.home_community_id.clone(),
             timeout: config.timeout.0,
             memory_limit: config.memory_limit.0,
+            bulkhead: tokio::sync::Semaphore::new(config.max_concurrent as usize),
+            max_concurrent: config.max_concurrent,
             settings: Arc::new(config.plugin_settings()),
             engine: runtime.engine().clone(),
             capabilities,
