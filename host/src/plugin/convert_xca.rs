@@ -172,3 +172,6 @@ pub fn document_out(d: r::Document) -> RetrievedDocument {
         content: Bytes::from(d.content),
     }
 }
+
+#[cfg(test)]
+mod tests;
