@@ -289,6 +289,23 @@ impl RegistryObject {
     }
 }
 
+impl RegistryObject {
+    /// This object as one self-contained XML element: the `rim` prefix is declared on it,
+    /// so it can travel as a string on its own (e.g. as `extra-xml` across the plugin
+    /// boundary) and be parsed back into an equal object.
+    pub fn to_standalone_xml(&self) -> String {
+        let mut w = XmlWriter::with_capacity(512);
+        self.write(&mut w);
+        let xml = w.finish();
+        // `write` starts with `<rim:{kind}`; the declaration goes right after the name.
+        let tag = format!("<rim:{}", self.kind.local_name());
+        match xml.strip_prefix(tag.as_str()) {
+            Some(rest) => format!("{tag} xmlns:rim=\"{}\"{rest}", ns::RIM),
+            None => xml,
+        }
+    }
+}
+
 /// True when an element has character data that is not layout.
 fn has_text(el: &Element) -> bool {
     el.children

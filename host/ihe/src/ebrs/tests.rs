@@ -381,3 +381,24 @@ fn a_response_with_no_object_list_reads_as_empty_and_builds_one() {
     .unwrap_err();
     assert_eq!(e, EbrsError::Missing("AdhocQueryResponse/@status"));
 }
+
+#[test]
+fn every_object_survives_as_standalone_xml() {
+    let r = AdhocQueryResponse::parse(&parse(response_fixture().as_bytes()).unwrap()).unwrap();
+    let eo = &r.objects[0];
+    let nested = eo
+        .classifications
+        .iter()
+        .chain(&eo.external_identifiers)
+        .chain(&eo.children);
+    for o in r.objects.iter().chain(nested) {
+        let xml = o.to_standalone_xml();
+        let back = RegistryObject::parse(&parse(xml.as_bytes()).unwrap()).unwrap();
+        assert_eq!(&back, o, "{xml}");
+    }
+    assert!(
+        r.objects[3]
+            .to_standalone_xml()
+            .starts_with(r#"<rim:ObjectRef xmlns:rim="urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0""#)
+    );
+}
