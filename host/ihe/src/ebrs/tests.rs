@@ -397,8 +397,8 @@ fn every_object_survives_as_standalone_xml() {
         assert_eq!(&back, o, "{xml}");
     }
     assert!(
-        r.objects[3]
-            .to_standalone_xml()
-            .starts_with(r#"<rim:ObjectRef xmlns:rim="urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0""#)
+        r.objects[3].to_standalone_xml().starts_with(
+            r#"<rim:ObjectRef xmlns:rim="urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0""#
+        )
     );
 }
