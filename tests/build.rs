@@ -7,6 +7,8 @@ fn main() {
         "xcgate-testing-unlinkable",
         "xcgate-testing-discovery-only",
         "demo-community",
+        "ihe-soap",
+        "fhir-community",
     ];
     let wasm = xcgate_plugin_build::build_plugins(&names);
     for (name, path) in names.iter().zip(wasm) {

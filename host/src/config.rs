@@ -50,6 +50,23 @@ pub struct GatewayConfig {
     /// (names of `[communities.*]` tables). Empty: the responding role is off.
     #[serde(default)]
     pub responding: Vec<String>,
+    /// `[gateway.tls]`: serve HTTPS (and, with `client_ca_file`, require client
+    /// certificates). Absent: plain HTTP, for a trusted network or behind a TLS proxy.
+    pub tls: Option<ServerTlsConfig>,
+}
+
+/// `[gateway.tls]`: the gateway's own certificate, and whom it accepts as clients.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerTlsConfig {
+    /// PEM file of the gateway's certificate chain (leaf first), relative to this file.
+    pub cert_file: PathBuf,
+    /// PEM file of its private key (PKCS#8, PKCS#1 or SEC1).
+    pub key_file: PathBuf,
+    /// PEM file of the CA certificates whose clients are accepted. When set, every client
+    /// must present a certificate that chains to one of them (mutual TLS, as IHE ATNA
+    /// secure node requires [ITI TF-2 3.19.6.1]); a connection without one is refused.
+    pub client_ca_file: Option<PathBuf>,
 }
 
 /// `[communities.<name>]`: one community and its adapter plugin.
@@ -79,12 +96,24 @@ pub struct CommunityConfig {
     pub endpoints: BTreeMap<String, EndpointConfig>,
 }
 
-/// `[communities.<name>.endpoints.<endpoint>]`: one remote HTTP endpoint.
+/// `[communities.<name>.endpoints.<endpoint>]`: one remote HTTP(S) endpoint.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointConfig {
-    /// `http://host:port/path`.
+    /// `https://host:port/path` (or `http://` on a trusted network).
     pub url: String,
+    /// PEM file of the CA certificates trusted for this endpoint's server certificate
+    /// (relative to the config file). Required for `https`; there is no switch that turns
+    /// verification off.
+    pub ca_file: Option<PathBuf>,
+    /// PEM file of our client certificate chain for mutual TLS (with `client_key_file`).
+    pub client_cert_file: Option<PathBuf>,
+    /// PEM file of the private key of `client_cert_file` (PKCS#8, PKCS#1 or SEC1).
+    pub client_key_file: Option<PathBuf>,
+    /// Speak HTTP/2 only (for `http`: prior knowledge, h2c). Default: over `https` ALPN
+    /// offers HTTP/2 and HTTP/1.1 and the server picks; over `http`, HTTP/1.1.
+    #[serde(default)]
+    pub http2: bool,
     /// Longest wait for one exchange (never past the call's deadline).
     #[serde(default = "default_timeout")]
     pub timeout: HumanDuration,

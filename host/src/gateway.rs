@@ -24,6 +24,8 @@ pub struct Gateway {
     pub config: Config,
     pub communities: Vec<Arc<CommunityPlugin>>,
     pub runtime: Arc<PluginRuntime>,
+    /// `[gateway.tls]`: the HTTPS acceptor; `None` serves plain HTTP.
+    pub tls: Option<crate::tls::ServerTls>,
 }
 
 /// Runtime sizing that fits a config: the pool's memory slots must hold the largest
@@ -52,10 +54,15 @@ impl Gateway {
                 })?;
             communities.push(Arc::new(plugin));
         }
+        let tls = match &config.gateway.tls {
+            Some(t) => Some(crate::tls::ServerTls::new(t, &config.base_dir)?),
+            None => None,
+        };
         Ok(Gateway {
             config,
             communities,
             runtime,
+            tls,
         })
     }
 
@@ -74,12 +81,14 @@ impl Gateway {
     pub async fn start(self: Arc<Self>, addr: SocketAddr) -> std::io::Result<RunningGateway> {
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(crate::server::serve(listener, self, async {
             let _ = rx.await;
         }));
         Ok(RunningGateway {
             addr: local,
+            scheme,
             stop: Some(tx),
             task,
         })
@@ -90,14 +99,15 @@ impl Gateway {
 #[derive(Debug)]
 pub struct RunningGateway {
     pub addr: SocketAddr,
+    scheme: &'static str,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
 }
 
 impl RunningGateway {
-    /// The base URL, e.g. `http://127.0.0.1:40123`.
+    /// The base URL, e.g. `http://127.0.0.1:40123` (`https` with `[gateway.tls]`).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// Stop accepting, finish open connections, and wait for the server to end.

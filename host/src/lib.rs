@@ -13,6 +13,7 @@ pub mod gateway;
 pub mod plugin;
 pub mod server;
 pub mod soap_endpoint;
+pub mod tls;
 pub mod wire;
 pub mod xca;
 pub mod xcpd;

@@ -210,11 +210,39 @@ pub async fn serve(
                 };
                 let _ = stream.set_nodelay(true);
                 let gw = gw.clone();
+                let tls = gw.tls.clone();
                 let service = hyper::service::service_fn(move |req| route(gw.clone(), req));
-                let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
-                let conn = graceful.watch(conn);
+                let (builder, watcher) = (builder.clone(), graceful.watcher());
                 tokio::spawn(async move {
-                    if let Err(e) = conn.await {
+                    let result = match tls {
+                        None => {
+                            let conn = builder.serve_connection(TokioIo::new(stream), service);
+                            watcher.watch(conn.into_owned()).await
+                        }
+                        Some(tls) => {
+                            // A client that stalls in the handshake is dropped like one
+                            // that stalls in its headers.
+                            let handshake = tokio::time::timeout(
+                                std::time::Duration::from_secs(30),
+                                tls.0.accept(stream),
+                            )
+                            .await;
+                            let stream = match handshake {
+                                Ok(Ok(s)) => s,
+                                Ok(Err(e)) => {
+                                    tracing::info!("TLS handshake refused: {e}");
+                                    return;
+                                }
+                                Err(_) => {
+                                    tracing::info!("TLS handshake timed out");
+                                    return;
+                                }
+                            };
+                            let conn = builder.serve_connection(TokioIo::new(stream), service);
+                            watcher.watch(conn.into_owned()).await
+                        }
+                    };
+                    if let Err(e) = result {
                         tracing::debug!("connection ended with an error: {e}");
                     }
                 });

@@ -2,6 +2,9 @@
 //! the shared conformance corpus, and XSD validation with xmllint.
 
 pub mod corpus;
+pub mod medplum;
+pub mod mock_responder;
+pub mod pki;
 pub mod soap_client;
 
 use std::path::PathBuf;
@@ -18,6 +21,10 @@ pub const UNLINKABLE: &str = env!("XCGATE_TEST_PLUGIN_UNLINKABLE");
 pub const DISCOVERY_ONLY: &str = env!("XCGATE_TEST_PLUGIN_DISCOVERY_ONLY");
 /// The demo community adapter.
 pub const DEMO_COMMUNITY: &str = env!("XCGATE_TEST_PLUGIN_DEMO_COMMUNITY");
+/// The standard IHE SOAP adapter (a community behind a standard responding gateway).
+pub const IHE_SOAP: &str = env!("XCGATE_TEST_PLUGIN_IHE_SOAP");
+/// The FHIR R4 community adapter.
+pub const FHIR_COMMUNITY: &str = env!("XCGATE_TEST_PLUGIN_FHIR_COMMUNITY");
 
 /// One plugin runtime per test binary: components are compiled once and shared.
 pub fn runtime() -> Arc<PluginRuntime> {
@@ -41,13 +48,16 @@ pub struct TestGateway {
 
 impl TestGateway {
     /// Start a gateway from config text; `{MISBEHAVING}`, `{UNLINKABLE}`,
-    /// `{DISCOVERY_ONLY}` and `{DEMO}` are replaced by the test guests' paths.
+    /// `{DISCOVERY_ONLY}`, `{DEMO}`, `{IHE_SOAP}` and `{FHIR}` are replaced by the test
+    /// guests' paths.
     pub async fn start(toml: &str) -> anyhow::Result<TestGateway> {
         let text = toml
             .replace("{MISBEHAVING}", MISBEHAVING)
             .replace("{UNLINKABLE}", UNLINKABLE)
             .replace("{DEMO}", DEMO_COMMUNITY)
-            .replace("{DISCOVERY_ONLY}", DISCOVERY_ONLY);
+            .replace("{DISCOVERY_ONLY}", DISCOVERY_ONLY)
+            .replace("{IHE_SOAP}", IHE_SOAP)
+            .replace("{FHIR}", FHIR_COMMUNITY);
         let config = Config::from_toml(&text, "test config", PathBuf::from("."))?;
         let gateway = Arc::new(Gateway::load(config, runtime())?);
         let running = gateway.clone().start("127.0.0.1:0".parse()?).await?;

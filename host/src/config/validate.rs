@@ -152,27 +152,7 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
             ));
         }
         for (endpoint, e) in &community.endpoints {
-            let key = key(&format!("endpoints.{endpoint}.url"));
-            match e.url.parse::<http::Uri>() {
-                Ok(uri) if uri.scheme_str() == Some("http") && uri.host().is_some() => {}
-                Ok(uri) if uri.scheme_str() == Some("https") => {
-                    return Err(invalid(
-                        origin,
-                        key,
-                        "https endpoints need TLS settings, which this version does not read yet; use http on a trusted network",
-                    ));
-                }
-                _ => {
-                    return Err(invalid(
-                        origin,
-                        key,
-                        format!(
-                            "`{}` is not an http URL; expected \"http://host:port/path\"",
-                            e.url
-                        ),
-                    ));
-                }
-            }
+            check_endpoint(origin, &key(&format!("endpoints.{endpoint}")), e)?;
         }
         if !(1..=1000).contains(&community.max_concurrent) {
             return Err(invalid(
@@ -190,4 +170,64 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
         }
     }
     Ok(())
+}
+
+/// An endpoint: an http(s) URL with a host; https with the trust roots to verify the server;
+/// client certificate and key together, and only over https.
+fn check_endpoint(
+    origin: &str,
+    key: &str,
+    e: &super::EndpointConfig,
+) -> Result<(), ConfigError> {
+    let field = |f: &str| format!("{key}.{f}");
+    let scheme = match e.url.parse::<http::Uri>() {
+        Ok(uri) if uri.host().is_some() && matches!(uri.scheme_str(), Some("http" | "https")) => {
+            uri.scheme_str().unwrap_or_default().to_string()
+        }
+        _ => {
+            return Err(invalid(
+                origin,
+                field("url"),
+                format!(
+                    "`{}` is not an http(s) URL; expected \"https://host:port/path\"",
+                    e.url
+                ),
+            ));
+        }
+    };
+    if scheme == "https" && e.ca_file.is_none() {
+        return Err(invalid(
+            origin,
+            field("ca_file"),
+            "an https endpoint needs the CA that signs its server certificate: add ca_file = \"path/to/ca.pem\" (PEM, relative to this file)",
+        ));
+    }
+    if scheme == "http" {
+        for (name, set) in [
+            ("ca_file", e.ca_file.is_some()),
+            ("client_cert_file", e.client_cert_file.is_some()),
+            ("client_key_file", e.client_key_file.is_some()),
+        ] {
+            if set {
+                return Err(invalid(
+                    origin,
+                    field(name),
+                    "TLS files apply only to https endpoints; change the url to https:// or remove this key",
+                ));
+            }
+        }
+    }
+    match (&e.client_cert_file, &e.client_key_file) {
+        (Some(_), None) => Err(invalid(
+            origin,
+            field("client_key_file"),
+            "client_cert_file is set, so the private key is needed too: add client_key_file = \"path/to/key.pem\"",
+        )),
+        (None, Some(_)) => Err(invalid(
+            origin,
+            field("client_cert_file"),
+            "client_key_file is set, so its certificate is needed too: add client_cert_file = \"path/to/cert.pem\"",
+        )),
+        _ => Ok(()),
+    }
 }

@@ -8,7 +8,7 @@ use super::host_api::CallState;
 use wasmtime::component::{Component, InstancePre};
 
 /// The contract version the host speaks.
-pub const CONTRACT: &str = "xcgate:adapter@0.3.0";
+pub const CONTRACT: &str = "xcgate:adapter@0.4.0";
 
 /// A transaction family a plugin may serve (an exported interface).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,9 +31,9 @@ impl Capability {
     /// The exported interface name, as it appears in a component.
     pub fn interface(self) -> &'static str {
         match self {
-            Capability::PatientDiscovery => "xcgate:adapter/patient-discovery@0.3.0",
-            Capability::DocumentQuery => "xcgate:adapter/document-query@0.3.0",
-            Capability::DocumentRetrieve => "xcgate:adapter/document-retrieve@0.3.0",
+            Capability::PatientDiscovery => "xcgate:adapter/patient-discovery@0.4.0",
+            Capability::DocumentQuery => "xcgate:adapter/document-query@0.4.0",
+            Capability::DocumentRetrieve => "xcgate:adapter/document-retrieve@0.4.0",
         }
     }
 }

@@ -148,7 +148,7 @@ impl CommunityPlugin {
             settings: Arc::new(config.plugin_settings()),
             engine: runtime.engine().clone(),
             capabilities,
-            endpoints: Arc::new(super::transport::Endpoints::new(&config.endpoints)?),
+            endpoints: Arc::new(super::transport::Endpoints::new(&config.endpoints, base_dir)?),
         })
     }
 

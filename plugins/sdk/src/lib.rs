@@ -52,10 +52,10 @@ pub mod bindings {
             default_bindings_module: "xcgate_sdk::bindings::query",
             additional_derives: [PartialEq, Clone],
             with: {
-                "xcgate:adapter/types@0.3.0": crate::bindings::xcpd::xcgate::adapter::types,
-                "xcgate:adapter/config@0.3.0": crate::bindings::xcpd::xcgate::adapter::config,
-                "xcgate:adapter/log@0.3.0": crate::bindings::xcpd::xcgate::adapter::log,
-                "xcgate:adapter/transport@0.3.0": crate::bindings::xcpd::xcgate::adapter::transport,
+                "xcgate:adapter/types@0.4.0": crate::bindings::xcpd::xcgate::adapter::types,
+                "xcgate:adapter/config@0.4.0": crate::bindings::xcpd::xcgate::adapter::config,
+                "xcgate:adapter/log@0.4.0": crate::bindings::xcpd::xcgate::adapter::log,
+                "xcgate:adapter/transport@0.4.0": crate::bindings::xcpd::xcgate::adapter::transport,
             },
         });
     }
@@ -68,10 +68,10 @@ pub mod bindings {
             default_bindings_module: "xcgate_sdk::bindings::retrieve",
             additional_derives: [PartialEq, Clone],
             with: {
-                "xcgate:adapter/types@0.3.0": crate::bindings::xcpd::xcgate::adapter::types,
-                "xcgate:adapter/config@0.3.0": crate::bindings::xcpd::xcgate::adapter::config,
-                "xcgate:adapter/log@0.3.0": crate::bindings::xcpd::xcgate::adapter::log,
-                "xcgate:adapter/transport@0.3.0": crate::bindings::xcpd::xcgate::adapter::transport,
+                "xcgate:adapter/types@0.4.0": crate::bindings::xcpd::xcgate::adapter::types,
+                "xcgate:adapter/config@0.4.0": crate::bindings::xcpd::xcgate::adapter::config,
+                "xcgate:adapter/log@0.4.0": crate::bindings::xcpd::xcgate::adapter::log,
+                "xcgate:adapter/transport@0.4.0": crate::bindings::xcpd::xcgate::adapter::transport,
             },
         });
     }
@@ -107,7 +107,7 @@ pub mod xca_retrieve {
 }
 
 /// The WIT package version this SDK was built against.
-pub const CONTRACT_VERSION: &str = "0.3.0";
+pub const CONTRACT_VERSION: &str = "0.4.0";
 
 /// Register a type implementing [`xcpd::PatientDiscovery`] as this component's
 /// `patient-discovery` export.

@@ -1,0 +1,55 @@
+//! TLS for one endpoint: trusting only the CA certificates of the endpoint's `ca_file` and
+//! presenting the client certificate of `client_cert_file` (mutual TLS) when one is
+//! configured. Verification cannot be turned off.
+
+use crate::config::EndpointConfig;
+use crate::tls::{provider, read_certs, read_key, read_roots};
+use std::path::Path;
+
+/// The rustls client config of an endpoint (`None` for plain http).
+pub fn client_config(
+    endpoint: &str,
+    e: &EndpointConfig,
+    base_dir: &Path,
+) -> anyhow::Result<Option<rustls::ClientConfig>> {
+    let Some(ca_file) = &e.ca_file else {
+        return Ok(None);
+    };
+    let key = |k: &str| format!("endpoint `{endpoint}`: {k}");
+    let roots = read_roots(&key("ca_file"), &base_dir.join(ca_file))?;
+    let builder = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|err| anyhow::anyhow!("endpoint `{endpoint}`: TLS setup: {err}"))?
+        .with_root_certificates(roots);
+    let mut config = match (&e.client_cert_file, &e.client_key_file) {
+        (Some(cert_file), Some(key_file)) => {
+            let cert_path = base_dir.join(cert_file);
+            let key_path = base_dir.join(key_file);
+            let chain = read_certs(&key("client_cert_file"), &cert_path)?;
+            let private = read_key(&key("client_key_file"), &key_path)?;
+            builder.with_client_auth_cert(chain, private).map_err(|err| {
+                anyhow::anyhow!(
+                    "endpoint `{endpoint}`: client_key_file {} does not match client_cert_file {}: {err}",
+                    key_path.display(),
+                    cert_path.display()
+                )
+            })?
+        }
+        _ => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols = if e.http2 {
+        vec![b"h2".to_vec()]
+    } else {
+        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+    };
+    Ok(Some(config))
+}
+
+/// The config of a plain-http endpoint: never used for a handshake (the connector refuses
+/// https for it), but the connector type is shared.
+pub fn unused_config() -> anyhow::Result<rustls::ClientConfig> {
+    Ok(rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth())
+}

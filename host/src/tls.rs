@@ -1,0 +1,104 @@
+//! TLS material from PEM files and the gateway's own HTTPS acceptor. rustls with the ring
+//! provider everywhere; certificates and keys only from files the config names, read at
+//! start-up so a bad file is a start-up error naming the key and the file.
+
+use crate::config::ServerTlsConfig;
+use rustls::RootCertStore;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The crypto provider of every TLS config xcgate builds.
+pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// Every certificate of a PEM file; `key` names the config key in errors.
+pub fn read_certs(key: &str, path: &Path) -> anyhow::Result<Vec<CertificateDer<'static>>> {
+    let certs = CertificateDer::pem_file_iter(path)
+        .and_then(|iter| iter.collect::<Result<Vec<_>, _>>())
+        .map_err(|err| {
+            anyhow::anyhow!(
+                "{key} {}: cannot read PEM certificates: {err}",
+                path.display()
+            )
+        })?;
+    if certs.is_empty() {
+        anyhow::bail!(
+            "{key} {} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)",
+            path.display()
+        );
+    }
+    Ok(certs)
+}
+
+/// The first private key of a PEM file.
+pub fn read_key(key: &str, path: &Path) -> anyhow::Result<PrivateKeyDer<'static>> {
+    PrivateKeyDer::from_pem_file(path).map_err(|err| {
+        anyhow::anyhow!(
+            "{key} {}: no usable PEM private key (PKCS#8, PKCS#1 or SEC1): {err}",
+            path.display()
+        )
+    })
+}
+
+/// A trust store of every certificate in a PEM file.
+pub fn read_roots(key: &str, path: &Path) -> anyhow::Result<RootCertStore> {
+    let mut roots = RootCertStore::empty();
+    for cert in read_certs(key, path)? {
+        roots.add(cert).map_err(|err| {
+            anyhow::anyhow!(
+                "{key} {} holds a certificate rustls cannot use as a trust root: {err}",
+                path.display()
+            )
+        })?;
+    }
+    Ok(roots)
+}
+
+/// The acceptor for `[gateway.tls]`: HTTP/2 and HTTP/1.1 by ALPN; with `client_ca_file`,
+/// clients without a certificate from those CAs are refused in the handshake.
+#[derive(Clone)]
+pub struct ServerTls(pub tokio_rustls::TlsAcceptor);
+
+impl std::fmt::Debug for ServerTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServerTls")
+    }
+}
+
+impl ServerTls {
+    pub fn new(tls: &ServerTlsConfig, base_dir: &Path) -> anyhow::Result<ServerTls> {
+        let cert_path = base_dir.join(&tls.cert_file);
+        let key_path = base_dir.join(&tls.key_file);
+        let chain = read_certs("gateway.tls.cert_file", &cert_path)?;
+        let key = read_key("gateway.tls.key_file", &key_path)?;
+        let builder = rustls::ServerConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .map_err(|err| anyhow::anyhow!("gateway.tls: {err}"))?;
+        let builder = match &tls.client_ca_file {
+            Some(ca) => {
+                let roots = read_roots("gateway.tls.client_ca_file", &base_dir.join(ca))?;
+                let verifier =
+                    rustls::server::WebPkiClientVerifier::builder_with_provider(
+                        Arc::new(roots),
+                        provider(),
+                    )
+                    .build()
+                    .map_err(|err| anyhow::anyhow!("gateway.tls.client_ca_file: {err}"))?;
+                builder.with_client_cert_verifier(verifier)
+            }
+            None => builder.with_no_client_auth(),
+        };
+        let mut config = builder.with_single_cert(chain, key).map_err(|err| {
+            anyhow::anyhow!(
+                "gateway.tls.key_file {} does not match gateway.tls.cert_file {}: {err}",
+                key_path.display(),
+                cert_path.display()
+            )
+        })?;
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Ok(ServerTls(tokio_rustls::TlsAcceptor::from(Arc::new(config))))
+    }
+}
