@@ -80,13 +80,12 @@ impl ServerTls {
         let builder = match &tls.client_ca_file {
             Some(ca) => {
                 let roots = read_roots("gateway.tls.client_ca_file", &base_dir.join(ca))?;
-                let verifier =
-                    rustls::server::WebPkiClientVerifier::builder_with_provider(
-                        Arc::new(roots),
-                        provider(),
-                    )
-                    .build()
-                    .map_err(|err| anyhow::anyhow!("gateway.tls.client_ca_file: {err}"))?;
+                let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                    Arc::new(roots),
+                    provider(),
+                )
+                .build()
+                .map_err(|err| anyhow::anyhow!("gateway.tls.client_ca_file: {err}"))?;
                 builder.with_client_cert_verifier(verifier)
             }
             None => builder.with_no_client_auth(),

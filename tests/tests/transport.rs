@@ -178,17 +178,25 @@ async fn a_slow_endpoint_times_out_at_its_timeout() {
 }
 
 #[test]
-fn an_https_or_malformed_endpoint_is_a_config_error() {
-    for (url, expected) in [
-        ("https://remote/x", "TLS"),
-        ("ftp://remote/x", "not an http URL"),
+fn an_https_endpoint_without_trust_roots_or_a_malformed_one_is_a_config_error() {
+    for (url, key, expected) in [
+        (
+            "https://remote/x",
+            "endpoints.remote.ca_file",
+            "add ca_file",
+        ),
+        (
+            "ftp://remote/x",
+            "endpoints.remote.url",
+            "not an http(s) URL",
+        ),
     ] {
         let text = config(url, "remote", "1s").replace("{MISBEHAVING}", "x.wasm");
         let e = xcgate::config::Config::from_toml(&text, "t", std::path::PathBuf::from("."))
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("communities.relay.endpoints.remote.url") && e.contains(expected),
+            e.contains(&format!("communities.relay.{key}")) && e.contains(expected),
             "{e}"
         );
     }

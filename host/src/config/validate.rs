@@ -174,11 +174,7 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
 
 /// An endpoint: an http(s) URL with a host; https with the trust roots to verify the server;
 /// client certificate and key together, and only over https.
-fn check_endpoint(
-    origin: &str,
-    key: &str,
-    e: &super::EndpointConfig,
-) -> Result<(), ConfigError> {
+fn check_endpoint(origin: &str, key: &str, e: &super::EndpointConfig) -> Result<(), ConfigError> {
     let field = |f: &str| format!("{key}.{f}");
     let scheme = match e.url.parse::<http::Uri>() {
         Ok(uri) if uri.host().is_some() && matches!(uri.scheme_str(), Some("http" | "https")) => {

@@ -148,7 +148,10 @@ impl CommunityPlugin {
             settings: Arc::new(config.plugin_settings()),
             engine: runtime.engine().clone(),
             capabilities,
-            endpoints: Arc::new(super::transport::Endpoints::new(&config.endpoints, base_dir)?),
+            endpoints: Arc::new(super::transport::Endpoints::new(
+                &config.endpoints,
+                base_dir,
+            )?),
         })
     }
 

@@ -10,8 +10,8 @@ use super::bindings::xcgate::adapter::transport as wit;
 use crate::config::EndpointConfig;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper_util::client::legacy::Client;
 use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use std::collections::HashMap;
@@ -63,11 +63,16 @@ impl Endpoints {
             // above it owns the scheme.
             http.enforce_http(false);
             let connector = match tls::client_config(name, e, base_dir)? {
-                Some(tls) => hyper_rustls::HttpsConnectorBuilder::new()
-                    .with_tls_config(tls)
-                    .https_only()
-                    .enable_all_versions()
-                    .wrap_connector(http),
+                Some(tls) => {
+                    let builder = hyper_rustls::HttpsConnectorBuilder::new()
+                        .with_tls_config(tls)
+                        .https_only();
+                    if e.http2 {
+                        builder.enable_http2().wrap_connector(http)
+                    } else {
+                        builder.enable_all_versions().wrap_connector(http)
+                    }
+                }
                 // Plain http (validation requires a ca_file for https).
                 None => hyper_rustls::HttpsConnectorBuilder::new()
                     .with_tls_config(tls::unused_config()?)
@@ -107,8 +112,8 @@ pub async fn send(
 ) -> Result<wit::Response, wit::TransportError> {
     let started = Instant::now();
     let until = deadline.min(started + endpoint.timeout);
-    let uri = path::resolve(&endpoint.uri, &request.path)
-        .map_err(wit::TransportError::InvalidRequest)?;
+    let uri =
+        path::resolve(&endpoint.uri, &request.path).map_err(wit::TransportError::InvalidRequest)?;
     let method = match request.method {
         wit::Method::Get => http::Method::GET,
         wit::Method::Post => http::Method::POST,

@@ -7,9 +7,14 @@ pub fn resolve(base: &http::Uri, path: &str) -> Result<http::Uri, String> {
         return Ok(base.clone());
     }
     if path.starts_with('/') || path.contains("://") || path.starts_with("//") {
-        return Err("path must be relative to the endpoint's URL (no leading `/`, scheme or host)".into());
+        return Err(
+            "path must be relative to the endpoint's URL (no leading `/`, scheme or host)".into(),
+        );
     }
-    if path.chars().any(|c| c.is_ascii_control() || c == ' ' || c == '#' || c == '\\') {
+    if path
+        .chars()
+        .any(|c| c.is_ascii_control() || c == ' ' || c == '#' || c == '\\')
+    {
         return Err("path has a space, a control character, `#` or `\\`; percent-encode it".into());
     }
     let (path_part, query) = match path.split_once('?') {
@@ -61,7 +66,10 @@ mod tests {
         );
         let slash = http::Uri::from_static("http://h/fhir/");
         assert_eq!(
-            resolve(&slash, "Binary/1").map(|u| u.to_string()).ok().as_deref(),
+            resolve(&slash, "Binary/1")
+                .map(|u| u.to_string())
+                .ok()
+                .as_deref(),
             Some("http://h/fhir/Binary/1")
         );
     }

@@ -21,7 +21,7 @@ pub fn client_config(
         .with_safe_default_protocol_versions()
         .map_err(|err| anyhow::anyhow!("endpoint `{endpoint}`: TLS setup: {err}"))?
         .with_root_certificates(roots);
-    let mut config = match (&e.client_cert_file, &e.client_key_file) {
+    let config = match (&e.client_cert_file, &e.client_key_file) {
         (Some(cert_file), Some(key_file)) => {
             let cert_path = base_dir.join(cert_file);
             let key_path = base_dir.join(key_file);
@@ -37,11 +37,7 @@ pub fn client_config(
         }
         _ => builder.with_no_client_auth(),
     };
-    config.alpn_protocols = if e.http2 {
-        vec![b"h2".to_vec()]
-    } else {
-        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
-    };
+    // ALPN is left to the connector builder (it offers h2 and http/1.1, or h2 alone).
     Ok(Some(config))
 }
 

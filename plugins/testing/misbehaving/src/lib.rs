@@ -79,7 +79,8 @@ impl PatientDiscovery for Misbehaving {
 }
 
 /// `relay`: POST the query's family names to the endpoint named by the `endpoint` setting
-/// (default `remote`) and answer one match whose id extension is the response body.
+/// (default `remote`) and answer one match whose id extension is the response body. With
+/// `path` set, GET that path (relative to the endpoint) instead.
 fn relay(query: &PatientQuery) -> Result<Vec<PatientMatch>, AdapterError> {
     let endpoint = xcgate_sdk::config::get("endpoint").unwrap_or_else(|| "remote".into());
     let body: String = query
@@ -89,12 +90,15 @@ fn relay(query: &PatientQuery) -> Result<Vec<PatientMatch>, AdapterError> {
         .cloned()
         .collect::<Vec<_>>()
         .join(",");
-    let response = xcgate_sdk::transport::post(
-        &endpoint,
-        "text/plain",
-        &[("x-test", "relay")],
-        body.into_bytes(),
-    )
+    let response = match xcgate_sdk::config::get("path") {
+        Some(path) => xcgate_sdk::transport::get(&endpoint, &path, &[("x-test", "relay")]),
+        None => xcgate_sdk::transport::post(
+            &endpoint,
+            "text/plain",
+            &[("x-test", "relay")],
+            body.into_bytes(),
+        ),
+    }
     .map_err(|e| AdapterError::Unavailable(e.to_string()))?;
     let text = String::from_utf8(response.body)
         .map_err(|_| AdapterError::BadResponse("not UTF-8".into()))?;
