@@ -1,0 +1,93 @@
+//! Message ids and timestamps. The message crate is pure (callers pass ids and times in);
+//! the sandbox gives us WASI clocks and randomness, reached here through `std`.
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A random (version 4) UUID, lower case: `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`.
+///
+/// Message ids must be unique, not secret [App V V.3.1.2], so SipHash under the
+/// randomly keyed `RandomState` (seeded from the WASI random source) is enough, and the
+/// plugin needs no extra crate.
+pub fn uuid_v4() -> String {
+    let state = RandomState::new();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let hi = state.hash_one((nanos, 1u8));
+    let lo = state.hash_one((nanos, 2u8));
+    format_uuid(hi, lo)
+}
+
+/// Lay out 128 bits as a version-4, RFC 4122-variant UUID.
+pub fn format_uuid(hi: u64, lo: u64) -> String {
+    let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+    let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        hi >> 32,
+        (hi >> 16) & 0xffff,
+        hi & 0xffff,
+        lo >> 48,
+        lo & 0xffff_ffff_ffff
+    )
+}
+
+/// Now as an HL7 TS in UTC, `YYYYMMDDHHMMSS` (`creationTime` [ITI TF-2 Table 3.55.4.1.2.3-1]).
+pub fn hl7_now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    hl7_time(secs)
+}
+
+/// Unix seconds as `YYYYMMDDHHMMSS` (UTC), by the civil-from-days algorithm of the
+/// proleptic Gregorian calendar.
+pub fn hl7_time(unix_secs: u64) -> String {
+    let days = (unix_secs / 86_400) as i64;
+    let rem = unix_secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}{:02}{:02}{:02}",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_version_4_and_differ() {
+        let (a, b) = (uuid_v4(), uuid_v4());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
+        assert_eq!(
+            format_uuid(u64::MAX, 0),
+            "ffffffff-ffff-4fff-8000-000000000000"
+        );
+    }
+
+    #[test]
+    fn hl7_timestamps_are_utc_calendar_dates() {
+        assert_eq!(hl7_time(0), "19700101000000");
+        assert_eq!(hl7_time(951_782_400), "20000229000000");
+        assert_eq!(hl7_time(1_767_225_599), "20251231235959");
+        assert_eq!(hl7_now().len(), 14);
+    }
+}
