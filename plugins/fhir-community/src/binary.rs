@@ -51,7 +51,8 @@ pub fn source(a: &Attachment, base_url: Option<&str>) -> Result<Source, Refusal>
                 )
             });
     }
-    if url.starts_with('#') || url.starts_with('/') || url.split('/').any(|s| s == "..") {
+    if url.starts_with('#') || url.starts_with('/') || url.split('/').any(|s| s == ".." || s == ".")
+    {
         return Err(Refusal(
             "the attachment URL is not a path under the FHIR base".to_string(),
         ));
