@@ -10,7 +10,7 @@ mod request;
 mod response;
 
 pub use request::{DocumentRequest, RetrieveDocumentSetRequest};
-pub use response::{DocumentContent, DocumentResponse, RetrieveDocumentSetResponse};
+pub use response::{DocumentContent, DocumentResponse, PerDocument, RetrieveDocumentSetResponse};
 
 use crate::ebrs::EbrsError;
 use crate::xml::Element;

@@ -52,6 +52,16 @@ pub struct RetrieveDocumentSetResponse {
     pub documents: Vec<DocumentResponse>,
 }
 
+/// A response read by [`RetrieveDocumentSetResponse::parse_per_document`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PerDocument {
+    pub registry: RegistryResponse,
+    /// The DocumentResponses that could be read, in order.
+    pub documents: Vec<DocumentResponse>,
+    /// The ones that could not: their DocumentUniqueId (when readable) and why.
+    pub refused: Vec<(Option<String>, RetrieveError)>,
+}
+
 const KNOWN: [&str; 7] = [
     "HomeCommunityId",
     "RepositoryUniqueId",
@@ -89,6 +99,38 @@ impl RetrieveDocumentSetResponse {
                 .map(parse_document_response)
                 .collect::<Result<_, _>>()?,
         })
+    }
+
+    /// Read the payload document by document, for a gateway that relays it: a
+    /// DocumentResponse that cannot be used (e.g. Document text that is not base64, a
+    /// deviation seen in real traffic [spec-summary §10]) is set aside with its reason
+    /// instead of refusing the whole answer, so the other documents still reach the
+    /// initiator. The head (status, errors) must be readable.
+    pub fn parse_per_document(el: &Element) -> Result<PerDocument, RetrieveError> {
+        expect_element(
+            el,
+            ns::XDS_B,
+            "RetrieveDocumentSetResponse",
+            "{urn:ihe:iti:xds-b:2007}RetrieveDocumentSetResponse",
+        )?;
+        let registry = el
+            .child(ns::RS, "RegistryResponse")
+            .ok_or(EbrsError::Missing("rs:RegistryResponse"))?;
+        let mut out = PerDocument {
+            registry: RegistryResponse::parse(registry)?,
+            documents: Vec::new(),
+            refused: Vec::new(),
+        };
+        for d in el.children_named(ns::XDS_B, "DocumentResponse") {
+            match parse_document_response(d) {
+                Ok(doc) => out.documents.push(doc),
+                Err(e) => out.refused.push((
+                    child_text(d, "DocumentUniqueId").filter(|t| !t.is_empty()),
+                    e,
+                )),
+            }
+        }
+        Ok(out)
     }
 
     /// The response as XML (no declaration). Inline documents are written as base64,

@@ -285,3 +285,31 @@ fn corpus_retrieve_quirks_are_read_as_sent() {
         Some(36)
     );
 }
+
+#[test]
+fn read_per_document_a_bad_document_is_set_aside_and_the_others_kept() {
+    let xml = format!(
+        r#"<RetrieveDocumentSetResponse xmlns="urn:ihe:iti:xds-b:2007">
+        <RegistryResponse xmlns="urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0" status="urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success"/>
+        <DocumentResponse><RepositoryUniqueId>1.2</RepositoryUniqueId>
+          <DocumentUniqueId>d-bad</DocumentUniqueId><mimeType>text/plain</mimeType>
+          <Document>Metriport Rocks!</Document></DocumentResponse>
+        <DocumentResponse><RepositoryUniqueId>1.2</RepositoryUniqueId>
+          <DocumentUniqueId>d-good</DocumentUniqueId><mimeType>text/plain</mimeType>
+          <Document>{}</Document></DocumentResponse>
+        <DocumentResponse><RepositoryUniqueId>1.2</RepositoryUniqueId><mimeType>x</mimeType></DocumentResponse>
+        </RetrieveDocumentSetResponse>"#,
+        "aGk="
+    );
+    let r =
+        RetrieveDocumentSetResponse::parse_per_document(&parse(xml.as_bytes()).unwrap()).unwrap();
+    assert_eq!(r.registry.status, ResponseStatus::Success);
+    assert_eq!(r.documents.len(), 1);
+    assert_eq!(r.documents[0].document.inline(), Some(&b"hi"[..]));
+    assert_eq!(r.refused.len(), 2);
+    assert_eq!(r.refused[0].0.as_deref(), Some("d-bad"));
+    assert!(matches!(r.refused[0].1, RetrieveError::NotBase64 { .. }));
+    assert_eq!(r.refused[1].0, None);
+    // The whole-message reader still refuses the message.
+    assert!(RetrieveDocumentSetResponse::parse(&parse(xml.as_bytes()).unwrap()).is_err());
+}
