@@ -5,13 +5,13 @@
 use crate::answer::Answer;
 use crate::convert_xca::error_in;
 use crate::settings::Settings;
-use xcgate_ihe::ebrs::{ResponseStatus, Severity};
-use xcgate_ihe::mtom::XopAttachments;
+use xcgate_ihe::ebrs::{ResponseStatus, error_codes};
+use xcgate_ihe::mtom::Multipart;
 use xcgate_ihe::retrieve::{
     DocumentContent, RetrieveDocumentSetRequest, RetrieveDocumentSetResponse,
 };
-use xcgate_sdk::AdapterError;
 use xcgate_sdk::xca_retrieve::{Document, DocumentRequest, RetrieveResponse};
+use xcgate_sdk::{AdapterError, RegistryError, Severity as SdkSeverity};
 
 /// The RetrieveDocumentSetRequest payload. Every DocumentRequest names the responding
 /// community [ITI TF-2 3.39.1: HomeCommunityId required]: the responder's own id, which
@@ -41,69 +41,103 @@ fn bad(reason: impl std::fmt::Display) -> AdapterError {
     AdapterError::BadResponse(format!("the ITI-39 answer is not usable: {reason}"))
 }
 
-/// The bytes of one Document: decoded inline base64, or the MTOM part its `xop:Include`
-/// names (URL-encoded `cid:` hrefs and Content-IDs in any case are matched [spec-summary §4]).
-fn content(
-    attachments: Option<&XopAttachments>,
-    document: DocumentContent,
-) -> Result<Vec<u8>, AdapterError> {
-    match document {
-        DocumentContent::Inline(bytes) => Ok(bytes),
-        DocumentContent::XopInclude { href } => attachments
-            .ok_or_else(|| {
-                bad("a Document is an xop:Include, but the answer is not an MTOM package")
-            })?
-            .get(&href)
-            .map(|b| b.to_vec())
-            .ok_or_else(|| bad(format!("no MIME part for the xop:Include `{href}`"))),
+/// The body of the MTOM part an `xop:Include` names (URL-encoded `cid:` hrefs and
+/// Content-IDs in any case are matched [spec-summary §4]), looked up per document so that
+/// one dangling reference costs only its own document.
+fn attachment(multipart: Option<&Multipart>, href: &str) -> Result<Vec<u8>, String> {
+    let mp =
+        multipart.ok_or("the Document is an xop:Include, but the answer is not an MTOM package")?;
+    let part = mp.part_by_href(href).map_err(|e| e.to_string())?;
+    match part.transfer_encoding() {
+        // XOP parts carry raw octets [XOP 1.0 §5]: an encoded part is not the document.
+        Some(enc)
+            if !["binary", "8bit", "7bit"]
+                .iter()
+                .any(|ok| enc.eq_ignore_ascii_case(ok)) =>
+        {
+            Err(format!(
+                "its MIME part uses Content-Transfer-Encoding {enc}; XOP parts carry raw octets [XOP 1.0 §5]"
+            ))
+        }
+        _ => Ok(part.body().to_vec()),
+    }
+}
+
+/// One error for a document the responder sent but that cannot be passed on: severity
+/// Error, location = its DocumentUniqueId, no document for it [ITI TF-2 3.43.5].
+fn refused(document_unique_id: Option<String>, reason: String) -> RegistryError {
+    RegistryError {
+        error_code: error_codes::REPOSITORY_ERROR.to_string(),
+        code_context: format!("the responding gateway returned an unusable Document: {reason}"),
+        severity: SdkSeverity::Error,
+        location: document_unique_id,
     }
 }
 
 /// Interpret the RetrieveDocumentSetResponse. Success and PartialSuccess give their
 /// documents and errors (per-document errors keep their location [ITI TF-2 3.43.5]);
 /// Failure gives its errors only (no documents [ITI TF-3 Table 4.2.4.2-4]), and a Failure
-/// that names no error is not an answer.
+/// that names no error is not an answer. A Document that cannot be read (not base64
+/// [spec-summary §10], a dangling `xop:Include`) becomes an error for that document only.
 pub fn answer(answer: &Answer) -> Result<Outcome, AdapterError> {
-    let r = RetrieveDocumentSetResponse::parse(&answer.payload).map_err(bad)?;
+    let r = RetrieveDocumentSetResponse::parse_per_document(&answer.payload).map_err(bad)?;
     let status = r.registry.status;
-    let errors: Vec<_> = r.registry.errors.map(|l| l.errors).unwrap_or_default();
-    if status == ResponseStatus::Failure && !errors.iter().any(|e| e.severity == Severity::Error) {
+    let mut errors: Vec<RegistryError> = r
+        .registry
+        .errors
+        .map(|l| l.errors)
+        .unwrap_or_default()
+        .into_iter()
+        .map(error_in)
+        .collect();
+    if status == ResponseStatus::Failure && !errors.iter().any(|e| e.severity == SdkSeverity::Error)
+    {
         return Err(bad(
             "a Failure without any RegistryError of severity Error [ITI TF-3 4.2.4.2]",
         ));
     }
-    let (documents, dropped) = if status == ResponseStatus::Failure {
-        (Vec::new(), r.documents.len())
-    } else {
-        // Every xop:Include of the root part, resolved once.
-        let attachments = match &answer.multipart {
-            Some(mp) => Some(mp.resolve_xop().map_err(bad)?),
-            None => None,
-        };
-        let documents = r
-            .documents
+    if status == ResponseStatus::Failure {
+        return Ok(Outcome {
+            dropped: r.documents.len() + r.refused.len(),
+            response: RetrieveResponse {
+                documents: Vec::new(),
+                errors,
+            },
+        });
+    }
+    errors.extend(
+        r.refused
             .into_iter()
-            .map(|d| {
-                Ok(Document {
-                    home_community_id: d.home_community_id,
-                    repository_unique_id: d.repository_unique_id,
-                    document_unique_id: d.document_unique_id,
-                    new_repository_unique_id: d.new_repository_unique_id,
-                    new_document_unique_id: d.new_document_unique_id,
-                    mime_type: d.mime_type,
-                    content: content(attachments.as_ref(), d.document)?,
-                    extensions: vec![],
-                })
-            })
-            .collect::<Result<Vec<_>, AdapterError>>()?;
-        (documents, 0)
-    };
+            .map(|(id, e)| refused(id, e.to_string())),
+    );
+    let mut documents = Vec::with_capacity(r.documents.len());
+    for d in r.documents {
+        let content = match d.document {
+            DocumentContent::Inline(bytes) => bytes,
+            DocumentContent::XopInclude { href } => {
+                match attachment(answer.multipart.as_ref(), &href) {
+                    Ok(bytes) => bytes,
+                    Err(reason) => {
+                        errors.push(refused(Some(d.document_unique_id), reason));
+                        continue;
+                    }
+                }
+            }
+        };
+        documents.push(Document {
+            home_community_id: d.home_community_id,
+            repository_unique_id: d.repository_unique_id,
+            document_unique_id: d.document_unique_id,
+            new_repository_unique_id: d.new_repository_unique_id,
+            new_document_unique_id: d.new_document_unique_id,
+            mime_type: d.mime_type,
+            content,
+            extensions: vec![],
+        });
+    }
     Ok(Outcome {
-        response: RetrieveResponse {
-            documents,
-            errors: errors.into_iter().map(error_in).collect(),
-        },
-        dropped,
+        response: RetrieveResponse { documents, errors },
+        dropped: 0,
     })
 }
 

@@ -1,7 +1,7 @@
 use super::*;
 use crate::answer;
 use crate::settings::tests::ctx;
-use xcgate_ihe::ebrs::{RegistryError, RegistryResponse};
+use xcgate_ihe::ebrs::{RegistryError as EbError, RegistryResponse, Severity};
 use xcgate_ihe::mtom::{MtomBuilder, cid_href};
 use xcgate_ihe::retrieve::DocumentResponse;
 use xcgate_ihe::soap::build_envelope;
@@ -48,9 +48,7 @@ fn response(status: ResponseStatus, docs: Vec<DocumentResponse>, errors: &[&str]
         status,
         errors
             .iter()
-            .map(|loc| {
-                RegistryError::new(Severity::Error, "XDSDocumentUniqueIdError", "c", Some(loc))
-            })
+            .map(|loc| EbError::new(Severity::Error, "XDSDocumentUniqueIdError", "c", Some(loc)))
             .collect(),
     );
     r.documents = docs;
@@ -110,19 +108,39 @@ fn mtom_attachments_are_returned_byte_exact() {
 }
 
 #[test]
-fn an_include_without_mtom_is_refused() {
-    let e = read(
+fn an_unusable_document_costs_only_itself() {
+    let o = read(
         ResponseStatus::Success,
-        vec![document(
-            "d1",
-            DocumentContent::XopInclude {
-                href: "cid:x".into(),
-            },
-        )],
+        vec![
+            document(
+                "d1",
+                DocumentContent::XopInclude {
+                    href: "cid:x".into(),
+                },
+            ),
+            document("d2", DocumentContent::Inline(b"ok".to_vec())),
+        ],
         &[],
     )
-    .unwrap_err();
-    assert!(matches!(e, AdapterError::BadResponse(m) if m.contains("MTOM")));
+    .unwrap();
+    assert_eq!(o.response.documents.len(), 1);
+    assert_eq!(o.response.documents[0].document_unique_id, "d2");
+    let e = &o.response.errors[0];
+    assert_eq!(
+        (e.error_code.as_str(), e.location.as_deref()),
+        ("XDSRepositoryError", Some("d1"))
+    );
+    assert!(e.code_context.contains("MTOM"), "{}", e.code_context);
+    // Document text that is not base64 [spec-summary §10].
+    let body = response(
+        ResponseStatus::Success,
+        vec![document("d3", DocumentContent::Inline(b"ok".to_vec()))],
+        &[],
+    )
+    .replace("b2s=", "Metriport Rocks!");
+    let o = answer(&answer::read(200, None, body.into_bytes(), "t").unwrap()).unwrap();
+    assert!(o.response.documents.is_empty());
+    assert_eq!(o.response.errors[0].location.as_deref(), Some("d3"));
 }
 
 #[test]
