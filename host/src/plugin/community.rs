@@ -63,10 +63,17 @@ macro_rules! sandboxed_call {
 pub(super) use sandboxed_call;
 
 /// Bundled adapters, built into the binary by `build.rs`.
-const BUNDLED: &[(&str, &[u8])] = &[(
-    "demo-community",
-    include_bytes!(env!("XCGATE_DEMO_COMMUNITY_WASM")),
-)];
+const BUNDLED: &[(&str, &[u8])] = &[
+    (
+        "demo-community",
+        include_bytes!(env!("XCGATE_DEMO_COMMUNITY_WASM")),
+    ),
+    ("ihe-soap", include_bytes!(env!("XCGATE_IHE_SOAP_WASM"))),
+    (
+        "fhir-community",
+        include_bytes!(env!("XCGATE_FHIR_COMMUNITY_WASM")),
+    ),
+];
 
 /// A community's loaded adapter.
 pub struct CommunityPlugin {
