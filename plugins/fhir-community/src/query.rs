@@ -223,17 +223,44 @@ fn by_ids(
     by_uuid: bool,
     wanted: &[String],
 ) -> Result<Vec<Found>, Failure> {
-    let wanted: Vec<String> = wanted.iter().map(|w| w.trim().to_string()).collect();
+    // entryUUIDs compare as `urn:uuid:` + lower case, the form `document.rs` gives them.
+    let wanted: Vec<String> = wanted
+        .iter()
+        .map(|w| match by_uuid {
+            true => {
+                let w = w.trim().to_ascii_lowercase();
+                format!("urn:uuid:{}", w.strip_prefix("urn:uuid:").unwrap_or(&w))
+            }
+            false => w.trim().to_string(),
+        })
+        .collect();
     let identifiers: Vec<String> = wanted
         .iter()
         .map(|w| match by_uuid {
-            true => format!("urn:uuid:{}", w.strip_prefix("urn:uuid:").unwrap_or(w)),
+            true => w.clone(),
             false => crate::retrieve::identifier_value(w),
         })
         .collect();
     let mut q = Query::new();
     q.add("identifier", &identifiers.join(","));
-    let docs = client::search(&settings.endpoint, &q.path("DocumentReference"))?;
+    let mut docs = client::search(&settings.endpoint, &q.path("DocumentReference"))?;
+    if by_uuid {
+        // An entryUUID may be the logical id itself (see `document.rs`): `_id` finds those.
+        let ids: Vec<&str> = wanted
+            .iter()
+            .filter_map(|w| w.strip_prefix("urn:uuid:"))
+            .filter(|id| crate::digest::is_uuid(id))
+            .collect();
+        if !ids.is_empty() {
+            let mut q = Query::new();
+            q.add("_id", &ids.join(","));
+            docs.extend(client::search(
+                &settings.endpoint,
+                &q.path("DocumentReference"),
+            )?);
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
     let mut patients: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut found = Vec::new();
     let mut unresolved = 0usize;
@@ -243,7 +270,7 @@ fn by_ids(
         } else {
             &entry.unique_id
         };
-        if !wanted.iter().any(|w| w == key) {
+        if !wanted.iter().any(|w| w == key) || !seen.insert(entry.entry_uuid.clone()) {
             continue;
         }
         let Some(reference) = entry.subject.as_deref().and_then(patient_reference) else {
