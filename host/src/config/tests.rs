@@ -95,3 +95,57 @@ fn a_listen_address_must_be_ip_and_port() {
         .to_string();
     assert!(e.contains("gateway.listen") && e.contains("IP:PORT"), "{e}");
 }
+
+#[test]
+fn endpoint_tls_keys_teach_what_goes_with_what() {
+    let endpoint = |keys: &str| {
+        parse(&format!("{MINIMAL}[communities.a.endpoints.rg]\n{keys}\n"))
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        endpoint("url = \"https://rg.example/x\"\nca_file = \"ca.pem\""),
+        Ok(())
+    );
+    for (keys, key, teaches) in [
+        ("url = \"https://rg.example/x\"", "ca_file", "add ca_file"),
+        (
+            "url = \"http://rg.example/x\"\nca_file = \"ca.pem\"",
+            "ca_file",
+            "only to https",
+        ),
+        (
+            "url = \"https://rg.example/x\"\nca_file = \"ca.pem\"\nclient_cert_file = \"c.pem\"",
+            "client_key_file",
+            "add client_key_file",
+        ),
+        (
+            "url = \"https://rg.example/x\"\nca_file = \"ca.pem\"\nclient_key_file = \"k.pem\"",
+            "client_cert_file",
+            "add client_cert_file",
+        ),
+        ("url = \"rg.example/x\"", "url", "not an http(s) URL"),
+    ] {
+        let e = endpoint(keys).unwrap_err();
+        assert!(
+            e.contains(&format!("communities.a.endpoints.rg.{key}")) && e.contains(teaches),
+            "{keys}: {e}"
+        );
+    }
+}
+
+#[test]
+fn gateway_tls_needs_certificate_and_key() {
+    let text = MINIMAL.replace(
+        "[communities.a]",
+        "[gateway.tls]\ncert_file = \"gw.pem\"\n\n[communities.a]",
+    );
+    let e = parse(&text).unwrap_err().to_string();
+    assert!(e.contains("key_file"), "{e}");
+    let text = MINIMAL.replace(
+        "[communities.a]",
+        "[gateway.tls]\ncert_file = \"gw.pem\"\nkey_file = \"gw.key\"\nclient_ca_file = \"ca.pem\"\n\n[communities.a]",
+    );
+    let tls = parse(&text).unwrap().gateway.tls.unwrap();
+    assert_eq!(tls.client_ca_file, Some(PathBuf::from("ca.pem")));
+}
