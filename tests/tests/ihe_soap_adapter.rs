@@ -368,9 +368,11 @@ const ITI39_SAMPLES: &[(&str, Retrieve)] = &[
     ("iti39-response-nist-success.xml", Retrieve::Documents),
 ];
 
-/// The sample's documents as (repository, document) → (mime type, bytes), read
-/// independently of the adapter; first occurrence wins.
-fn sample_documents(reply: &Reply) -> Vec<((String, String), (String, Vec<u8>))> {
+/// (RepositoryUniqueId, DocumentUniqueId) → (mimeType, bytes).
+type Documents = Vec<((String, String), (String, Vec<u8>))>;
+
+/// The sample's documents, read independently of the adapter; first occurrence wins.
+fn sample_documents(reply: &Reply) -> Documents {
     let mtom = reply
         .content_type
         .as_deref()
@@ -393,7 +395,7 @@ fn sample_documents(reply: &Reply) -> Vec<((String, String), (String, Vec<u8>))>
         .as_ref()
         .map(|m| m.resolve_xop().unwrap())
         .unwrap_or_default();
-    let mut out: Vec<((String, String), (String, Vec<u8>))> = Vec::new();
+    let mut out: Documents = Vec::new();
     for d in r.documents {
         let key = (d.repository_unique_id.clone(), d.document_unique_id.clone());
         if out.iter().any(|(k, _)| *k == key) {
