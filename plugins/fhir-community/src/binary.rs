@@ -37,16 +37,12 @@ pub fn source(a: &Attachment, base_url: Option<&str>) -> Result<Source, Refusal>
         .filter(|u| !u.is_empty())
         .ok_or_else(|| Refusal("the attachment has neither data nor url".to_string()))?;
     if url.contains("://") {
-        let relative = base_url
-            .and_then(|base| url.strip_prefix(base.trim_end_matches('/')))
-            .and_then(|rest| rest.strip_prefix('/'))
-            .filter(|rest| !rest.is_empty());
-        return relative
-            .map(|r| Source::Path(r.to_string()))
+        return client::relative_to(url, base_url)
+            .map(Source::Path)
             .ok_or_else(|| {
                 Refusal(
                     "the attachment URL is not under this community's FHIR base \
-                 (settings.base_url)"
+                     (settings.base_url)"
                         .to_string(),
                 )
             });

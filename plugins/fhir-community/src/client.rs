@@ -98,9 +98,17 @@ pub fn interpret(status: u16, body: &[u8]) -> Result<Value, AdapterError> {
     Ok(value)
 }
 
-/// The resources of a searchset Bundle that matched (`search.mode` absent or `match`);
-/// included resources and warnings (`outcome`) are left out [FHIR R4 3.1.1.2.3].
-pub fn matches(bundle: Value) -> Result<Vec<Value>, AdapterError> {
+/// One page of a searchset Bundle: the resources that matched (`search.mode` absent or
+/// `match`; included resources and warnings (`outcome`) are left out [FHIR R4 3.1.1.2.3]),
+/// and the `next` link when the server pages [FHIR R4 http.html#paging].
+#[derive(Debug, Default)]
+pub struct Page {
+    pub resources: Vec<Value>,
+    pub next: Option<String>,
+}
+
+/// Read a search answer.
+pub fn page(bundle: Value) -> Result<Page, AdapterError> {
     if resource_type(&bundle) != Some("Bundle") {
         return Err(AdapterError::BadResponse(format!(
             "a FHIR search answered a {} instead of a Bundle",
@@ -109,7 +117,12 @@ pub fn matches(bundle: Value) -> Result<Vec<Value>, AdapterError> {
     }
     let bundle: Bundle = serde_json::from_value(bundle)
         .map_err(|e| AdapterError::BadResponse(format!("the search Bundle is malformed: {e}")))?;
-    Ok(bundle
+    let next = bundle
+        .link
+        .iter()
+        .find(|l| l.relation.as_deref() == Some("next"))
+        .and_then(|l| l.url.clone());
+    let resources = bundle
         .entry
         .into_iter()
         .filter(|e| {
@@ -119,7 +132,26 @@ pub fn matches(bundle: Value) -> Result<Vec<Value>, AdapterError> {
                 .is_none_or(|m| m == "match")
         })
         .filter_map(|e| e.resource)
-        .collect())
+        .collect();
+    Ok(Page { resources, next })
+}
+
+/// The path under the endpoint of a URL the server wrote: a relative one as it is, an
+/// absolute one only under `base_url` (the plugin never sees the endpoint's own URL).
+pub fn relative_to(url: &str, base_url: Option<&str>) -> Option<String> {
+    let url = url.trim();
+    if !url.contains("://") {
+        return (!url.is_empty() && !url.starts_with('/')).then(|| url.to_string());
+    }
+    base_url
+        .and_then(|base| url.strip_prefix(base.trim_end_matches('/')))
+        .and_then(|rest| match rest.strip_prefix('/') {
+            Some(path) => Some(path),
+            // A query on the base itself, as HAPI's `?_getpages=` next links are.
+            None => rest.starts_with('?').then_some(rest),
+        })
+        .filter(|rest| !rest.is_empty())
+        .map(str::to_string)
 }
 
 /// GET `path` from the endpoint and interpret the answer.
@@ -129,11 +161,62 @@ pub fn get(endpoint: &str, path: &str) -> Result<Value, AdapterError> {
     interpret(response.status, &response.body)
 }
 
-/// Run a search (`Patient?family=...`) and return the matched resources.
+/// Run a search (`Patient?family=...`) and return the matched resources of its first page.
 pub fn search(endpoint: &str, path: &str) -> Result<Vec<Value>, AdapterError> {
-    let found = matches(get(endpoint, path)?)?;
-    let kind = path.split('?').next().unwrap_or_default();
-    xcgate_sdk::debug!("FHIR search of {kind}: {} resources", found.len());
+    Ok(search_pages(endpoint, path, None, 1)?.0)
+}
+
+/// Pages one search may read: a patient's documents rarely need more, and each page is a
+/// request within the call's deadline.
+pub const MAX_PAGES: usize = 20;
+
+/// Run a search and follow its `next` links, up to `max_pages`. Returns the resources and
+/// whether some were left on the server (a link we may not follow, or too many pages).
+pub fn search_pages(
+    endpoint: &str,
+    path: &str,
+    base_url: Option<&str>,
+    max_pages: usize,
+) -> Result<(Vec<Value>, bool), AdapterError> {
+    let kind = path.split('?').next().unwrap_or_default().to_string();
+    let mut path = path.to_string();
+    let mut out = Vec::new();
+    for pages in 1..=max_pages {
+        let page = page(get(endpoint, &path)?)?;
+        out.extend(page.resources);
+        let Some(next) = page.next else {
+            xcgate_sdk::debug!(
+                "FHIR search of {kind}: {} resources, {pages} pages",
+                out.len()
+            );
+            return Ok((out, false));
+        };
+        match relative_to(&next, base_url) {
+            Some(p) if pages < max_pages => path = p,
+            _ => break,
+        }
+    }
+    xcgate_sdk::debug!(
+        "FHIR search of {kind}: {} resources, more on the server",
+        out.len()
+    );
+    Ok((out, true))
+}
+
+/// Every match of a search, through its pages; results left on the server are logged
+/// (set `base_url` when the server's `next` links are absolute).
+pub fn search_all(
+    endpoint: &str,
+    path: &str,
+    base_url: Option<&str>,
+) -> Result<Vec<Value>, AdapterError> {
+    let (found, truncated) = search_pages(endpoint, path, base_url, MAX_PAGES)?;
+    if truncated {
+        xcgate_sdk::warn!(
+            "a FHIR search has more pages than were read ({} resources kept); set settings.base_url if its next links are absolute",
+            found.len()
+        );
+    }
     Ok(found)
 }
 

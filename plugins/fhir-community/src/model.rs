@@ -203,10 +203,18 @@ pub struct Entry {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
+pub struct Link {
+    pub relation: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Bundle {
     #[serde(rename = "type")]
     pub type_: Option<String>,
     pub total: Option<u64>,
+    pub link: Vec<Link>,
     pub entry: Vec<Entry>,
 }
 

@@ -176,7 +176,11 @@ fn of_patient(
         let mut q = Query::new();
         q.add("patient", &format!("Patient/{id}"))
             .add("status", &fhir_status);
-        let docs = client::search(&settings.endpoint, &q.path("DocumentReference"))?;
+        let docs = client::search_all(
+            &settings.endpoint,
+            &q.path("DocumentReference"),
+            settings.base_url.as_deref(),
+        )?;
         found.extend(
             entries(home, settings, docs)
                 .into_iter()
@@ -243,7 +247,11 @@ fn by_ids(
         .collect();
     let mut q = Query::new();
     q.add("identifier", &identifiers.join(","));
-    let mut docs = client::search(&settings.endpoint, &q.path("DocumentReference"))?;
+    let mut docs = client::search_all(
+        &settings.endpoint,
+        &q.path("DocumentReference"),
+        settings.base_url.as_deref(),
+    )?;
     if by_uuid {
         // An entryUUID may be the logical id itself (see `document.rs`): `_id` finds those.
         let ids: Vec<&str> = wanted

@@ -7,7 +7,7 @@ fn a_search_answer_gives_the_matched_resources_only() {
         {"resource":{"resourceType":"Patient","id":"b"}},
         {"resource":{"resourceType":"Organization","id":"o"},"search":{"mode":"include"}},
         {"resource":{"resourceType":"OperationOutcome"},"search":{"mode":"outcome"}}]}"#;
-    let found = matches(interpret(200, body).unwrap()).unwrap();
+    let found = page(interpret(200, body).unwrap()).unwrap().resources;
     let ids: Vec<&str> = found.iter().filter_map(|r| r["id"].as_str()).collect();
     assert_eq!(ids, ["a", "b"]);
 }
@@ -48,7 +48,7 @@ fn statuses_map_to_the_adapter_errors_of_the_contract() {
         matches!(interpret(200, b"{not json"), Err(AdapterError::BadResponse(m)) if m.contains("not JSON"))
     );
     assert!(matches!(
-        matches(interpret(200, br#"{"resourceType":"Patient"}"#).unwrap()),
+        page(interpret(200, br#"{"resourceType":"Patient"}"#).unwrap()),
         Err(AdapterError::BadResponse(m)) if m.contains("Patient")
     ));
 }
@@ -80,4 +80,37 @@ fn queries_encode_values_and_escape_token_separators() {
         q.path("Patient"),
         "Patient?family=M%C3%A4ki%20%C3%96berg&identifier=urn%3Aoid%3A2.999.1%7CA%5C%7CB%5C%2CC"
     );
+}
+
+#[test]
+fn next_links_are_followed_only_under_the_base() {
+    let body = br#"{"resourceType":"Bundle","link":[{"relation":"self","url":"x"},
+        {"relation":"next","url":"http://fhir.test/R4?_getpages=abc&_offset=20"}],"entry":[]}"#;
+    let next = page(interpret(200, body).unwrap()).unwrap().next.unwrap();
+    assert_eq!(
+        relative_to(&next, Some("http://fhir.test/R4")).as_deref(),
+        Some("?_getpages=abc&_offset=20"),
+        "a query on the base itself"
+    );
+    assert_eq!(relative_to(&next, Some("http://fhir.test/R")), None);
+    assert_eq!(
+        relative_to(
+            "http://fhir.test/R4/DocumentReference?page=2",
+            Some("http://fhir.test/R4/")
+        )
+        .as_deref(),
+        Some("DocumentReference?page=2")
+    );
+    assert_eq!(
+        relative_to(
+            "http://other.test/R4/DocumentReference?page=2",
+            Some("http://fhir.test/R4")
+        ),
+        None
+    );
+    assert_eq!(
+        relative_to("DocumentReference?page=2", None).as_deref(),
+        Some("DocumentReference?page=2")
+    );
+    assert_eq!(relative_to("/DocumentReference", None), None);
 }
