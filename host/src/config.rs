@@ -87,6 +87,9 @@ pub struct CommunityConfig {
     /// Calls to this community in flight at once; more fail fast as busy (bulkhead).
     #[serde(default = "default_max_concurrent")]
     pub max_concurrent: u32,
+    /// After this many failed calls in a row the community is skipped for a cool-down.
+    #[serde(default)]
+    pub circuit_breaker: BreakerConfig,
     /// Non-secret settings handed to the plugin through the `config` import.
     #[serde(default)]
     pub settings: toml::Table,
@@ -94,6 +97,35 @@ pub struct CommunityConfig {
     /// reachable.
     #[serde(default)]
     pub endpoints: BTreeMap<String, EndpointConfig>,
+}
+
+/// `circuit_breaker = { failures = 5, cooldown = "30s" }`: after `failures` consecutive
+/// failed calls (timeouts, crashes, errors; not our own bulkhead) the community is answered
+/// as unavailable without being called, for `cooldown`; then one request probes it.
+/// `failures = 0` turns the breaker off.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakerConfig {
+    #[serde(default = "default_breaker_failures")]
+    pub failures: u32,
+    #[serde(default = "default_breaker_cooldown")]
+    pub cooldown: HumanDuration,
+}
+
+impl Default for BreakerConfig {
+    fn default() -> Self {
+        BreakerConfig {
+            failures: default_breaker_failures(),
+            cooldown: default_breaker_cooldown(),
+        }
+    }
+}
+
+fn default_breaker_failures() -> u32 {
+    5
+}
+fn default_breaker_cooldown() -> HumanDuration {
+    HumanDuration(Duration::from_secs(30))
 }
 
 /// `[communities.<name>.endpoints.<endpoint>]`: one remote HTTP(S) endpoint.

@@ -90,6 +90,7 @@ pub fn issue_code(failure: &CallFailure) -> IssueCode {
             IssueCode::ResponderBusy
         }
         CallFailure::Timeout(_)
+        | CallFailure::CircuitOpen(_)
         | CallFailure::Adapter(AdapterError::Unavailable(_))
         | CallFailure::Adapter(AdapterError::Unauthorized(_)) => IssueCode::AnswerNotAvailable,
         _ => IssueCode::InternalError,
@@ -104,6 +105,7 @@ pub fn failure_kind(failure: &CallFailure) -> &'static str {
         CallFailure::MemoryLimit(_) => "memory_limit",
         CallFailure::Instantiate(_) => "instantiate",
         CallFailure::Overloaded(_) => "overloaded",
+        CallFailure::CircuitOpen(_) => "circuit_open",
         CallFailure::InvalidAnswer(_) => "invalid_answer",
         CallFailure::Adapter(AdapterError::Unavailable(_)) => "unavailable",
         CallFailure::Adapter(AdapterError::Busy(_)) => "busy",
@@ -120,9 +122,9 @@ pub fn failure_kind(failure: &CallFailure) -> &'static str {
 pub fn xds_error_code(failure: &CallFailure) -> &'static str {
     use xcgate_ihe::ebrs::error_codes as codes;
     match failure {
-        CallFailure::Timeout(_) | CallFailure::Adapter(AdapterError::Unavailable(_)) => {
-            codes::UNAVAILABLE_COMMUNITY
-        }
+        CallFailure::Timeout(_)
+        | CallFailure::CircuitOpen(_)
+        | CallFailure::Adapter(AdapterError::Unavailable(_)) => codes::UNAVAILABLE_COMMUNITY,
         CallFailure::Adapter(AdapterError::Busy(_)) | CallFailure::Overloaded(_) => {
             codes::REGISTRY_BUSY
         }

@@ -5,6 +5,7 @@
 //! communities still running are reported as timed out and their calls are cancelled
 //! (the tasks are aborted, which drops their wasm `Store`s).
 
+use crate::breaker::{Admission, CircuitBreaker};
 use crate::plugin::{CallContext, CallFailure};
 use std::future::Future;
 use std::sync::Arc;
@@ -18,6 +19,10 @@ pub trait Target: Send + Sync + 'static {
     fn name(&self) -> &str;
     fn timeout(&self) -> Duration;
     fn home_community_id(&self) -> &str;
+    /// The community's circuit breaker, if it has one.
+    fn breaker(&self) -> Option<&CircuitBreaker> {
+        None
+    }
 }
 
 impl Target for crate::plugin::CommunityPlugin {
@@ -29,6 +34,9 @@ impl Target for crate::plugin::CommunityPlugin {
     }
     fn home_community_id(&self) -> &str {
         &self.home_community_id
+    }
+    fn breaker(&self) -> Option<&CircuitBreaker> {
+        Some(&self.breaker)
     }
 }
 
@@ -59,7 +67,13 @@ where
     let mut slots: Vec<Option<(Result<T, CallFailure>, Duration)>> =
         communities.iter().map(|_| None).collect();
     let mut tasks = JoinSet::new();
+    let mut called = vec![false; communities.len()];
     for (index, community) in communities.iter().enumerate() {
+        if let Some(Admission::Skip(remaining)) = community.breaker().map(CircuitBreaker::admit) {
+            slots[index] = Some((Err(CallFailure::CircuitOpen(remaining)), Duration::ZERO));
+            continue;
+        }
+        called[index] = true;
         let ctx = CallContext {
             request_id: request_id.to_string(),
             deadline: deadline.min(started + community.timeout()),
@@ -87,11 +101,21 @@ where
     communities
         .iter()
         .zip(slots)
-        .map(|(community, slot)| {
+        .zip(called)
+        .map(|((community, slot), called)| {
             let (result, elapsed) = slot.unwrap_or_else(|| {
                 let waited = started.elapsed();
                 (Err(CallFailure::Timeout(waited)), waited)
             });
+            if let Some(breaker) = community.breaker().filter(|_| called)
+                && let Some(change) = breaker.record(result.as_ref().err())
+            {
+                tracing::warn!(
+                    request_id,
+                    community = community.name(),
+                    "circuit breaker {change}"
+                );
+            }
             Outcome {
                 community: community.clone(),
                 result,

@@ -6,6 +6,7 @@
 //! [`fanout`] (deadline, per-community timeout) → [`plugin`] (sandboxed adapter call).
 //! Wire errors are made in one place, [`error`].
 
+pub mod breaker;
 pub mod config;
 pub mod error;
 pub mod fanout;

@@ -49,6 +49,10 @@ pub enum CallFailure {
     /// The adapter could not be instantiated for this call.
     #[error("the adapter could not be started: {0}")]
     Instantiate(String),
+    /// The community failed its last calls in a row and is skipped for this much longer
+    /// (circuit breaker); it was not called.
+    #[error("skipped after repeated failures; retried in {}s", .0.as_secs().max(1))]
+    CircuitOpen(Duration),
 }
 
 /// The errors an adapter may return (the WIT `adapter-error` variant).

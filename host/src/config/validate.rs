@@ -154,6 +154,16 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
         for (endpoint, e) in &community.endpoints {
             check_endpoint(origin, &key(&format!("endpoints.{endpoint}")), e)?;
         }
+        let cooldown = community.circuit_breaker.cooldown.0;
+        if community.circuit_breaker.failures > 1000
+            || !(Duration::from_millis(100)..=Duration::from_secs(3600)).contains(&cooldown)
+        {
+            return Err(invalid(
+                origin,
+                key("circuit_breaker"),
+                "failures must be 0 (off) to 1000 and cooldown between 100ms and 1h",
+            ));
+        }
         if !(1..=1000).contains(&community.max_concurrent) {
             return Err(invalid(
                 origin,

@@ -87,6 +87,8 @@ pub struct CommunityPlugin {
     pub(super) capabilities: Capabilities,
     /// Calls allowed at once; the rest fail fast as overloaded.
     pub(super) bulkhead: tokio::sync::Semaphore,
+    /// Skips the community for a cool-down after repeated failures.
+    pub breaker: crate::breaker::CircuitBreaker,
     pub(super) max_concurrent: u32,
     endpoints: Arc<super::transport::Endpoints>,
 }
@@ -152,6 +154,10 @@ impl CommunityPlugin {
             memory_limit: config.memory_limit.0,
             bulkhead: tokio::sync::Semaphore::new(config.max_concurrent as usize),
             max_concurrent: config.max_concurrent,
+            breaker: crate::breaker::CircuitBreaker::new(
+                config.circuit_breaker.failures,
+                config.circuit_breaker.cooldown.0,
+            ),
             settings: Arc::new(config.plugin_settings()),
             engine: runtime.engine().clone(),
             capabilities,
