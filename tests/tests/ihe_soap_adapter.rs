@@ -30,6 +30,8 @@ deadline = "5s"
 home_community_id = "{REMOTE}"
 plugin = "{{IHE_SOAP}}"
 timeout = "4s"
+# The tests replay failing answers back to back on purpose: no circuit breaker.
+circuit_breaker = {{ failures = 0 }}
 settings = {{ sender_home_community_id = "urn:oid:2.999.9", assigning_authority = "2.999.9.1" }}
 [communities.remote.endpoints.xcpd]
 url = "{url}/xcpd"
