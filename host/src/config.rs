@@ -22,6 +22,8 @@ pub const DEMO_CONFIG_NAME: &str = "<bundled demo config>";
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub gateway: GatewayConfig,
+    /// `[admin]`: the operator's endpoint (reload, health). Absent: none.
+    pub admin: Option<AdminConfig>,
     #[serde(default)]
     pub communities: BTreeMap<String, CommunityConfig>,
     /// Where the file was read from: relative plugin paths are resolved against it.
@@ -53,6 +55,16 @@ pub struct GatewayConfig {
     /// `[gateway.tls]`: serve HTTPS (and, with `client_ca_file`, require client
     /// certificates). Absent: plain HTTP, for a trusted network or behind a TLS proxy.
     pub tls: Option<ServerTlsConfig>,
+}
+
+/// `[admin]`: a separate listener for operators, never for initiators: `POST /admin/reload`
+/// reloads the config file (as SIGHUP does), `GET /healthz` answers `ok`. Bind it to
+/// loopback or a management network.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminConfig {
+    /// e.g. `"127.0.0.1:8099"`.
+    pub listen: String,
 }
 
 /// `[gateway.tls]`: the gateway's own certificate, and whom it accepts as clients.

@@ -1,6 +1,7 @@
 //! The gateway: validated config, the plugin runtime and every community's loaded adapter.
 
 use crate::config::Config;
+use crate::live::LiveGateway;
 use crate::plugin::{CommunityPlugin, PluginRuntime, RuntimeOptions};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -77,18 +78,50 @@ impl Gateway {
     }
 
     /// Listen on `addr` (port 0 for any free port) and serve until the returned handle is
-    /// stopped or dropped.
+    /// stopped or dropped. Without a config file to reload from; see [`LiveGateway`].
+    pub async fn start(self: Arc<Self>, addr: SocketAddr) -> std::io::Result<RunningGateway> {
+        LiveGateway::new(self, None).start(addr).await
+    }
+}
+
+impl LiveGateway {
+    /// Listen on `addr` (and on `[admin] listen` when configured) and serve the current
+    /// gateway until the returned handle is stopped or dropped.
     pub async fn start(self: Arc<Self>, addr: SocketAddr) -> std::io::Result<RunningGateway> {
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
-        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        let current = self.current();
+        let scheme = if current.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let admin = match &current.config.admin {
+            Some(admin) => {
+                let addr: SocketAddr = admin.listen.parse().map_err(|_| {
+                    std::io::Error::other(format!(
+                        "admin.listen `{}` is not an address",
+                        admin.listen
+                    ))
+                })?;
+                let listener = TcpListener::bind(addr).await?;
+                let local = listener.local_addr()?;
+                Some((
+                    local,
+                    tokio::spawn(crate::admin::serve(listener, self.clone())),
+                ))
+            }
+            None => None,
+        };
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(crate::server::serve(listener, self, async {
+        let task = tokio::spawn(crate::server::serve(listener, self.clone(), async {
             let _ = rx.await;
         }));
         Ok(RunningGateway {
             addr: local,
             scheme,
+            admin,
+            live: self,
             stop: Some(tx),
             task,
         })
@@ -100,6 +133,9 @@ impl Gateway {
 pub struct RunningGateway {
     pub addr: SocketAddr,
     scheme: &'static str,
+    /// The admin listener's address and task.
+    admin: Option<(SocketAddr, JoinHandle<()>)>,
+    live: Arc<LiveGateway>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
 }
@@ -110,8 +146,23 @@ impl RunningGateway {
         format!("{}://{}", self.scheme, self.addr)
     }
 
+    /// The admin endpoint's base URL, when `[admin]` is configured.
+    pub fn admin_url(&self) -> Option<String> {
+        self.admin
+            .as_ref()
+            .map(|(addr, _)| format!("http://{addr}"))
+    }
+
+    /// The serving gateway (to reload it).
+    pub fn live(&self) -> &Arc<LiveGateway> {
+        &self.live
+    }
+
     /// Stop accepting, finish open connections, and wait for the server to end.
     pub async fn stop(mut self) {
+        if let Some((_, admin)) = self.admin.take() {
+            admin.abort();
+        }
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
@@ -121,6 +172,9 @@ impl RunningGateway {
 
 impl Drop for RunningGateway {
     fn drop(&mut self) {
+        if let Some((_, admin)) = self.admin.take() {
+            admin.abort();
+        }
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }

@@ -6,11 +6,13 @@
 //! [`fanout`] (deadline, per-community timeout) → [`plugin`] (sandboxed adapter call).
 //! Wire errors are made in one place, [`error`].
 
+pub mod admin;
 pub mod breaker;
 pub mod config;
 pub mod error;
 pub mod fanout;
 pub mod gateway;
+pub mod live;
 pub mod plugin;
 pub mod server;
 pub mod soap_endpoint;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use xcgate::config::Config;
 use xcgate::gateway::{Gateway, runtime_options};
+use xcgate::live::LiveGateway;
 use xcgate::plugin::PluginRuntime;
 
 #[derive(Parser)]
@@ -82,8 +83,8 @@ fn check_config(file: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn serve(config: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Result<()> {
-    let config = match &config {
+fn serve(source: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Result<()> {
+    let config = match &source {
         Some(path) => Config::from_file(path)?,
         None => Config::demo()?,
     };
@@ -97,7 +98,8 @@ fn serve(config: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Result<
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let running = gw
+        let live = LiveGateway::new(gw.clone(), source);
+        let running = live
             .clone()
             .start(addr)
             .await
@@ -122,7 +124,24 @@ fn serve(config: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Result<
             names.join(", ")
         );
         println!("  POST {}/responding  remote gateways", running.url());
-        tokio::signal::ctrl_c().await?;
+        if let Some(admin) = running.admin_url() {
+            println!("  POST {admin}/admin/reload  reload the config (also: SIGHUP)");
+        }
+        // SIGHUP reloads the config file; a refused reload is logged and changes nothing.
+        let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+        let reloads = tokio::spawn(async move {
+            while hangup.recv().await.is_some() {
+                let _ = live.reload_logged("SIGHUP").await;
+            }
+        });
+        // Ctrl-C or SIGTERM (what service managers send) stop the gateway gracefully.
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r?,
+            _ = terminate.recv() => {}
+        }
+        reloads.abort();
         println!("shutting down");
         running.stop().await;
         Ok(())

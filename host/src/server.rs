@@ -186,7 +186,7 @@ fn mtom_reply(
 /// connections finish.
 pub async fn serve(
     listener: TcpListener,
-    gw: Arc<Gateway>,
+    live: Arc<crate::live::LiveGateway>,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -209,9 +209,12 @@ pub async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let gw = gw.clone();
-                let tls = gw.tls.clone();
-                let service = hyper::service::service_fn(move |req| route(gw.clone(), req));
+                // TLS from the gateway current at accept time (a reload rotates
+                // certificates for new connections); each request then takes the gateway
+                // current when it arrives, for its whole life.
+                let tls = live.current().tls.clone();
+                let live = live.clone();
+                let service = hyper::service::service_fn(move |req| route(live.current(), req));
                 let (builder, watcher) = (builder.clone(), graceful.watcher());
                 tokio::spawn(async move {
                     let result = match tls {

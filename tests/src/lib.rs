@@ -40,6 +40,17 @@ pub fn runtime() -> Arc<PluginRuntime> {
         .clone()
 }
 
+/// Config text with the test guests' paths in place of `{MISBEHAVING}`, `{UNLINKABLE}`,
+/// `{DISCOVERY_ONLY}`, `{DEMO}`, `{IHE_SOAP}` and `{FHIR}`.
+pub fn with_guests(toml: &str) -> String {
+    toml.replace("{MISBEHAVING}", MISBEHAVING)
+        .replace("{UNLINKABLE}", UNLINKABLE)
+        .replace("{DEMO}", DEMO_COMMUNITY)
+        .replace("{DISCOVERY_ONLY}", DISCOVERY_ONLY)
+        .replace("{IHE_SOAP}", IHE_SOAP)
+        .replace("{FHIR}", FHIR_COMMUNITY)
+}
+
 /// A gateway serving in this process.
 pub struct TestGateway {
     pub gateway: Arc<Gateway>,
@@ -51,16 +62,19 @@ impl TestGateway {
     /// `{DISCOVERY_ONLY}`, `{DEMO}`, `{IHE_SOAP}` and `{FHIR}` are replaced by the test
     /// guests' paths.
     pub async fn start(toml: &str) -> anyhow::Result<TestGateway> {
-        let text = toml
-            .replace("{MISBEHAVING}", MISBEHAVING)
-            .replace("{UNLINKABLE}", UNLINKABLE)
-            .replace("{DEMO}", DEMO_COMMUNITY)
-            .replace("{DISCOVERY_ONLY}", DISCOVERY_ONLY)
-            .replace("{IHE_SOAP}", IHE_SOAP)
-            .replace("{FHIR}", FHIR_COMMUNITY);
-        let config = Config::from_toml(&text, "test config", PathBuf::from("."))?;
+        let config = Config::from_toml(&with_guests(toml), "test config", PathBuf::from("."))?;
         let gateway = Arc::new(Gateway::load(config, runtime())?);
         let running = gateway.clone().start("127.0.0.1:0".parse()?).await?;
+        Ok(TestGateway { gateway, running })
+    }
+
+    /// Start a gateway from a config file that a reload reads again (the file's text has
+    /// its guest placeholders replaced already: see [`with_guests`]).
+    pub async fn start_file(path: &std::path::Path) -> anyhow::Result<TestGateway> {
+        let config = Config::from_file(path)?;
+        let gateway = Arc::new(Gateway::load(config, runtime())?);
+        let live = xcgate::live::LiveGateway::new(gateway.clone(), Some(path.to_path_buf()));
+        let running = live.start("127.0.0.1:0".parse()?).await?;
         Ok(TestGateway { gateway, running })
     }
 

@@ -61,6 +61,18 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
             ),
         )
     })?;
+    if let Some(admin) = &c.admin {
+        admin.listen.parse::<SocketAddr>().map_err(|_| {
+            invalid(
+                origin,
+                "admin.listen",
+                format!(
+                    "`{}` is not an address; expected \"IP:PORT\", e.g. \"127.0.0.1:8099\"",
+                    admin.listen
+                ),
+            )
+        })?;
+    }
     check_hcid(
         origin,
         "gateway.home_community_id",

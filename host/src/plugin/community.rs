@@ -87,6 +87,8 @@ pub struct CommunityPlugin {
     pub(super) capabilities: Capabilities,
     /// Calls allowed at once; the rest fail fast as overloaded.
     pub(super) bulkhead: tokio::sync::Semaphore,
+    /// The linked component, for instantiating without calling (the reload smoke test).
+    pre: wasmtime::component::InstancePre<CallState>,
     /// Skips the community for a cool-down after repeated failures.
     pub breaker: crate::breaker::CircuitBreaker,
     pub(super) max_concurrent: u32,
@@ -161,11 +163,30 @@ impl CommunityPlugin {
             settings: Arc::new(config.plugin_settings()),
             engine: runtime.engine().clone(),
             capabilities,
+            pre,
             endpoints: Arc::new(super::transport::Endpoints::new(
                 &config.endpoints,
                 base_dir,
             )?),
         })
+    }
+
+    /// Instantiate the plugin once in a fresh sandbox with its limits, without calling it:
+    /// what a reload checks before it swaps a new plugin in (start-up code that traps,
+    /// a memory limit too small for the component, a pool slot too small).
+    pub async fn smoke(&self, timeout: Duration) -> Result<(), CallFailure> {
+        let ctx = CallContext {
+            request_id: "reload-smoke-test".into(),
+            deadline: tokio::time::Instant::now() + timeout.min(self.timeout),
+            target_home_community_id: self.home_community_id.clone(),
+            initiator_home_community_id: None,
+        };
+        let mut store = self.new_store(&ctx);
+        match tokio::time::timeout_at(ctx.deadline, self.pre.instantiate_async(&mut store)).await {
+            Err(_) => Err(CallFailure::Timeout(timeout)),
+            Ok(Ok(_instance)) => Ok(()),
+            Ok(Err(e)) => Err(classify(&store, true, &e, timeout)),
+        }
     }
 
     /// True when the plugin exports the capability's interface.

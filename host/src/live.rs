@@ -1,0 +1,117 @@
+//! The gateway in service, and hot reload. Each request takes the current [`Gateway`] for
+//! its whole life, so a reload never changes the communities under a request in flight:
+//! requests that started on the old set finish on it, and the old set is dropped when the
+//! last of them ends. A reload loads, compiles (unchanged plugins come from the runtime's
+//! cache), links and instantiates the new set once before the atomic swap; anything that
+//! fails leaves the old set serving and says why.
+
+use crate::config::Config;
+use crate::gateway::Gateway;
+use arc_swap::ArcSwap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long the smoke instantiation of one plugin may take during a reload.
+const SMOKE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The serving gateway and where its config came from.
+#[derive(Debug)]
+pub struct LiveGateway {
+    current: ArcSwap<Gateway>,
+    source: Option<PathBuf>,
+    /// One reload at a time.
+    reloading: tokio::sync::Mutex<()>,
+}
+
+/// What a successful reload did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reloaded {
+    pub communities: usize,
+    /// Settings that changed but take effect only on restart (e.g. `gateway.listen`).
+    pub needs_restart: Vec<String>,
+}
+
+impl LiveGateway {
+    /// Serve `gateway`; `source` is the config file a reload reads again (`None`: the
+    /// gateway came from the bundled demo or from text, and can only be reloaded with
+    /// [`LiveGateway::reload_with`]).
+    pub fn new(gateway: Arc<Gateway>, source: Option<PathBuf>) -> Arc<LiveGateway> {
+        Arc::new(LiveGateway {
+            current: ArcSwap::new(gateway),
+            source,
+            reloading: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// The gateway a new request is served by.
+    pub fn current(&self) -> Arc<Gateway> {
+        self.current.load_full()
+    }
+
+    /// Read the config file again and swap in the new set (SIGHUP, `POST /admin/reload`).
+    pub async fn reload(&self) -> anyhow::Result<Reloaded> {
+        let Some(path) = self.source.clone() else {
+            anyhow::bail!(
+                "this gateway was not started from a config file (--config), so there is nothing to reload"
+            );
+        };
+        let config = tokio::task::spawn_blocking(move || Config::from_file(&path)).await??;
+        self.reload_with(config).await
+    }
+
+    /// Load `config` with the running gateway's plugin runtime, smoke-test it and swap it
+    /// in. On any error the old set keeps serving.
+    pub async fn reload_with(&self, config: Config) -> anyhow::Result<Reloaded> {
+        let _one_at_a_time = self.reloading.lock().await;
+        let old = self.current();
+        let runtime = old.runtime.clone();
+        // Compiling is CPU work; keep it off the threads that serve requests.
+        let new = tokio::task::spawn_blocking(move || Gateway::load(config, runtime)).await??;
+        for community in &new.communities {
+            community.smoke(SMOKE_TIMEOUT).await.map_err(|e| {
+                anyhow::anyhow!(
+                    "community `{}` ({}): the new plugin does not start: {e}",
+                    community.name,
+                    community.home_community_id
+                )
+            })?;
+        }
+        let mut needs_restart = Vec::new();
+        if new.config.gateway.listen != old.config.gateway.listen {
+            needs_restart.push("gateway.listen".to_string());
+        }
+        if new.config.admin.as_ref().map(|a| &a.listen)
+            != old.config.admin.as_ref().map(|a| &a.listen)
+        {
+            needs_restart.push("admin.listen".to_string());
+        }
+        let reloaded = Reloaded {
+            communities: new.communities.len(),
+            needs_restart,
+        };
+        self.current.store(Arc::new(new));
+        Ok(reloaded)
+    }
+
+    /// Reload and log the outcome (what SIGHUP does).
+    pub async fn reload_logged(&self, trigger: &str) -> anyhow::Result<Reloaded> {
+        let result = self.reload().await;
+        match &result {
+            Ok(r) if r.needs_restart.is_empty() => {
+                tracing::info!(trigger, communities = r.communities, "config reloaded")
+            }
+            Ok(r) => tracing::warn!(
+                trigger,
+                communities = r.communities,
+                "config reloaded; changes to {} take effect only after a restart",
+                r.needs_restart.join(", ")
+            ),
+            Err(e) => tracing::error!(
+                trigger,
+                "reload refused, the previous config keeps serving: {e:#}"
+            ),
+        }
+        result
+    }
+}
