@@ -52,6 +52,9 @@ pub struct GatewayConfig {
     /// (names of `[communities.*]` tables). Empty: the responding role is off.
     #[serde(default)]
     pub responding: Vec<String>,
+    /// Where compiled plugins are cached across restarts and reloads (relative to this
+    /// file). Default: `$XDG_CACHE_HOME/xcgate` or `~/.cache/xcgate`; `""` turns it off.
+    pub plugin_cache: Option<PathBuf>,
     /// `[gateway.tls]`: serve HTTPS (and, with `client_ca_file`, require client
     /// certificates). Absent: plain HTTP, for a trusted network or behind a TLS proxy.
     pub tls: Option<ServerTlsConfig>,
@@ -65,6 +68,21 @@ pub struct GatewayConfig {
 pub struct AdminConfig {
     /// e.g. `"127.0.0.1:8099"`.
     pub listen: String,
+}
+
+impl Config {
+    /// The plugin cache folder to use, if any (see `gateway.plugin_cache`).
+    pub fn plugin_cache_dir(&self) -> Option<PathBuf> {
+        match &self.gateway.plugin_cache {
+            Some(p) if p.as_os_str().is_empty() => None,
+            Some(p) => Some(self.base_dir.join(p)),
+            None => std::env::var_os("XDG_CACHE_HOME")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                .map(|d| d.join("xcgate")),
+        }
+    }
 }
 
 /// `[gateway.tls]`: the gateway's own certificate, and whom it accepts as clients.
@@ -96,6 +114,13 @@ pub struct CommunityConfig {
     /// Most linear memory the plugin may use per call.
     #[serde(default = "default_memory_limit")]
     pub memory_limit: ByteSize,
+    /// Largest ITI-39 answer: the bytes of all documents of one call. More is refused as an
+    /// invalid answer (the plugin's memory limit bounds everything else it can return).
+    #[serde(default = "default_max_answer")]
+    pub max_answer: ByteSize,
+    /// Most matches (ITI-55) or registry objects and errors (ITI-38) in one answer.
+    #[serde(default = "default_max_answer_items")]
+    pub max_answer_items: u32,
     /// Calls to this community in flight at once; more fail fast as busy (bulkhead).
     #[serde(default = "default_max_concurrent")]
     pub max_concurrent: u32,
@@ -178,6 +203,12 @@ fn default_timeout() -> HumanDuration {
 }
 fn default_memory_limit() -> ByteSize {
     ByteSize(64 << 20)
+}
+fn default_max_answer() -> ByteSize {
+    ByteSize(64 << 20)
+}
+fn default_max_answer_items() -> u32 {
+    1000
 }
 fn default_max_concurrent() -> u32 {
     64

@@ -106,6 +106,7 @@ pub fn failure_kind(failure: &CallFailure) -> &'static str {
         CallFailure::Instantiate(_) => "instantiate",
         CallFailure::Overloaded(_) => "overloaded",
         CallFailure::CircuitOpen(_) => "circuit_open",
+        CallFailure::AnswerTooLarge(_) => "answer_too_large",
         CallFailure::InvalidAnswer(_) => "invalid_answer",
         CallFailure::Adapter(AdapterError::Unavailable(_)) => "unavailable",
         CallFailure::Adapter(AdapterError::Busy(_)) => "busy",

@@ -40,6 +40,7 @@ pub fn runtime_options(config: &Config) -> RuntimeOptions {
         .unwrap_or(64 << 20);
     RuntimeOptions {
         max_memory: max_memory.max(RuntimeOptions::default().max_memory),
+        cache_dir: config.plugin_cache_dir(),
         ..RuntimeOptions::default()
     }
 }

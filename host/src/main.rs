@@ -39,6 +39,15 @@ enum Command {
     },
 }
 
+/// Print a line for the operator; a closed stdout (a detached service) must not stop the
+/// gateway, so write errors are ignored.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 fn load(config: Config) -> anyhow::Result<Gateway> {
     let runtime = PluginRuntime::new(runtime_options(&config))?;
     Gateway::load(config, runtime)
@@ -104,12 +113,18 @@ fn serve(source: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Result<
             .start(addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        // Handlers first, so that a signal sent once the address is printed is handled:
+        // SIGHUP reloads the config file (a refused reload is logged and changes
+        // nothing); Ctrl-C or SIGTERM (what service managers send) stop gracefully.
+        let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         let names: Vec<String> = gw
             .communities
             .iter()
             .map(|c| format!("{} ({})", c.name, c.home_community_id))
             .collect();
-        println!(
+        say!(
             "xcgate listening on {} (config from {})",
             running.url(),
             if origin.as_os_str() == "." {
@@ -118,31 +133,26 @@ fn serve(source: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Result<
                 origin.display().to_string()
             }
         );
-        println!(
+        say!(
             "  POST {}/initiating  local initiators: ITI-55 fans out to {}",
             running.url(),
             names.join(", ")
         );
-        println!("  POST {}/responding  remote gateways", running.url());
+        say!("  POST {}/responding  remote gateways", running.url());
         if let Some(admin) = running.admin_url() {
-            println!("  POST {admin}/admin/reload  reload the config (also: SIGHUP)");
+            say!("  POST {admin}/admin/reload  reload the config (also: SIGHUP)");
         }
-        // SIGHUP reloads the config file; a refused reload is logged and changes nothing.
-        let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
         let reloads = tokio::spawn(async move {
             while hangup.recv().await.is_some() {
                 let _ = live.reload_logged("SIGHUP").await;
             }
         });
-        // Ctrl-C or SIGTERM (what service managers send) stop the gateway gracefully.
-        let mut terminate =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         tokio::select! {
             r = tokio::signal::ctrl_c() => r?,
             _ = terminate.recv() => {}
         }
         reloads.abort();
-        println!("shutting down");
+        say!("shutting down");
         running.stop().await;
         Ok(())
     })

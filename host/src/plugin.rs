@@ -49,6 +49,9 @@ pub enum CallFailure {
     /// The adapter could not be instantiated for this call.
     #[error("the adapter could not be started: {0}")]
     Instantiate(String),
+    /// The answer is over the community's `max_answer` or `max_answer_items`.
+    #[error("the adapter's answer is too large: {0}")]
+    AnswerTooLarge(String),
     /// The community failed its last calls in a row and is skipped for this much longer
     /// (circuit breaker); it was not called.
     #[error("skipped after repeated failures; retried in {}s", .0.as_secs().max(1))]

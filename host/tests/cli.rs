@@ -143,3 +143,147 @@ fn serve_answers_the_readme_xca_examples() {
         "both CDA documents travel as binary parts"
     );
 }
+
+/// Every example config in the repository passes `check-config`.
+#[test]
+fn the_example_configs_are_valid() {
+    for example in [
+        "config/examples/chain/gateway-a.toml",
+        "config/examples/chain/gateway-b.toml",
+    ] {
+        let out = Command::new(XCGATE)
+            .arg("check-config")
+            .arg(repo(example))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{example}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// SIGHUP reloads the config file: a good change is logged as reloaded, a broken one is
+/// refused with the reason while the gateway keeps serving.
+#[test]
+fn sighup_reloads_the_config_file_and_refuses_a_broken_one() {
+    let dir = std::env::temp_dir().join(format!("xcgate-sighup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("xcgate.toml");
+    let demo = std::fs::read_to_string(repo("config/demo.toml"))
+        .unwrap()
+        .replace("127.0.0.1:8088", "127.0.0.1:0");
+    std::fs::write(&file, &demo).unwrap();
+    // Killed on drop, also when an assertion fails: a gateway left running would keep
+    // the build's file descriptors.
+    let mut child = KillOnDrop(
+        Command::new(XCGATE)
+            .args(["serve", "--config"])
+            .arg(&file)
+            .env("XCGATE_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stdout = BufReader::new(child.0.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains("listening"), "{first}");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.0.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let wait_for = |needle: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        panic!("no log line with {needle:?}")
+    };
+    let hup = || {
+        let status = Command::new("kill")
+            .args(["-HUP", &child.0.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    std::fs::write(
+        &file,
+        demo.replace("deadline = \"10s\"", "deadline = \"8s\""),
+    )
+    .unwrap();
+    hup();
+    let reloaded = wait_for("config reloaded");
+    assert!(reloaded.contains("communities=3"), "{reloaded}");
+    std::fs::write(&file, "[gateway\n").unwrap();
+    hup();
+    let refused = wait_for("reload refused");
+    assert!(
+        refused.contains("previous config keeps serving"),
+        "{refused}"
+    );
+    drop(child);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Compiled plugins are kept in `gateway.plugin_cache`, so a restart or a reload does not
+/// compile an unchanged plugin again.
+#[test]
+fn compiled_plugins_are_cached_in_the_plugin_cache_folder() {
+    let dir = std::env::temp_dir().join(format!("xcgate-cache-{}", std::process::id()));
+    let cache = dir.join("cache");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("xcgate.toml");
+    let demo = std::fs::read_to_string(repo("config/demo.toml"))
+        .unwrap()
+        .replace("[gateway]\n", "[gateway]\nplugin_cache = \"cache\"\n");
+    std::fs::write(&file, demo).unwrap();
+    let out = Command::new(XCGATE)
+        .arg("check-config")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cached = walk(&cache);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        !cached.is_empty(),
+        "the compiled demo plugin is stored under {}",
+        cache.display()
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}

@@ -34,6 +34,7 @@ pub fn runtime() -> Arc<PluginRuntime> {
             PluginRuntime::new(RuntimeOptions {
                 max_instances: 200,
                 max_memory: 256 << 20,
+                cache_dir: None,
             })
             .expect("plugin runtime")
         })

@@ -166,6 +166,20 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
         for (endpoint, e) in &community.endpoints {
             check_endpoint(origin, &key(&format!("endpoints.{endpoint}")), e)?;
         }
+        if !(1..=100_000).contains(&community.max_answer_items) {
+            return Err(invalid(
+                origin,
+                key("max_answer_items"),
+                "must be between 1 and 100000",
+            ));
+        }
+        if !((1 << 10)..=(4u64 << 30)).contains(&community.max_answer.0) {
+            return Err(invalid(
+                origin,
+                key("max_answer"),
+                "must be between 1KiB and 4GiB",
+            ));
+        }
         let cooldown = community.circuit_breaker.cooldown.0;
         if community.circuit_breaker.failures > 1000
             || !(Duration::from_millis(100)..=Duration::from_secs(3600)).contains(&cooldown)

@@ -89,6 +89,9 @@ pub struct CommunityPlugin {
     pub(super) bulkhead: tokio::sync::Semaphore,
     /// The linked component, for instantiating without calling (the reload smoke test).
     pre: wasmtime::component::InstancePre<CallState>,
+    /// `max_answer` (document bytes of one ITI-39 answer) and `max_answer_items`.
+    pub(super) max_answer: u64,
+    pub(super) max_answer_items: usize,
     /// Skips the community for a cool-down after repeated failures.
     pub breaker: crate::breaker::CircuitBreaker,
     pub(super) max_concurrent: u32,
@@ -156,6 +159,8 @@ impl CommunityPlugin {
             memory_limit: config.memory_limit.0,
             bulkhead: tokio::sync::Semaphore::new(config.max_concurrent as usize),
             max_concurrent: config.max_concurrent,
+            max_answer: config.max_answer.0,
+            max_answer_items: config.max_answer_items as usize,
             breaker: crate::breaker::CircuitBreaker::new(
                 config.circuit_breaker.failures,
                 config.circuit_breaker.cooldown.0,
@@ -169,6 +174,17 @@ impl CommunityPlugin {
                 base_dir,
             )?),
         })
+    }
+
+    /// Refuse an answer with more items than `max_answer_items`.
+    pub(super) fn check_items(&self, count: usize, what: &str) -> Result<(), CallFailure> {
+        if count > self.max_answer_items {
+            return Err(CallFailure::AnswerTooLarge(format!(
+                "{count} {what}, over max_answer_items = {}",
+                self.max_answer_items
+            )));
+        }
+        Ok(())
     }
 
     /// Instantiate the plugin once in a fresh sandbox with its limits, without calling it:
@@ -254,6 +270,7 @@ impl CommunityPlugin {
                     .await
             }
         )?;
+        self.check_items(matches.len(), "matches")?;
         Ok(matches.into_iter().map(convert::match_out).collect())
     }
 }

@@ -15,12 +15,16 @@ use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConf
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 /// Sizing of the runtime.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RuntimeOptions {
     /// Instances alive at once across all communities (pool slots).
     pub max_instances: u32,
     /// The largest memory limit of any community.
     pub max_memory: u64,
+    /// Where compiled plugins are kept across restarts (wasmtime's cache, keyed by the
+    /// component's bytes, the compiler settings and the wasmtime version). `None`: compile
+    /// at every start.
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for RuntimeOptions {
@@ -28,6 +32,7 @@ impl Default for RuntimeOptions {
         RuntimeOptions {
             max_instances: 1000,
             max_memory: 256 << 20,
+            cache_dir: None,
         }
     }
 }
@@ -49,15 +54,29 @@ impl std::fmt::Debug for PluginRuntime {
     }
 }
 
-fn base_config() -> Config {
+fn base_config(cache_dir: Option<&std::path::Path>) -> Config {
     let mut c = Config::new();
     c.wasm_component_model(true);
     c.epoch_interruption(true);
     c.max_wasm_stack(512 << 10);
+    if let Some(dir) = cache_dir {
+        let mut cache = wasmtime::CacheConfig::new();
+        cache.with_directory(dir);
+        match wasmtime::Cache::new(cache) {
+            Ok(cache) => {
+                c.cache(Some(cache));
+            }
+            // A cache we cannot use costs start-up time, not correctness.
+            Err(e) => tracing::warn!(
+                "plugin cache {} unusable, compiling every start: {e:#}",
+                dir.display()
+            ),
+        }
+    }
     c
 }
 
-fn pooled_engine(opts: RuntimeOptions) -> wasmtime::Result<Engine> {
+fn pooled_engine(opts: &RuntimeOptions) -> wasmtime::Result<Engine> {
     let mut pool = PoolingAllocationConfig::default();
     let n = opts.max_instances.max(1);
     pool.total_component_instances(n)
@@ -69,7 +88,7 @@ fn pooled_engine(opts: RuntimeOptions) -> wasmtime::Result<Engine> {
         .max_memories_per_component(4)
         .max_tables_per_component(16)
         .max_memory_size(usize::try_from(opts.max_memory).unwrap_or(usize::MAX));
-    let mut c = base_config();
+    let mut c = base_config(opts.cache_dir.as_deref());
     c.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     Engine::new(&c)
 }
@@ -78,13 +97,13 @@ impl PluginRuntime {
     /// Build the engine (pooling allocator, or on-demand allocation when the address
     /// space for the pool cannot be reserved) and start the epoch ticker.
     pub fn new(opts: RuntimeOptions) -> anyhow::Result<Arc<PluginRuntime>> {
-        let (engine, pooling) = match pooled_engine(opts) {
+        let (engine, pooling) = match pooled_engine(&opts) {
             Ok(e) => (e, true),
             Err(e) => {
                 tracing::warn!(
                     "pooling allocator unavailable ({e}); falling back to on-demand instance allocation"
                 );
-                (Engine::new(&base_config())?, false)
+                (Engine::new(&base_config(opts.cache_dir.as_deref()))?, false)
             }
         };
         let mut linker = Linker::new(&engine);

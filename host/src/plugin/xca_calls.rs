@@ -42,6 +42,10 @@ impl CommunityPlugin {
                     .await
             }
         )?;
+        self.check_items(
+            answer.objects.len() + answer.errors.len(),
+            "registry objects and errors",
+        )?;
         let objects = answer
             .objects
             .into_iter()
@@ -77,6 +81,21 @@ impl CommunityPlugin {
                     .await
             }
         )?;
+        self.check_items(
+            answer.documents.len() + answer.errors.len(),
+            "documents and errors",
+        )?;
+        let bytes: u64 = answer
+            .documents
+            .iter()
+            .map(|d| d.content.len() as u64)
+            .sum();
+        if bytes > self.max_answer {
+            return Err(CallFailure::AnswerTooLarge(format!(
+                "{bytes} bytes of documents, over max_answer = {} bytes",
+                self.max_answer
+            )));
+        }
         Ok(Retrieved {
             documents: answer
                 .documents
