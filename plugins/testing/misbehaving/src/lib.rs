@@ -3,7 +3,8 @@
 //! clocks for `sleep_ms`), `allocate` (grows memory without end), `recurse` (unbounded
 //! recursion), `error` (returns `internal`), `unavailable` (returns `unavailable`),
 //! `busy` (returns `busy`), `echo` (answers: one match built from the query; one
-//! DocumentEntry per query; documents of `document_size` bytes).
+//! DocumentEntry per query; documents of `document_size` bytes, in a fixed pattern or, with
+//! `document_fill = "<byte>"`, all that byte).
 //! For XCA, `omit_home = "true"` leaves `home` off the returned objects,
 //! `unknown_patient = "true"` answers XDSUnknownPatientId, and `missing` names a document
 //! uniqueId to report as unknown.

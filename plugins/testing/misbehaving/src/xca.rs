@@ -79,6 +79,8 @@ impl DocumentRetrieve for Misbehaving {
             .and_then(|v| v.parse().ok())
             .unwrap_or(1024);
         let missing = xcgate_sdk::config::get("missing");
+        let fill: Option<u8> =
+            xcgate_sdk::config::get("document_fill").and_then(|v| v.parse().ok());
         let (mut documents, mut errors) = (Vec::new(), Vec::new());
         for r in requests {
             if missing.as_deref() == Some(r.document_unique_id.as_str()) {
@@ -90,10 +92,14 @@ impl DocumentRetrieve for Misbehaving {
                 });
                 continue;
             }
-            // Every byte value, in a pattern that a shifted or truncated copy cannot match.
-            let content: Vec<u8> = (0..size)
-                .map(|i| (i % 251) as u8 ^ (i >> 16) as u8)
-                .collect();
+            let content: Vec<u8> = match fill {
+                // A memset: the load bench measures the gateway, not this loop.
+                Some(byte) => vec![byte; size],
+                // Every byte value, in a pattern that a shifted or truncated copy cannot match.
+                None => (0..size)
+                    .map(|i| (i % 251) as u8 ^ (i >> 16) as u8)
+                    .collect(),
+            };
             documents.push(Document {
                 home_community_id: r.home_community_id,
                 repository_unique_id: r.repository_unique_id,
