@@ -45,6 +45,10 @@ pub struct GatewayConfig {
     /// The whole request's deadline: at this point the answer leaves with what has arrived.
     #[serde(default = "default_deadline")]
     pub deadline: HumanDuration,
+    /// Per-transaction deadlines overriding `deadline`: `deadlines = { iti55 = "5s",
+    /// iti39 = "30s" }` (ITI-18 follows `iti38`, ITI-43 follows `iti39`).
+    #[serde(default)]
+    pub deadlines: Deadlines,
     /// Largest request body accepted.
     #[serde(default = "default_max_body")]
     pub max_body: ByteSize,
@@ -58,6 +62,38 @@ pub struct GatewayConfig {
     /// `[gateway.tls]`: serve HTTPS (and, with `client_ca_file`, require client
     /// certificates). Absent: plain HTTP, for a trusted network or behind a TLS proxy.
     pub tls: Option<ServerTlsConfig>,
+}
+
+/// `gateway.deadlines`: a deadline per transaction; each absent one is `gateway.deadline`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deadlines {
+    pub iti55: Option<HumanDuration>,
+    pub iti38: Option<HumanDuration>,
+    pub iti39: Option<HumanDuration>,
+}
+
+/// The transactions a deadline can be set for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transaction {
+    /// ITI-55 Cross Gateway Patient Discovery.
+    Iti55,
+    /// ITI-38 Cross Gateway Query (and ITI-18 from local consumers).
+    Iti38,
+    /// ITI-39 Cross Gateway Retrieve (and ITI-43 from local consumers).
+    Iti39,
+}
+
+impl GatewayConfig {
+    /// The request deadline of `transaction`.
+    pub fn deadline_for(&self, transaction: Transaction) -> Duration {
+        let specific = match transaction {
+            Transaction::Iti55 => &self.deadlines.iti55,
+            Transaction::Iti38 => &self.deadlines.iti38,
+            Transaction::Iti39 => &self.deadlines.iti39,
+        };
+        specific.as_ref().unwrap_or(&self.deadline).0
+    }
 }
 
 /// `[admin]`: a separate listener for operators, never for initiators: `POST /admin/reload`

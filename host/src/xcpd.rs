@@ -75,7 +75,10 @@ pub async fn patient_discovery(
         .filter(|c| c.supports(Capability::PatientDiscovery))
         .cloned()
         .collect();
-    let deadline = started + gw.config.gateway.deadline.0;
+    let deadline = started
+        + gw.config
+            .gateway
+            .deadline_for(crate::config::Transaction::Iti55);
     let query = Arc::new(req.query.clone());
     let initiator = req
         .sender_home_community

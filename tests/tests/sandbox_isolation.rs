@@ -125,6 +125,25 @@ async fn the_request_deadline_cuts_off_a_community_whose_own_timeout_is_longer()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_per_transaction_deadline_overrides_the_gateway_deadline() {
+    let text = config("60s", &[("sleeper", "sleep", "60s")]).replace(
+        "deadline = \"60s\"\n",
+        "deadline = \"60s\"\ndeadlines = { iti55 = \"500ms\" }\n",
+    );
+    let gw = TestGateway::start(&text).await.unwrap();
+    let started = Instant::now();
+    let a = soap_client::iti55(&gw.initiating_url(), &query()).await;
+    let elapsed = started.elapsed();
+    let parsed = soap_client::iti55_answer(&a.body);
+    assert_eq!(parsed.matches.len(), 1);
+    assert!(issue_for(&parsed.issues, "sleeper").is_some());
+    assert!(
+        elapsed >= Duration::from_millis(450) && elapsed < Duration::from_secs(3),
+        "answered after {elapsed:?} for a 500ms ITI-55 deadline"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plugin_that_allocates_without_end_is_stopped_at_its_memory_limit() {
     let gw = TestGateway::start(&config("5s", &[("hoarder", "allocate", "4s")]))
         .await

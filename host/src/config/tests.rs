@@ -149,3 +149,21 @@ fn gateway_tls_needs_certificate_and_key() {
     let tls = parse(&text).unwrap().gateway.tls.unwrap();
     assert_eq!(tls.client_ca_file, Some(PathBuf::from("ca.pem")));
 }
+
+#[test]
+fn each_transaction_has_its_own_deadline_or_the_gateway_one() {
+    let text = MINIMAL.replace(
+        "home_community_id = \"urn:oid:2.999.1\"\n",
+        "home_community_id = \"urn:oid:2.999.1\"\ndeadline = \"4s\"\ndeadlines = { iti39 = \"30s\" }\n",
+    );
+    let g = parse(&text).unwrap().gateway;
+    assert_eq!(g.deadline_for(Transaction::Iti55), Duration::from_secs(4));
+    assert_eq!(g.deadline_for(Transaction::Iti38), Duration::from_secs(4));
+    assert_eq!(g.deadline_for(Transaction::Iti39), Duration::from_secs(30));
+    let e = parse(&text.replace("iti39", "iti40"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("iti40"), "{e}");
+    let e = parse(&text.replace("30s", "2h")).unwrap_err().to_string();
+    assert!(e.contains("gateway.deadlines.iti39"), "{e}");
+}

@@ -87,13 +87,18 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
             format!("`{d}` is not an OID"),
         ));
     }
-    let deadline = c.gateway.deadline.0;
-    if deadline < Duration::from_millis(10) || deadline > Duration::from_secs(600) {
-        return Err(invalid(
-            origin,
-            "gateway.deadline",
-            "must be between 10ms and 10m",
-        ));
+    let d = &c.gateway.deadlines;
+    for (key, deadline) in [
+        ("gateway.deadline", Some(&c.gateway.deadline)),
+        ("gateway.deadlines.iti55", d.iti55.as_ref()),
+        ("gateway.deadlines.iti38", d.iti38.as_ref()),
+        ("gateway.deadlines.iti39", d.iti39.as_ref()),
+    ] {
+        if let Some(deadline) = deadline
+            && (deadline.0 < Duration::from_millis(10) || deadline.0 > Duration::from_secs(600))
+        {
+            return Err(invalid(origin, key, "must be between 10ms and 10m"));
+        }
     }
     if c.gateway.max_body.0 < 4096 {
         return Err(invalid(origin, "gateway.max_body", "must be at least 4KiB"));

@@ -80,7 +80,10 @@ pub async fn stored_query(
             );
         }
     };
-    let deadline = started + gw.config.gateway.deadline.0;
+    let deadline = started
+        + gw.config
+            .gateway
+            .deadline_for(crate::config::Transaction::Iti38);
     let shared = Arc::new(request);
     let call_request = shared.clone();
     let outcomes = fan_out(

@@ -119,7 +119,10 @@ pub async fn retrieve(
             .collect(),
     );
     let calls = by_community.clone();
-    let deadline = started + gw.config.gateway.deadline.0;
+    let deadline = started
+        + gw.config
+            .gateway
+            .deadline_for(crate::config::Transaction::Iti39);
     let outcomes = fan_out(
         &targets,
         deadline,
