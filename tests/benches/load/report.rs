@@ -97,6 +97,7 @@ impl Printer {
                 "deadline_ms": r.deadline_ms,
                 "target": (!r.target.is_empty()).then_some(r.target),
                 "met": r.met,
+                "note": r.note,
             });
             println!("{v}");
             return;
