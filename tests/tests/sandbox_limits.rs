@@ -94,3 +94,114 @@ async fn a_document_answer_one_byte_over_max_answer_is_refused_and_named() {
         "{context}"
     );
 }
+
+/// ITI-55 through a gateway with a healthy demo community and one misbehaving community
+/// `limited` configured by `community` (TOML lines): the healthy match is always there;
+/// returns how many matches `limited` gave and the failure text naming it, if any.
+async fn iti55_with(community: &str) -> (usize, Option<String>) {
+    let gw = TestGateway::start(&format!(
+        r#"[gateway]
+listen = "127.0.0.1:0"
+home_community_id = "urn:oid:2.999.1"
+deadline = "5s"
+
+[communities.healthy]
+home_community_id = "urn:oid:2.999.1.10"
+plugin = "{{DEMO}}"
+[[communities.healthy.settings.patients]]
+id = {{ root = "2.999.1.10.1", extension = "H-1" }}
+family = ["Virtanen"]
+given = ["Aino"]
+gender = "F"
+birth_time = "19900312"
+
+[communities.limited]
+home_community_id = "urn:oid:2.999.1.20"
+plugin = "{{MISBEHAVING}}"
+circuit_breaker = {{ failures = 0 }}
+{community}
+"#
+    ))
+    .await
+    .unwrap();
+    let query = soap_client::demographic_query("limits", "Virtanen", "Aino", "19900312");
+    let parsed =
+        soap_client::iti55_answer(&soap_client::iti55(&gw.initiating_url(), &query).await.body);
+    let healthy = parsed
+        .matches
+        .iter()
+        .filter(|m| m.patient_id.extension.as_deref() == Some("H-1"))
+        .count();
+    assert_eq!(healthy, 1, "the healthy community always answers");
+    let failure = parsed.issues.iter().find_map(|i| match i {
+        xcgate_ihe::xcpd::DetectedIssue::Error { text: Some(t), .. }
+            if t.contains("community limited ") =>
+        {
+            Some(t.clone())
+        }
+        _ => None,
+    });
+    (parsed.matches.len() - healthy, failure)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_under_the_limit_is_served_and_over_it_is_stopped() {
+    let under = iti55_with(
+        "memory_limit = \"16MiB\"\nsettings = { behaviour = \"allocate\", allocate_mib = \"10\" }",
+    )
+    .await;
+    assert_eq!(under, (1, None));
+    let (matches, failure) = iti55_with(
+        "memory_limit = \"16MiB\"\nsettings = { behaviour = \"allocate\", allocate_mib = \"17\" }",
+    )
+    .await;
+    assert_eq!(matches, 0);
+    assert!(
+        failure
+            .as_deref()
+            .is_some_and(|t| t.contains("memory limit")),
+        "{failure:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bounded_recursion_is_served_and_unbounded_recursion_traps() {
+    let under =
+        iti55_with("settings = { behaviour = \"recurse\", recurse_depth = \"1000\" }").await;
+    assert_eq!(under, (1, None));
+    let (matches, failure) = iti55_with("settings = { behaviour = \"recurse\" }").await;
+    assert_eq!(matches, 0);
+    assert!(
+        failure.as_deref().is_some_and(|t| t.contains("crashed")),
+        "{failure:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matches_up_to_max_answer_items_are_served_and_one_more_is_refused() {
+    let at = iti55_with("max_answer_items = 10\nsettings = { match_count = \"10\" }").await;
+    assert_eq!(at, (10, None));
+    let (matches, failure) =
+        iti55_with("max_answer_items = 10\nsettings = { match_count = \"11\" }").await;
+    assert_eq!(matches, 0);
+    assert!(
+        failure
+            .as_deref()
+            .is_some_and(|t| t.contains("too large") && t.contains("max_answer_items = 10")),
+        "{failure:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_within_its_timeout_is_served_and_one_past_it_is_cut_off() {
+    let under =
+        iti55_with("timeout = \"2s\"\nsettings = { behaviour = \"sleep\", sleep_ms = \"100\" }")
+            .await;
+    assert_eq!(under, (1, None));
+    let (matches, failure) = iti55_with(
+        "timeout = \"300ms\"\nsettings = { behaviour = \"sleep\", sleep_ms = \"2000\" }",
+    )
+    .await;
+    assert_eq!(matches, 0);
+    assert!(failure.is_some(), "the late community is named");
+}

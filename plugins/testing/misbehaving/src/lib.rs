@@ -1,10 +1,11 @@
 //! A test guest that misbehaves on purpose, chosen by its `behaviour` setting:
 //! `trap` (panics → wasm trap), `spin` (loops forever), `sleep` (blocks in the host via WASI
-//! clocks for `sleep_ms`), `allocate` (grows memory without end), `recurse` (unbounded
-//! recursion), `error` (returns `internal`), `unavailable` (returns `unavailable`),
+//! clocks for `sleep_ms`), `allocate` (grows memory without end, or by `allocate_mib`
+//! MiB and then answers), `recurse` (unbounded recursion, or `recurse_depth` frames and
+//! then answers), `error` (returns `internal`), `unavailable` (returns `unavailable`),
 //! `busy` (returns `busy`), `echo` (answers: one match built from the query; one
 //! DocumentEntry per query; documents of `document_size` bytes, in a fixed pattern or, with
-//! `document_fill = "<byte>"`, all that byte).
+//! `document_fill = "<byte>"`, all that byte; `match_count` matches for ITI-55).
 //! For XCA, `omit_home = "true"` leaves `home` off the returned objects,
 //! `unknown_patient = "true"` answers XDSUnknownPatientId, and `missing` names a document
 //! uniqueId to report as unknown.
@@ -22,6 +23,19 @@ fn recurse(depth: u64, acc: &mut Vec<u64>) -> u64 {
     acc.push(depth);
     let next = recurse(depth + 1, acc);
     std::hint::black_box(next) + depth
+}
+
+/// Recursion `depth` frames deep, each frame holding a little stack.
+fn recurse_to(depth: u64) -> u64 {
+    let frame = std::hint::black_box([depth; 8]);
+    if depth == 0 {
+        return frame[0];
+    }
+    recurse_to(depth - 1) + std::hint::black_box(frame[7])
+}
+
+fn setting<T: std::str::FromStr>(name: &str) -> Option<T> {
+    xcgate_sdk::config::get(name).and_then(|v| v.parse().ok())
 }
 
 /// Misbehave as configured; `Ok(())` means "answer normally".
@@ -43,16 +57,24 @@ pub(crate) fn misbehave() -> Result<(), AdapterError> {
             Ok(())
         }
         "allocate" => {
+            let limit: Option<usize> = setting("allocate_mib");
             let mut hoard: Vec<Vec<u8>> = Vec::new();
-            loop {
+            while limit.is_none_or(|mib| hoard.len() < mib) {
                 hoard.push(vec![1u8; 1 << 20]);
                 std::hint::black_box(&hoard);
             }
+            Ok(())
         }
         "recurse" => {
-            let mut acc = Vec::new();
-            let n = recurse(0, &mut acc);
-            std::hint::black_box(n);
+            match setting::<u64>("recurse_depth") {
+                Some(depth) => {
+                    std::hint::black_box(recurse_to(depth));
+                }
+                None => {
+                    let mut acc = Vec::new();
+                    std::hint::black_box(recurse(0, &mut acc));
+                }
+            }
             Ok(())
         }
         "error" => Err(AdapterError::Internal(
@@ -75,7 +97,8 @@ impl PatientDiscovery for Misbehaving {
         if xcgate_sdk::config::get("behaviour").as_deref() == Some("relay") {
             return relay(&query);
         }
-        Ok(vec![echo(&query, 0)])
+        let count: u64 = setting("match_count").unwrap_or(1);
+        Ok((0..count).map(|n| echo(&query, n)).collect())
     }
 }
 
