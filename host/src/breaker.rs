@@ -105,12 +105,15 @@ impl CircuitBreaker {
     }
 }
 
-/// Failures that say the community is down or broken. Our own bulkhead refusing a call
-/// says nothing about the community; Case 3 (more attributes) is an answer.
+/// Failures that say the community is down or broken. Our own bulkhead refusing a call, or
+/// no free sandbox slot at this instant (a plugin that cannot start at all is refused at
+/// load and reload), says nothing about the community; Case 3 (more attributes) is an
+/// answer.
 fn counts_against(failure: &CallFailure) -> bool {
     !matches!(
         failure,
         CallFailure::Overloaded(_)
+            | CallFailure::Instantiate(_)
             | CallFailure::CircuitOpen(_)
             | CallFailure::Adapter(AdapterError::MoreAttributesRequested(_))
     )
@@ -171,6 +174,9 @@ mod tests {
     async fn our_own_bulkhead_and_case_3_do_not_count_and_zero_turns_it_off() {
         let b = CircuitBreaker::new(1, Duration::from_secs(30));
         b.record(Some(&CallFailure::Overloaded(4)));
+        b.record(Some(&CallFailure::Instantiate(
+            "no free instance slot".into(),
+        )));
         b.record(Some(&CallFailure::Adapter(
             AdapterError::MoreAttributesRequested(vec![]),
         )));

@@ -38,7 +38,15 @@ pub fn runtime_options(config: &Config) -> RuntimeOptions {
         .map(|c| c.memory_limit.0)
         .max()
         .unwrap_or(64 << 20);
+    // Enough sandbox slots for every community's bulkhead to be full at once (each slot
+    // reserves address space, not memory), within a bound the address space can hold.
+    let slots: u32 = config
+        .communities
+        .values()
+        .map(|c| c.max_concurrent)
+        .fold(0u32, u32::saturating_add);
     RuntimeOptions {
+        max_instances: slots.clamp(RuntimeOptions::default().max_instances, 4000),
         max_memory: max_memory.max(RuntimeOptions::default().max_memory),
         cache_dir: config.plugin_cache_dir(),
         ..RuntimeOptions::default()

@@ -76,6 +76,9 @@ fn base_config(cache_dir: Option<&std::path::Path>) -> Config {
     c
 }
 
+/// Bytes of each pooled linear memory kept resident between calls.
+const KEEP_RESIDENT: usize = 128 << 10;
+
 fn pooled_engine(opts: &RuntimeOptions) -> wasmtime::Result<Engine> {
     let mut pool = PoolingAllocationConfig::default();
     let n = opts.max_instances.max(1);
@@ -87,7 +90,12 @@ fn pooled_engine(opts: &RuntimeOptions) -> wasmtime::Result<Engine> {
         .max_core_instances_per_component(16)
         .max_memories_per_component(4)
         .max_tables_per_component(16)
-        .max_memory_size(usize::try_from(opts.max_memory).unwrap_or(usize::MAX));
+        .max_memory_size(usize::try_from(opts.max_memory).unwrap_or(usize::MAX))
+        // A slot reused for the next call keeps its first pages resident and zeroes them,
+        // instead of returning them to the kernel and faulting them back in: most calls
+        // touch only the first pages of their heap and stack.
+        .linear_memory_keep_resident(KEEP_RESIDENT)
+        .table_keep_resident(64 << 10);
     let mut c = base_config(opts.cache_dir.as_deref());
     c.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     Engine::new(&c)
