@@ -1,6 +1,12 @@
 //! The `xcgate` command.
 
 use clap::{Parser, Subcommand};
+
+/// mimalloc instead of glibc's malloc: a request allocates and frees many small strings
+/// (XML trees, WIT records), and glibc's malloc/free took ~20% of the CPU of an ITI-55 in
+/// `perf` (malloc, _int_free, malloc_consolidate).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -11,6 +11,11 @@
 //! 2-core machine; the ratio to the baseline is what makes the numbers comparable across
 //! machines.
 
+/// The allocator `xcgate serve` uses (host/src/main.rs), so the in-process gateway is
+/// measured as it runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "load/client.rs"]
 mod client;
 #[path = "load/report.rs"]
