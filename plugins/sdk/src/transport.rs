@@ -82,6 +82,9 @@ impl Response {
 mod tests {
     #[test]
     fn percent_encoding_keeps_unreserved_and_escapes_the_rest() {
-        assert_eq!(super::percent_encode("Virtanen-Ä 1&x"), "Virtanen-%C3%84%201%26x");
+        assert_eq!(
+            super::percent_encode("Virtanen-Ä 1&x"),
+            "Virtanen-%C3%84%201%26x"
+        );
     }
 }
