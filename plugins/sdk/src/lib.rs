@@ -18,7 +18,7 @@
 //! xcgate_sdk::register_patient_discovery!(MyAdapter);
 //! ```
 //!
-//! The helpers ([`matching`], [`hl7_time`]) are plain Rust and also build natively, so an
+//! The helpers ([`matching`], [`hl7_time`], and [`xds`] for XCA adapters) are plain Rust and also build natively, so an
 //! adapter's logic can be unit-tested with `cargo test` on the host.
 
 pub mod config;
@@ -26,6 +26,7 @@ pub mod hl7_time;
 pub mod log;
 pub mod matching;
 pub mod transport;
+pub mod xds;
 
 /// Generated bindings, one module per capability world. The interfaces every world shares
 /// (`types`, `config`, `log`) are generated once, in `xcpd`, and reused by the others, so a
