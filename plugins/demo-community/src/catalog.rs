@@ -3,10 +3,10 @@
 //! from its uniqueId, so queries and retrieves see the same stable metadata at every call.
 
 use crate::cda::{self, Custodian};
-use crate::digest::{self, NAMESPACE_OID};
-use crate::dtm;
 use crate::records::{Index, Patient};
 use crate::settings::{DocumentConfig, DocumentSettings, is_oid};
+use xcgate_sdk::xds::digest::{self, NAMESPACE_OID};
+use xcgate_sdk::xds::dtm;
 
 /// One document with everything its metadata and retrieval need.
 #[derive(Debug, Clone)]

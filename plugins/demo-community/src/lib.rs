@@ -11,11 +11,8 @@
 
 pub mod catalog;
 pub mod cda;
-pub mod digest;
-pub mod dtm;
 pub mod matcher;
 pub mod metadata;
-pub mod params;
 pub mod query;
 pub mod records;
 pub mod retrieve;

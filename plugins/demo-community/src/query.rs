@@ -7,15 +7,21 @@
 //! ITI-38 allows a community that lacks the concept [ITI TF-2 3.38.4.1.2].
 
 use crate::catalog::{Catalog, StoredDocument};
-use crate::dtm;
 use crate::metadata;
-use crate::params::{Params, QueryError, code_matches, like, one_of_values, same_patient};
 use crate::settings::{CONFIDENTIALITY_SCHEME, CodeConfig};
 use crate::vocab::STATUS_APPROVED;
 use xcgate_ihe::ebrs::error_codes;
 use xcgate_ihe::ebrs::ids::{StoredQuery, uuids};
 use xcgate_sdk::xca_query::{QueryRequest, QueryResponse, RegistryObject, ReturnType};
+use xcgate_sdk::xds::dtm;
+use xcgate_sdk::xds::filter::{codes_match, like, one_of_values};
+use xcgate_sdk::xds::params::{Params, QueryError, same_patient};
 use xcgate_sdk::{RegistryError, Severity};
+
+/// True when a `code^^scheme` filter names this configured code (or no filter is given).
+fn code_matches(filter: Option<&[String]>, code: &CodeConfig) -> bool {
+    codes_match(filter, &[(code.code.as_str(), code.scheme.as_str())])
+}
 
 /// Run a stored query. A query that cannot be answered gets one RegistryError (severity
 /// Error, location = this community [ITI TF-2 3.38.4.1.3]) and no objects: status Failure
@@ -151,10 +157,7 @@ impl<'p> EntryFilter<'p> {
             if !all_filters {
                 return Ok((None, None));
             }
-            Ok((
-                params.single(&format!("$XDSDocumentEntry{what}From"))?,
-                params.single(&format!("$XDSDocumentEntry{what}To"))?,
-            ))
+            params.entry_time_range(what)
         };
         Ok(EntryFilter {
             params,

@@ -11,6 +11,7 @@ use crate::digest;
 use crate::model::{CodeableConcept, Coding, DocumentReference};
 use crate::time;
 use std::collections::BTreeMap;
+use xcgate_sdk::xds::digest as xds_digest;
 
 /// availabilityStatus values [ITI TF-3 4.2.3.2.2].
 pub const APPROVED: &str = "urn:oasis:names:tc:ebxml-regrep:StatusType:Approved";
@@ -101,10 +102,10 @@ fn entry_uuid(doc: &DocumentReference, home: &str, resource_id: &str) -> String 
     let from_identifier = doc.identifier.iter().find_map(|i| {
         let v = i.value.as_deref()?.trim();
         let id = v.strip_prefix("urn:uuid:")?;
-        digest::is_uuid(id).then(|| format!("urn:uuid:{}", id.to_ascii_lowercase()))
+        xds_digest::is_uuid(id).then(|| format!("urn:uuid:{}", id.to_ascii_lowercase()))
     });
     from_identifier.unwrap_or_else(|| {
-        if digest::is_uuid(resource_id) {
+        if xds_digest::is_uuid(resource_id) {
             format!("urn:uuid:{}", resource_id.to_ascii_lowercase())
         } else {
             digest::uuid_urn(&format!("{home}|DocumentReference/{resource_id}"))
@@ -116,7 +117,7 @@ fn entry_uuid(doc: &DocumentReference, home: &str, resource_id: &str) -> String 
 fn hash_hex(base64: &str) -> Option<String> {
     digest::base64_decode(base64)
         .filter(|h| h.len() == 20)
-        .map(|h| digest::hex(&h))
+        .map(|h| xds_digest::hex(&h))
 }
 
 impl Entry {

@@ -6,9 +6,11 @@
 //! [ITI TF-2 3.18.4.1.2.3.7.4].
 
 use crate::document::{APPROVED, Code, DEPRECATED, Entry};
-use crate::params::{Params, QueryError};
 use std::cmp::Ordering;
 use xcgate_ihe::ebrs::ids::uuids;
+use xcgate_sdk::xds::dtm;
+use xcgate_sdk::xds::filter::codes_match;
+use xcgate_sdk::xds::params::{Params, QueryError};
 
 /// FHIR DocumentReference.status values for XDS availabilityStatus values
 /// [ITI TF-3 4.5.4.4.7: status]; `None` when none can exist (e.g. only Submitted asked).
@@ -24,6 +26,8 @@ pub fn fhir_statuses(xds: &[String]) -> Option<String> {
 }
 
 /// `value` compared with `bound` at the precision both have (DTM `2024` vs `20240312...`).
+/// Bounds must be DTM digits as ITI-38 sends them (UTC, no zone); anything else matches
+/// nothing, where [`dtm::compare`] would also accept a zoned HL7 TS.
 fn compare(value: &str, bound: &str) -> Option<Ordering> {
     let (value, bound) = (value.trim(), bound.trim());
     if !bound.bytes().all(|b| b.is_ascii_digit()) || bound.len() < 4 {
@@ -36,27 +40,14 @@ fn compare(value: &str, bound: &str) -> Option<Ordering> {
 /// True when `value` is in `[from, to)` [ITI TF-2 3.18.4.1.2.3.7.1]; an absent value
 /// never matches a given bound.
 pub fn in_range(value: Option<&str>, from: Option<&str>, to: Option<&str>) -> bool {
-    if from.is_none() && to.is_none() {
-        return true;
-    }
-    let Some(value) = value else { return false };
-    from.is_none_or(|f| compare(value, f).is_some_and(Ordering::is_ge))
-        && to.is_none_or(|t| compare(value, t).is_some_and(Ordering::is_lt))
+    dtm::in_range_by(value, from, to, compare)
 }
 
-/// True when some `code^^scheme` value names one of `codes` (a value without `^^scheme`
-/// matches the code in any scheme); no filter matches everything.
-fn codes_match(filter: Option<&[String]>, codes: &[&Code]) -> bool {
-    let Some(values) = filter else { return true };
-    values.iter().any(|v| {
-        let (c, scheme) = match v.split_once("^^") {
-            Some((c, s)) => (c, Some(s)),
-            None => (v.as_str(), None),
-        };
-        codes
-            .iter()
-            .any(|code| c.trim() == code.code && scheme.is_none_or(|s| s.trim() == code.scheme))
-    })
+/// The `(code, scheme)` pairs [`codes_match`] compares filter values with.
+fn pairs<'c>(codes: impl Iterator<Item = &'c Code>) -> Vec<(&'c str, &'c str)> {
+    codes
+        .map(|c| (c.code.as_str(), c.scheme.as_str()))
+        .collect()
 }
 
 /// The filters of one query.
@@ -78,10 +69,7 @@ impl<'p> EntryFilter<'p> {
             if !all_filters {
                 return Ok((None, None));
             }
-            Ok((
-                params.single(&format!("$XDSDocumentEntry{what}From"))?,
-                params.single(&format!("$XDSDocumentEntry{what}To"))?,
-            ))
+            params.entry_time_range(what)
         };
         Ok(EntryFilter {
             params,
@@ -96,11 +84,11 @@ impl<'p> EntryFilter<'p> {
     }
 
     fn one(&self, name: &str, code: &Option<Code>) -> bool {
-        codes_match(self.params.list(name), &code.iter().collect::<Vec<_>>())
+        codes_match(self.params.list(name), &pairs(code.iter()))
     }
 
     fn many(&self, name: &str, codes: &[Code]) -> bool {
-        codes_match(self.params.list(name), &codes.iter().collect::<Vec<_>>())
+        codes_match(self.params.list(name), &pairs(codes.iter()))
     }
 
     pub fn matches(&self, e: &Entry) -> bool {

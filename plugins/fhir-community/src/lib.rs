@@ -19,7 +19,6 @@ pub mod document;
 pub mod ebrim;
 pub mod filter;
 pub mod model;
-pub mod params;
 pub mod patient;
 pub mod pdqm;
 pub mod query;

@@ -18,12 +18,12 @@ use crate::document::Entry;
 use crate::ebrim::{self, Target};
 use crate::filter::{EntryFilter, fhir_statuses};
 use crate::model::{DocumentReference, Patient};
-use crate::params::{Params, QueryError, parse_cx};
 use crate::settings::Settings;
 use std::collections::BTreeMap;
 use xcgate_ihe::ebrs::error_codes;
 use xcgate_ihe::ebrs::ids::StoredQuery;
 use xcgate_sdk::xca_query::{QueryRequest, QueryResponse, RegistryObject, ReturnType};
+use xcgate_sdk::xds::params::{Params, QueryError, parse_cx};
 use xcgate_sdk::{AdapterError, CallContext, RegistryError, Severity};
 
 /// Why the query failed: a RegistryError in the answer, or the whole call.
@@ -100,7 +100,7 @@ fn run(home: &str, settings: &Settings, request: &QueryRequest) -> Result<Vec<Fo
             format!("stored query {} is not known", request.query_id.trim()),
         )
     })?;
-    let params = Params::parse(&request.parameters)?;
+    let params = Params::parse_strict(&request.parameters)?;
     // Check the settings before any request, so a config fault is named as one.
     let authority = settings.authority()?;
     settings.repository()?;
@@ -257,7 +257,7 @@ fn by_ids(
         let ids: Vec<&str> = wanted
             .iter()
             .filter_map(|w| w.strip_prefix("urn:uuid:"))
-            .filter(|id| crate::digest::is_uuid(id))
+            .filter(|id| xcgate_sdk::xds::digest::is_uuid(id))
             .collect();
         if !ids.is_empty() {
             let mut q = Query::new();

@@ -12,6 +12,7 @@ use crate::model::DocumentReference;
 use crate::settings::Settings;
 use xcgate_ihe::ebrs::error_codes;
 use xcgate_sdk::xca_retrieve::{Document, DocumentRequest, RetrieveResponse};
+use xcgate_sdk::xds::digest as xds_digest;
 use xcgate_sdk::{AdapterError, CallContext, RegistryError, Severity};
 
 /// The identifier value a uniqueId is stored under: an OID as `urn:oid:<oid>` (MHD writes
@@ -155,7 +156,7 @@ fn check(size: Option<u64>, hash: Option<&str>, bytes: &[u8]) {
         xcgate_sdk::warn!("retrieved content differs from Attachment.size");
     }
     let stated = hash.and_then(digest::base64_decode);
-    if stated.is_some_and(|h| h != digest::sha1(bytes)) {
+    if stated.is_some_and(|h| h != xds_digest::sha1(bytes)) {
         xcgate_sdk::warn!("retrieved content differs from Attachment.hash");
     }
 }

@@ -5,6 +5,7 @@
 //! month, not its first day.
 
 use xcgate_sdk::hl7_time;
+use xcgate_sdk::xds::dtm;
 
 /// The digits of a FHIR date or dateTime up to seconds (`1990-03-12` → `19900312`), and
 /// the rest of the text (time fraction and zone).
@@ -61,19 +62,7 @@ pub fn to_dtm(fhir: &str) -> Option<String> {
     let Some(offset) = zone_minutes(rest).filter(|o| *o != 0 && digits.len() >= 10) else {
         return Some(digits);
     };
-    let num = |r: std::ops::Range<usize>| digits.get(r).and_then(|s| s.parse::<i64>().ok());
-    let (year, month, day, hour) = (num(0..4)?, num(4..6)?, num(6..8)?, num(8..10)?);
-    let minute = num(10..12).unwrap_or(0);
-    let second = num(12..14).unwrap_or(0);
-    let utc = days_from_civil(year, month, day) * 1440 + hour * 60 + minute - offset;
-    let (y, m, d) = civil_from_days(utc.div_euclid(1440));
-    let in_day = utc.rem_euclid(1440);
-    let full = format!(
-        "{y:04}{m:02}{d:02}{:02}{:02}{second:02}",
-        in_day / 60,
-        in_day % 60
-    );
-    full.get(..digits.len()).map(str::to_string)
+    dtm::shift_to_utc(&digits, offset)
 }
 
 /// An HL7 TS as a FHIR date search value of the same precision, at most a day
@@ -86,29 +75,6 @@ pub fn ts_to_fhir_date(ts: &str) -> Option<String> {
         6 => format!("{}-{}", &d[..4], &d[4..6]),
         _ => format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..8]),
     })
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 #[cfg(test)]

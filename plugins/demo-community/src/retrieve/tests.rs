@@ -1,8 +1,8 @@
 use super::*;
 use crate::catalog::fixtures::{AINO, APPROVED, HOME, REPOSITORY, catalog, request};
-use crate::digest::{hex, sha1};
 use xcgate_ihe::ebrs::ids::uuids;
 use xcgate_sdk::xca_query::ReturnType;
+use xcgate_sdk::xds::digest::{hex, sha1};
 
 fn doc_request(home: Option<&str>, repository: &str, unique_id: &str) -> DocumentRequest {
     DocumentRequest {

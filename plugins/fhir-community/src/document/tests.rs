@@ -65,7 +65,7 @@ fn a_document_reference_maps_to_document_entry_facts() {
     .unwrap();
     assert_eq!(
         e.hash.as_deref(),
-        Some(crate::digest::hex(&crate::digest::sha1(&content)).as_str())
+        Some(xcgate_sdk::xds::digest::hex(&xcgate_sdk::xds::digest::sha1(&content)).as_str())
     );
     assert_eq!(doc.content[0].attachment.size, Some(content.len() as u64));
 }

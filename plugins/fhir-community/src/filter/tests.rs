@@ -10,7 +10,7 @@ fn params(pairs: &[(&str, &str)]) -> Params {
             values: vec![v.to_string()],
         })
         .collect();
-    Params::parse(&slots).unwrap()
+    Params::parse_strict(&slots).unwrap()
 }
 
 fn code(code: &str, scheme: &str) -> Code {
