@@ -7,53 +7,14 @@ use crate::cda::split_person;
 use crate::settings::{CONFIDENTIALITY_SCHEME, CodeConfig};
 use crate::vocab;
 use xcgate_ihe::ebrs::ids::uuids;
-use xcgate_sdk::xca_query::{
-    LocalizedString, NestedObject, RegistryObject, RegistrySlot, VersionInfo,
+use xcgate_sdk::xca_query::{NestedObject, RegistryObject};
+use xcgate_sdk::xds::ebrim::{
+    self, Coded, OBJECT_TYPE_ASSOCIATION, OBJECT_TYPE_CLASSIFICATION, OBJECT_TYPE_REGISTRY_PACKAGE,
+    attributes, first_version, localized, nested, slot,
 };
 
-fn attrs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-fn slot(name: &str, values: Vec<String>) -> RegistrySlot {
-    RegistrySlot {
-        name: name.to_string(),
-        slot_type: None,
-        values,
-    }
-}
-
-fn name(value: &str, lang: Option<&str>) -> Option<Vec<LocalizedString>> {
-    Some(vec![LocalizedString {
-        value: value.to_string(),
-        lang: lang.map(str::to_string),
-        charset: None,
-    }])
-}
-
-fn first_version() -> Option<VersionInfo> {
-    Some(VersionInfo {
-        version_name: Some("1".to_string()),
-        comment: None,
-    })
-}
-
-fn nested(kind: &str, attributes: Vec<(String, String)>) -> NestedObject {
-    NestedObject {
-        kind: kind.to_string(),
-        attributes,
-        name: None,
-        description: None,
-        slots: vec![],
-        extra_xml: vec![],
-    }
-}
-
-/// A coded Classification: nodeRepresentation = code, `codingScheme` slot, Name = display
-/// [ITI TF-3 4.2.3.1.2].
+/// A coded Classification of `object` [ITI TF-3 4.2.3.1.2], its id derived from the
+/// document and `what`.
 fn code(
     doc: &StoredDocument,
     object: &str,
@@ -61,22 +22,15 @@ fn code(
     what: &str,
     c: &CodeConfig,
 ) -> NestedObject {
-    let mut n = nested(
-        "Classification",
-        attrs(&[
-            ("id", &doc.nested_id(what)),
-            ("objectType", vocab::OBJECT_TYPE_CLASSIFICATION),
-            ("classificationScheme", scheme),
-            ("classifiedObject", object),
-            ("nodeRepresentation", &c.code),
-        ]),
-    );
-    n.slots = vec![slot("codingScheme", vec![c.scheme.clone()])];
-    n.name = name(&c.display, None);
-    n
+    let code = Coded {
+        code: &c.code,
+        scheme: &c.scheme,
+        display: &c.display,
+    };
+    ebrim::coded_classification(&doc.nested_id(what), scheme, object, code)
 }
 
-/// An ExternalIdentifier with the Name ebRIM gives it [ITI TF-3 4.2.3.2.16, 4.2.3.2.26].
+/// An ExternalIdentifier of `object` [ITI TF-3 4.2.3.2.16, 4.2.3.2.26].
 fn identifier(
     doc: &StoredDocument,
     object: &str,
@@ -84,18 +38,7 @@ fn identifier(
     label: &str,
     value: &str,
 ) -> NestedObject {
-    let mut n = nested(
-        "ExternalIdentifier",
-        attrs(&[
-            ("id", &doc.nested_id(label)),
-            ("objectType", vocab::OBJECT_TYPE_EXTERNAL_IDENTIFIER),
-            ("identificationScheme", scheme),
-            ("registryObject", object),
-            ("value", value),
-        ]),
-    );
-    n.name = name(label, None);
-    n
+    ebrim::external_identifier(&doc.nested_id(label), scheme, object, label, value)
 }
 
 /// authorPerson as an XCN with no id: `^Family^Given^Further given^^`
@@ -135,9 +78,9 @@ fn author(
     }
     let mut n = nested(
         "Classification",
-        attrs(&[
+        attributes(&[
             ("id", &doc.nested_id(what)),
-            ("objectType", vocab::OBJECT_TYPE_CLASSIFICATION),
+            ("objectType", OBJECT_TYPE_CLASSIFICATION),
             ("classificationScheme", scheme),
             ("classifiedObject", object),
             ("nodeRepresentation", ""),
@@ -240,7 +183,7 @@ pub fn document_entry(catalog: &Catalog, doc: &StoredDocument) -> RegistryObject
     ));
     RegistryObject {
         kind: "ExtrinsicObject".to_string(),
-        attributes: attrs(&[
+        attributes: attributes(&[
             ("id", id),
             ("lid", id),
             ("objectType", uuids::STABLE_DOCUMENT_ENTRY),
@@ -248,7 +191,7 @@ pub fn document_entry(catalog: &Catalog, doc: &StoredDocument) -> RegistryObject
             ("mimeType", &c.mime_type),
             ("home", &catalog.home),
         ]),
-        name: name(&c.title, Some(&c.language)),
+        name: localized(&c.title, Some(&c.language)),
         description: None,
         version_info: first_version(),
         slots,
@@ -280,9 +223,9 @@ pub fn submission_set(catalog: &Catalog, doc: &StoredDocument) -> RegistryObject
     let id = doc.submission_set_uuid.as_str();
     let mut classifications = vec![nested(
         "Classification",
-        attrs(&[
+        attributes(&[
             ("id", &doc.nested_id("SubmissionSet.classification")),
-            ("objectType", vocab::OBJECT_TYPE_CLASSIFICATION),
+            ("objectType", OBJECT_TYPE_CLASSIFICATION),
             ("classificationNode", vocab::SUBMISSION_SET_NODE),
             ("classifiedObject", id),
         ]),
@@ -303,10 +246,10 @@ pub fn submission_set(catalog: &Catalog, doc: &StoredDocument) -> RegistryObject
     ));
     RegistryObject {
         kind: "RegistryPackage".to_string(),
-        attributes: attrs(&[
+        attributes: attributes(&[
             ("id", id),
             ("lid", id),
-            ("objectType", vocab::OBJECT_TYPE_REGISTRY_PACKAGE),
+            ("objectType", OBJECT_TYPE_REGISTRY_PACKAGE),
             ("status", vocab::STATUS_APPROVED),
             ("home", &catalog.home),
         ]),
@@ -348,9 +291,9 @@ pub fn submission_set(catalog: &Catalog, doc: &StoredDocument) -> RegistryObject
 pub fn has_member(doc: &StoredDocument) -> RegistryObject {
     RegistryObject {
         kind: "Association".to_string(),
-        attributes: attrs(&[
+        attributes: attributes(&[
             ("id", &doc.association_uuid),
-            ("objectType", vocab::OBJECT_TYPE_ASSOCIATION),
+            ("objectType", OBJECT_TYPE_ASSOCIATION),
             ("associationType", vocab::HAS_MEMBER),
             ("sourceObject", &doc.submission_set_uuid),
             ("targetObject", &doc.entry_uuid),
@@ -375,15 +318,5 @@ pub fn object_ref(catalog: &Catalog, object: &RegistryObject) -> RegistryObject 
         .find(|(k, _)| k == "id")
         .map(|(_, v)| v.as_str())
         .unwrap_or_default();
-    RegistryObject {
-        kind: "ObjectRef".to_string(),
-        attributes: attrs(&[("id", id), ("home", &catalog.home)]),
-        name: None,
-        description: None,
-        version_info: None,
-        slots: vec![],
-        classifications: vec![],
-        external_identifiers: vec![],
-        extra_xml: vec![],
-    }
+    ebrim::object_ref(id, &catalog.home)
 }

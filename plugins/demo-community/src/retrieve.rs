@@ -3,24 +3,7 @@
 use crate::catalog::Catalog;
 use xcgate_ihe::ebrs::error_codes;
 use xcgate_sdk::xca_retrieve::{Document, DocumentRequest, RetrieveResponse};
-use xcgate_sdk::{RegistryError, Severity};
-
-/// The bare OID of a homeCommunityId, for comparing `urn:oid:1.2` with `1.2`.
-fn bare(home: &str) -> &str {
-    let home = home.trim();
-    home.strip_prefix("urn:oid:").unwrap_or(home)
-}
-
-/// One error for one DocumentRequest: severity Error, location = its DocumentUniqueId, and
-/// no DocumentResponse for it [ITI TF-2 3.43.5].
-fn error(code: &'static str, context: String, request: &DocumentRequest) -> RegistryError {
-    RegistryError {
-        error_code: code.to_string(),
-        code_context: context,
-        severity: Severity::Error,
-        location: Some(request.document_unique_id.trim().to_string()),
-    }
-}
+use xcgate_sdk::xds::retrieve::{foreign_community, request_error, unknown_repository};
 
 /// Answer every DocumentRequest: the document's exact bytes, or one RegistryError.
 pub fn retrieve(catalog: &Catalog, requests: &[DocumentRequest]) -> RetrieveResponse {
@@ -31,13 +14,10 @@ pub fn retrieve(catalog: &Catalog, requests: &[DocumentRequest]) -> RetrieveResp
     for request in requests {
         // A homeCommunityId this community does not serve [ITI TF-2 3.39.4.1.3; TF-3 Table
         // 4.2.4.1-2 XDSUnknownCommunity]. Absent is accepted: ITI-43 callers omit it.
-        if let Some(home) = &request.home_community_id
-            && !home.trim().is_empty()
-            && bare(home) != bare(&catalog.home)
-        {
-            response.errors.push(error(
+        if let Some(home) = foreign_community(request, &catalog.home) {
+            response.errors.push(request_error(
                 error_codes::UNKNOWN_COMMUNITY,
-                format!("homeCommunityId {} is not {}", home.trim(), catalog.home),
+                format!("homeCommunityId {home} is not {}", catalog.home),
                 request,
             ));
             continue;
@@ -45,18 +25,11 @@ pub fn retrieve(catalog: &Catalog, requests: &[DocumentRequest]) -> RetrieveResp
         if catalog.repository_unique_id.is_empty()
             || request.repository_unique_id.trim() != catalog.repository_unique_id
         {
-            response.errors.push(error(
-                error_codes::UNKNOWN_REPOSITORY_ID,
-                format!(
-                    "repositoryUniqueId {} is not a repository of this community",
-                    request.repository_unique_id.trim()
-                ),
-                request,
-            ));
+            response.errors.push(unknown_repository(request));
             continue;
         }
         let Some(doc) = catalog.by_unique_id(&request.document_unique_id) else {
-            response.errors.push(error(
+            response.errors.push(request_error(
                 error_codes::DOCUMENT_UNIQUE_ID_ERROR,
                 format!(
                     "document {} is not in repository {}",

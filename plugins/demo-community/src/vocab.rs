@@ -15,16 +15,6 @@ pub const SUBMISSION_SET_SOURCE_ID: &str = "urn:uuid:554ac39e-e3fe-47fe-b233-965
 /// Classification scheme of DocumentEntry.author [ITI TF-3 4.2.3.2.1].
 pub const DOCUMENT_ENTRY_AUTHOR: &str = "urn:uuid:93606bcf-9494-43ec-9b4e-a7748d1a838d";
 
-/// ebRIM object types [ebRIM 3.0 canonical ObjectType scheme].
-pub const OBJECT_TYPE_REGISTRY_PACKAGE: &str =
-    "urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:RegistryPackage";
-pub const OBJECT_TYPE_ASSOCIATION: &str =
-    "urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:Association";
-pub const OBJECT_TYPE_CLASSIFICATION: &str =
-    "urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:Classification";
-pub const OBJECT_TYPE_EXTERNAL_IDENTIFIER: &str =
-    "urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:ExternalIdentifier";
-
 /// availabilityStatus Approved: the only status the demo documents have
 /// [ITI TF-3 4.2.3.2.2].
 pub const STATUS_APPROVED: &str = "urn:oasis:names:tc:ebxml-regrep:StatusType:Approved";

@@ -1,21 +1,14 @@
 //! DocumentEntry facts as the ebRIM ExtrinsicObject XDS metadata expects
 //! [ITI TF-3 4.2.3.2, Table 4.2.3.2-1], and the ObjectRef form of it
-//! [ITI TF-2 3.18.4.1.2.3.6]. The layout follows the demo community's: slots in name
-//! order, coded Classifications with a `codingScheme` slot and the display as Name
-//! [ITI TF-3 4.2.3.1.2], ExternalIdentifiers with their ebRIM Names
-//! [ITI TF-3 4.2.3.2.16, 4.2.3.2.26].
+//! [ITI TF-2 3.18.4.1.2.3.6]. Slots are in name order; the Classification,
+//! ExternalIdentifier and ObjectRef layout is the SDK's [`xcgate_sdk::xds::ebrim`], the
+//! same as the demo community's.
 
 use crate::digest;
 use crate::document::{Code, Entry};
 use xcgate_ihe::ebrs::ids::uuids;
-use xcgate_sdk::xca_query::{
-    LocalizedString, NestedObject, RegistryObject, RegistrySlot, VersionInfo,
-};
-
-const OBJECT_TYPE_CLASSIFICATION: &str =
-    "urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:Classification";
-const OBJECT_TYPE_EXTERNAL_IDENTIFIER: &str =
-    "urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:ExternalIdentifier";
+use xcgate_sdk::xca_query::{NestedObject, RegistryObject};
+use xcgate_sdk::xds::ebrim::{self, Coded, attributes, first_version, localized, slot};
 
 /// Where an entry's objects are: its ids are named by the community and the entry.
 pub struct Target<'a> {
@@ -23,40 +16,6 @@ pub struct Target<'a> {
     pub repository_unique_id: &'a str,
     /// The patient id in CX form `ID^^^&OID&ISO` [ITI TF-3 4.2.3.2.16].
     pub patient_cx: &'a str,
-}
-
-fn attrs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-fn slot(name: &str, values: Vec<String>) -> RegistrySlot {
-    RegistrySlot {
-        name: name.to_string(),
-        slot_type: None,
-        values,
-    }
-}
-
-fn text(value: &str, lang: Option<&str>) -> Option<Vec<LocalizedString>> {
-    Some(vec![LocalizedString {
-        value: value.to_string(),
-        lang: lang.map(str::to_string),
-        charset: None,
-    }])
-}
-
-fn nested(kind: &str, attributes: Vec<(String, String)>) -> NestedObject {
-    NestedObject {
-        kind: kind.to_string(),
-        attributes,
-        name: None,
-        description: None,
-        slots: vec![],
-        extra_xml: vec![],
-    }
 }
 
 /// A stable id for a nested object of the entry (`classCode`, `eventCodeList.2`, ...).
@@ -71,19 +30,13 @@ fn classification(
     what: &str,
     c: &Code,
 ) -> NestedObject {
-    let mut n = nested(
-        "Classification",
-        attrs(&[
-            ("id", &nested_id(target, entry, what)),
-            ("objectType", OBJECT_TYPE_CLASSIFICATION),
-            ("classificationScheme", scheme),
-            ("classifiedObject", &entry.entry_uuid),
-            ("nodeRepresentation", &c.code),
-        ]),
-    );
-    n.slots = vec![slot("codingScheme", vec![c.scheme.clone()])];
-    n.name = text(&c.display, None);
-    n
+    let code = Coded {
+        code: &c.code,
+        scheme: &c.scheme,
+        display: &c.display,
+    };
+    let id = nested_id(target, entry, what);
+    ebrim::coded_classification(&id, scheme, &entry.entry_uuid, code)
 }
 
 fn identifier(
@@ -93,18 +46,8 @@ fn identifier(
     label: &str,
     value: &str,
 ) -> NestedObject {
-    let mut n = nested(
-        "ExternalIdentifier",
-        attrs(&[
-            ("id", &nested_id(target, entry, label)),
-            ("objectType", OBJECT_TYPE_EXTERNAL_IDENTIFIER),
-            ("identificationScheme", scheme),
-            ("registryObject", &entry.entry_uuid),
-            ("value", value),
-        ]),
-    );
-    n.name = text(label, None);
-    n
+    let id = nested_id(target, entry, label);
+    ebrim::external_identifier(&id, scheme, &entry.entry_uuid, label, value)
 }
 
 /// The DocumentEntry (ExtrinsicObject) of `entry`. Optional metadata the DocumentReference
@@ -165,7 +108,7 @@ pub fn document_entry(target: &Target, entry: &Entry) -> RegistryObject {
     let id = entry.entry_uuid.as_str();
     RegistryObject {
         kind: "ExtrinsicObject".to_string(),
-        attributes: attrs(&[
+        attributes: attributes(&[
             ("id", id),
             ("lid", id),
             ("objectType", uuids::STABLE_DOCUMENT_ENTRY),
@@ -176,12 +119,9 @@ pub fn document_entry(target: &Target, entry: &Entry) -> RegistryObject {
         name: entry
             .title
             .as_deref()
-            .and_then(|t| text(t, entry.language.as_deref())),
-        description: entry.comments.as_deref().and_then(|c| text(c, None)),
-        version_info: Some(VersionInfo {
-            version_name: Some("1".to_string()),
-            comment: None,
-        }),
+            .and_then(|t| localized(t, entry.language.as_deref())),
+        description: entry.comments.as_deref().and_then(|c| localized(c, None)),
+        version_info: first_version(),
         slots,
         classifications,
         external_identifiers: vec![
@@ -206,17 +146,7 @@ pub fn document_entry(target: &Target, entry: &Entry) -> RegistryObject {
 
 /// The ObjectRef form: id and `home` only [ITI TF-2 3.38.4.1.3].
 pub fn object_ref(home: &str, entry: &Entry) -> RegistryObject {
-    RegistryObject {
-        kind: "ObjectRef".to_string(),
-        attributes: attrs(&[("id", &entry.entry_uuid), ("home", home)]),
-        name: None,
-        description: None,
-        version_info: None,
-        slots: vec![],
-        classifications: vec![],
-        external_identifiers: vec![],
-        extra_xml: vec![],
-    }
+    ebrim::object_ref(&entry.entry_uuid, home)
 }
 
 /// The CX of a patient id [ITI TF-3 4.2.3.2.16]: `ID^^^&OID&ISO`.

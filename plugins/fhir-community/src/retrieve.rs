@@ -13,7 +13,8 @@ use crate::settings::Settings;
 use xcgate_ihe::ebrs::error_codes;
 use xcgate_sdk::xca_retrieve::{Document, DocumentRequest, RetrieveResponse};
 use xcgate_sdk::xds::digest as xds_digest;
-use xcgate_sdk::{AdapterError, CallContext, RegistryError, Severity};
+use xcgate_sdk::xds::retrieve::{foreign_community, request_error, unknown_repository};
+use xcgate_sdk::{AdapterError, CallContext};
 
 /// The identifier value a uniqueId is stored under: an OID as `urn:oid:<oid>` (MHD writes
 /// masterIdentifier as a URI [ITI TF-3 4.5.4.4.7: uniqueId]); anything else as it is.
@@ -27,20 +28,6 @@ pub fn identifier_value(unique_id: &str) -> String {
         format!("urn:oid:{id}")
     } else {
         id.to_string()
-    }
-}
-
-fn bare(home: &str) -> &str {
-    let home = home.trim();
-    home.strip_prefix("urn:oid:").unwrap_or(home)
-}
-
-fn error(code: &'static str, context: String, request: &DocumentRequest) -> RegistryError {
-    RegistryError {
-        error_code: code.to_string(),
-        code_context: context,
-        severity: Severity::Error,
-        location: Some(request.document_unique_id.trim().to_string()),
     }
 }
 
@@ -63,26 +50,16 @@ pub fn retrieve(
     };
     for request in requests {
         // Absent home is accepted: ITI-43 callers omit it [ITI TF-2 3.39.4.1.3].
-        if let Some(home) = &request.home_community_id
-            && !home.trim().is_empty()
-            && bare(home) != bare(&ctx.target_home_community_id)
-        {
-            response.errors.push(error(
+        if let Some(home) = foreign_community(request, &ctx.target_home_community_id) {
+            response.errors.push(request_error(
                 error_codes::UNKNOWN_COMMUNITY,
-                format!("homeCommunityId {} is not this community", home.trim()),
+                format!("homeCommunityId {home} is not this community"),
                 request,
             ));
             continue;
         }
         if request.repository_unique_id.trim() != repository {
-            response.errors.push(error(
-                error_codes::UNKNOWN_REPOSITORY_ID,
-                format!(
-                    "repositoryUniqueId {} is not a repository of this community",
-                    request.repository_unique_id.trim()
-                ),
-                request,
-            ));
+            response.errors.push(unknown_repository(request));
             continue;
         }
         match one(settings, request)? {
@@ -97,7 +74,9 @@ pub fn retrieve(
                 content,
                 extensions: vec![],
             }),
-            Err((code, Refusal(reason))) => response.errors.push(error(code, reason, request)),
+            Err((code, Refusal(reason))) => {
+                response.errors.push(request_error(code, reason, request))
+            }
         }
     }
     Ok(response)

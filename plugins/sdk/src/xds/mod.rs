@@ -11,6 +11,9 @@
 //! - [`filter`]: code, value and LIKE comparisons of the DocumentEntry filters
 //!   [ITI TF-2 3.18.4.1.2.3.7.1];
 //! - [`dtm`]: HL7 TS → UTC DTM and time-range checks [ITI TF-3 Table 4.2.3.1.7-2];
+//! - [`ebrim`]: Slots, Names, coded Classifications, ExternalIdentifiers and ObjectRefs
+//!   laid out as XDS metadata wants them [ITI TF-3 4.2.3];
+//! - [`retrieve`]: the per-document RegistryErrors of ITI-39 [ITI TF-2 3.43.5];
 //! - [`digest`]: SHA-1 and hex for the `hash` slot [ITI TF-3 4.2.3.2.9], name-based UUIDs
 //!   for stable entryUUIDs [RFC 9562 5.5].
 //!
@@ -20,5 +23,8 @@
 
 pub mod digest;
 pub mod dtm;
+pub mod ebrim;
 pub mod filter;
 pub mod params;
+pub mod retrieve;
+
