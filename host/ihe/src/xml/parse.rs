@@ -166,6 +166,7 @@ pub fn parse_with(bytes: &[u8], limits: ParseLimits) -> Result<Element, XmlError
                     return Err(XmlError::TooDeep(limits.max_depth));
                 }
                 flush_text(&mut pending, &mut stack);
+                check_qname(start.name().into_inner(), reader.buffer_position())?;
                 let local = start.local_name().into_inner().to_string();
                 let mut el = Element {
                     ns: element_ns.unwrap_or_default(),
@@ -179,6 +180,7 @@ pub fn parse_with(bytes: &[u8], limits: ParseLimits) -> Result<Element, XmlError
                     if key.as_namespace_binding().is_some() {
                         continue;
                     }
+                    check_qname(key.into_inner(), reader.buffer_position())?;
                     let (ans, local) = reader.resolver().resolve_attribute(key);
                     let ans = ns_of(&ans)?;
                     let raw = attr
@@ -270,6 +272,29 @@ pub fn parse_with(bytes: &[u8], limits: ParseLimits) -> Result<Element, XmlError
         });
     }
     root.ok_or(XmlError::NoRoot)
+}
+
+/// Refuse a name that is not a QName [Namespaces in XML 1.0 §4]: `prefix:local` with one
+/// colon and both parts non-empty, or a name without a colon. quick-xml splits at the
+/// first colon and accepts the rest, so `<rim:Lo:x/>` came out as local name `Lo:x` and
+/// `<rim:/>` as an empty one; written back (registry objects are relayed verbatim) they
+/// gave XML with an undeclared prefix or a nameless tag. Found by fuzzing (adhoc_query).
+fn check_qname(name: &str, position: u64) -> Result<(), XmlError> {
+    let ok = match name.split_once(':') {
+        None => !name.is_empty(),
+        Some((prefix, local)) => !prefix.is_empty() && !local.is_empty() && !local.contains(':'),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(XmlError::Malformed {
+            position,
+            message: format!(
+                "`{}` is not a qualified name (one `:` between a prefix and a local name) [Namespaces in XML 1.0 §4]",
+                name
+            ),
+        })
+    }
 }
 
 fn flush_text(pending: &mut String, stack: &mut [Element]) {
