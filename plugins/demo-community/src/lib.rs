@@ -61,11 +61,7 @@ impl DocumentQuery for DemoCommunity {
             catalog.documents.len(),
             response.objects.len(),
             response.errors.len(),
-            response
-                .errors
-                .iter()
-                .map(|e| e.error_code.as_str())
-                .collect::<Vec<_>>()
+            xcgate_sdk::xds::error_codes(&response.errors)
         );
         Ok(response)
     }

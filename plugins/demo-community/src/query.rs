@@ -14,7 +14,7 @@ use xcgate_ihe::ebrs::error_codes;
 use xcgate_ihe::ebrs::ids::{StoredQuery, uuids};
 use xcgate_sdk::xca_query::{QueryRequest, QueryResponse, RegistryObject, ReturnType};
 use xcgate_sdk::xds::dtm;
-use xcgate_sdk::xds::filter::{codes_match, like, one_of_values};
+use xcgate_sdk::xds::filter::{EntryTimes, codes_match, like, one_of_values};
 use xcgate_sdk::xds::params::{Params, QueryError, same_patient};
 use xcgate_sdk::{RegistryError, Severity};
 
@@ -144,7 +144,7 @@ struct EntryFilter<'p> {
     params: &'p Params,
     statuses: Option<&'p [String]>,
     all_filters: bool,
-    times: [(Option<&'p str>, Option<&'p str>); 3],
+    times: EntryTimes<'p>,
 }
 
 impl<'p> EntryFilter<'p> {
@@ -153,21 +153,11 @@ impl<'p> EntryFilter<'p> {
         statuses: Option<&'p [String]>,
         all_filters: bool,
     ) -> Result<Self, QueryError> {
-        let range = |what: &str| -> Result<(Option<&'p str>, Option<&'p str>), QueryError> {
-            if !all_filters {
-                return Ok((None, None));
-            }
-            params.entry_time_range(what)
-        };
         Ok(EntryFilter {
             params,
             statuses,
             all_filters,
-            times: [
-                range("CreationTime")?,
-                range("ServiceStartTime")?,
-                range("ServiceStopTime")?,
-            ],
+            times: EntryTimes::read(params, all_filters)?,
         })
     }
 
@@ -193,7 +183,6 @@ impl<'p> EntryFilter<'p> {
         if !common || !self.all_filters {
             return common;
         }
-        let [created, started, stopped] = self.times;
         let author_ok = self
             .params
             .list("$XDSDocumentEntryAuthorPerson")
@@ -210,9 +199,11 @@ impl<'p> EntryFilter<'p> {
             // No demo document has an eventCodeList, so a filter on it matches none.
             && self.params.list("$XDSDocumentEntryEventCodeList").is_none()
             && author_ok
-            && dtm::in_range(Some(&d.creation_time), created.0, created.1)
-            && dtm::in_range(d.service_start.as_deref(), started.0, started.1)
-            && dtm::in_range(d.service_stop.as_deref(), stopped.0, stopped.1)
+            && self.times.matches(
+                Some(&d.creation_time),
+                d.service_start.as_deref(),
+                d.service_stop.as_deref(),
+            )
     }
 }
 

@@ -9,7 +9,7 @@ use crate::document::{APPROVED, Code, DEPRECATED, Entry};
 use std::cmp::Ordering;
 use xcgate_ihe::ebrs::ids::uuids;
 use xcgate_sdk::xds::dtm;
-use xcgate_sdk::xds::filter::codes_match;
+use xcgate_sdk::xds::filter::{EntryTimes, codes_match};
 use xcgate_sdk::xds::params::{Params, QueryError};
 
 /// FHIR DocumentReference.status values for XDS availabilityStatus values
@@ -55,7 +55,7 @@ pub struct EntryFilter<'p> {
     params: &'p Params,
     statuses: &'p [String],
     all_filters: bool,
-    times: [(Option<&'p str>, Option<&'p str>); 3],
+    times: EntryTimes<'p>,
 }
 
 impl<'p> EntryFilter<'p> {
@@ -65,21 +65,11 @@ impl<'p> EntryFilter<'p> {
         statuses: &'p [String],
         all_filters: bool,
     ) -> Result<Self, QueryError> {
-        let range = |what: &str| -> Result<(Option<&'p str>, Option<&'p str>), QueryError> {
-            if !all_filters {
-                return Ok((None, None));
-            }
-            params.entry_time_range(what)
-        };
         Ok(EntryFilter {
             params,
             statuses,
             all_filters,
-            times: [
-                range("CreationTime")?,
-                range("ServiceStartTime")?,
-                range("ServiceStopTime")?,
-            ],
+            times: EntryTimes::read(params, all_filters)?,
         })
     }
 
@@ -102,7 +92,6 @@ impl<'p> EntryFilter<'p> {
         if !common || !self.all_filters {
             return common;
         }
-        let [created, started, stopped] = self.times;
         self.one("$XDSDocumentEntryClassCode", &e.class_code)
             && self.one("$XDSDocumentEntryTypeCode", &e.type_code)
             && self.one("$XDSDocumentEntryPracticeSettingCode", &e.practice_setting)
@@ -111,9 +100,12 @@ impl<'p> EntryFilter<'p> {
             // Authors are not mapped (DocumentReference.author references resources we do
             // not read), so an author filter matches no entry.
             && p.list("$XDSDocumentEntryAuthorPerson").is_none()
-            && in_range(e.creation_time.as_deref(), created.0, created.1)
-            && in_range(e.service_start.as_deref(), started.0, started.1)
-            && in_range(e.service_stop.as_deref(), stopped.0, stopped.1)
+            && self.times.matches_by(
+                e.creation_time.as_deref(),
+                e.service_start.as_deref(),
+                e.service_stop.as_deref(),
+                compare,
+            )
     }
 }
 

@@ -89,11 +89,7 @@ impl DocumentQuery for FhirCommunity {
         xcgate_sdk::info!(
             "stored query: {} objects, errors {:?}",
             response.objects.len(),
-            response
-                .errors
-                .iter()
-                .map(|e| e.error_code.as_str())
-                .collect::<Vec<_>>()
+            xcgate_sdk::xds::error_codes(&response.errors)
         );
         Ok(response)
     }
@@ -110,11 +106,7 @@ impl DocumentRetrieve for FhirCommunity {
             "retrieve of {}: {} documents, errors {:?}",
             requests.len(),
             response.documents.len(),
-            response
-                .errors
-                .iter()
-                .map(|e| e.error_code.as_str())
-                .collect::<Vec<_>>()
+            xcgate_sdk::xds::error_codes(&response.errors)
         );
         Ok(response)
     }

@@ -28,3 +28,10 @@ pub mod filter;
 pub mod params;
 pub mod retrieve;
 
+use crate::RegistryError;
+
+/// The errorCodes of a response's RegistryErrors, for a log line: codes only, never the
+/// context, which may name ids (adapters must not log patient data).
+pub fn error_codes(errors: &[RegistryError]) -> Vec<&str> {
+    errors.iter().map(|e| e.error_code.as_str()).collect()
+}
