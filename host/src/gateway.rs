@@ -49,7 +49,6 @@ pub fn runtime_options(config: &Config) -> RuntimeOptions {
         max_instances: slots.clamp(RuntimeOptions::default().max_instances, 4000),
         max_memory: max_memory.max(RuntimeOptions::default().max_memory),
         cache_dir: config.plugin_cache_dir(),
-        ..RuntimeOptions::default()
     }
 }
 
