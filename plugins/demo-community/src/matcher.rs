@@ -2,7 +2,7 @@
 
 use crate::records::{Index, Patient};
 use xcgate_sdk::hl7_time;
-use xcgate_sdk::matching::{address_matches, name_matches, telecom_matches};
+use xcgate_sdk::matching::{self, address_matches, name_matches, telecom_matches};
 use xcgate_sdk::xcpd::{PatientMatch, PatientQuery};
 use xcgate_sdk::{AdapterError, RequestedAttribute};
 
@@ -117,22 +117,14 @@ fn to_match(p: &Patient, quality: u8) -> PatientMatch {
     }
 }
 
-fn missing_attributes(query: &PatientQuery) -> Vec<RequestedAttribute> {
-    let mut wanted = Vec::new();
-    if query.gender.is_none() {
-        wanted.push(RequestedAttribute::AdministrativeGender);
-    }
-    if query.addresses.is_empty() {
-        wanted.push(RequestedAttribute::PatientAddress);
-    }
-    if query.telecoms.is_empty() {
-        wanted.push(RequestedAttribute::PatientTelecom);
-    }
-    if query.mothers_maiden_name.is_none() {
-        wanted.push(RequestedAttribute::MothersMaidenName);
-    }
-    wanted
-}
+/// The attributes a Case 3 answer may ask for [ITI TF-2 3.55.4.2.2.6]: the demo records
+/// hold all four.
+const ASKABLE: [RequestedAttribute; 4] = [
+    RequestedAttribute::AdministrativeGender,
+    RequestedAttribute::PatientAddress,
+    RequestedAttribute::PatientTelecom,
+    RequestedAttribute::MothersMaidenName,
+];
 
 /// Match the query against the index.
 pub fn discover(index: &Index, query: &PatientQuery) -> Outcome {
@@ -151,7 +143,7 @@ pub fn discover(index: &Index, query: &PatientQuery) -> Outcome {
         .collect();
     scored.sort_by_key(|s| std::cmp::Reverse(s.0));
     if scored.len() > index.max_matches {
-        let wanted = missing_attributes(query);
+        let wanted = matching::missing_attributes(query, &ASKABLE);
         if !wanted.is_empty() {
             return Outcome::NeedMore(wanted);
         }

@@ -144,20 +144,12 @@ fn score(query: &PatientQuery, m: &PatientMatch) -> Option<u8> {
     Some(score.min(99))
 }
 
-/// The attributes the query lacks, for a Case 3 answer [ITI TF-2 3.55.4.2.2.6].
-fn missing_attributes(query: &PatientQuery) -> Vec<RequestedAttribute> {
-    let mut wanted = Vec::new();
-    if query.gender.is_none() {
-        wanted.push(RequestedAttribute::AdministrativeGender);
-    }
-    if query.addresses.is_empty() {
-        wanted.push(RequestedAttribute::PatientAddress);
-    }
-    if query.telecoms.is_empty() {
-        wanted.push(RequestedAttribute::PatientTelecom);
-    }
-    wanted
-}
+/// The attributes a Case 3 answer may ask for [ITI TF-2 3.55.4.2.2.6]: the ones PDQm Patient search reads.
+const ASKABLE: [RequestedAttribute; 3] = [
+    RequestedAttribute::AdministrativeGender,
+    RequestedAttribute::PatientAddress,
+    RequestedAttribute::PatientTelecom,
+];
 
 /// Decide the answer from the candidates of the searches. `by_id`: they came from the
 /// identifier search, an exact match (quality 100). Duplicates (one patient found by two
@@ -182,7 +174,7 @@ pub fn decide(
     }
     out.sort_by_key(|m| std::cmp::Reverse(m.match_quality));
     if out.len() > max_matches {
-        let wanted = missing_attributes(query);
+        let wanted = matching::missing_attributes(query, &ASKABLE);
         if !wanted.is_empty() {
             return Err(AdapterError::MoreAttributesRequested(wanted));
         }

@@ -3,7 +3,8 @@
 //! Case, accents and punctuation are the responding community's business
 //! [ITI TF-2 3.55.4.1.3.1]; these helpers compare names and addresses after folding them.
 
-use crate::xcpd::{Address, PersonName, Telecom};
+use crate::RequestedAttribute;
+use crate::xcpd::{Address, PatientQuery, PersonName, Telecom};
 
 /// Lower-case, accents folded to their base letter, only letters and digits kept.
 /// `"Mäkinen-Öberg"` → `"makinenoberg"`.
@@ -115,6 +116,27 @@ pub fn telecom_matches(query: &Telecom, candidate: &Telecom) -> bool {
     !query.value.trim().is_empty() && norm(&query.value) == norm(&candidate.value)
 }
 
+/// The attributes of `ask` that the query does not give, in `ask`'s order: what a Case 3
+/// answer (`AdapterError::MoreAttributesRequested`) may request to narrow too many or too
+/// weak candidates [ITI TF-2 3.55.4.2.2.6]. Asking for an attribute the query already has
+/// would not help, so it is left out.
+pub fn missing_attributes(
+    query: &PatientQuery,
+    ask: &[RequestedAttribute],
+) -> Vec<RequestedAttribute> {
+    ask.iter()
+        .copied()
+        .filter(|attribute| match attribute {
+            RequestedAttribute::AdministrativeGender => query.gender.is_none(),
+            RequestedAttribute::PatientAddress => query.addresses.is_empty(),
+            RequestedAttribute::PatientTelecom => query.telecoms.is_empty(),
+            RequestedAttribute::BirthPlaceName => query.birth_place_name.is_none(),
+            RequestedAttribute::BirthPlaceAddress => query.birth_place_address.is_none(),
+            RequestedAttribute::MothersMaidenName => query.mothers_maiden_name.is_none(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,5 +179,41 @@ mod tests {
             telecom_use: Some("HP".into()),
         };
         assert!(telecom_matches(&q, &c));
+    }
+
+    #[test]
+    fn only_attributes_the_query_lacks_are_requested() {
+        use RequestedAttribute::*;
+        let mut query = PatientQuery {
+            names: vec![],
+            birth_time: None,
+            gender: Some("F".into()),
+            ids: vec![],
+            addresses: vec![],
+            telecoms: vec![],
+            mothers_maiden_name: None,
+            birth_place_address: None,
+            birth_place_name: None,
+            principal_care_provider_ids: vec![],
+            match_algorithm: None,
+            minimum_degree_match: None,
+            reverse_query_assigning_authority: None,
+            extensions: vec![],
+        };
+        let ask = [
+            AdministrativeGender,
+            PatientAddress,
+            PatientTelecom,
+            MothersMaidenName,
+        ];
+        assert_eq!(
+            missing_attributes(&query, &ask),
+            [PatientAddress, PatientTelecom, MothersMaidenName]
+        );
+        query.birth_place_name = Some("Turku".into());
+        assert_eq!(
+            missing_attributes(&query, &[BirthPlaceName, BirthPlaceAddress]),
+            [BirthPlaceAddress]
+        );
     }
 }
