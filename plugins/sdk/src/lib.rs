@@ -90,6 +90,30 @@ pub mod xcpd {
         Address, Guest as PatientDiscovery, PatientMatch, PatientQuery, PersonName, Telecom,
         TimeQuery,
     };
+
+    /// An empty query: no demographics, no ids, no options. The gateway never sends one;
+    /// it is the start of a query built field by field
+    /// (`PatientQuery { gender, ..Default::default() }`), mostly in an adapter's unit tests.
+    impl Default for PatientQuery {
+        fn default() -> Self {
+            PatientQuery {
+                names: vec![],
+                birth_time: None,
+                gender: None,
+                ids: vec![],
+                addresses: vec![],
+                telecoms: vec![],
+                mothers_maiden_name: None,
+                birth_place_address: None,
+                birth_place_name: None,
+                principal_care_provider_ids: vec![],
+                match_algorithm: None,
+                minimum_degree_match: None,
+                reverse_query_assigning_authority: None,
+                extensions: vec![],
+            }
+        }
+    }
 }
 
 /// XCA Cross Gateway Query (ITI-38) types and trait.

@@ -185,20 +185,8 @@ mod tests {
     fn only_attributes_the_query_lacks_are_requested() {
         use RequestedAttribute::*;
         let mut query = PatientQuery {
-            names: vec![],
-            birth_time: None,
             gender: Some("F".into()),
-            ids: vec![],
-            addresses: vec![],
-            telecoms: vec![],
-            mothers_maiden_name: None,
-            birth_place_address: None,
-            birth_place_name: None,
-            principal_care_provider_ids: vec![],
-            match_algorithm: None,
-            minimum_degree_match: None,
-            reverse_query_assigning_authority: None,
-            extensions: vec![],
+            ..PatientQuery::default()
         };
         let ask = [
             AdministrativeGender,

@@ -24,22 +24,7 @@ fn patient(ext: &str, family: &str, given: &str, gender: &str, born: &str) -> Pa
 }
 
 fn query() -> PatientQuery {
-    PatientQuery {
-        names: vec![],
-        birth_time: None,
-        gender: None,
-        ids: vec![],
-        addresses: vec![],
-        telecoms: vec![],
-        mothers_maiden_name: None,
-        birth_place_address: None,
-        birth_place_name: None,
-        principal_care_provider_ids: vec![],
-        match_algorithm: None,
-        minimum_degree_match: None,
-        reverse_query_assigning_authority: None,
-        extensions: vec![],
-    }
+    PatientQuery::default()
 }
 
 fn name(family: &str, given: &str) -> PersonName {

@@ -20,18 +20,7 @@ fn query(names: Vec<PersonName>, birth: Option<&str>) -> PatientQuery {
             low: None,
             high: None,
         }),
-        gender: None,
-        ids: vec![],
-        addresses: vec![],
-        telecoms: vec![],
-        mothers_maiden_name: None,
-        birth_place_address: None,
-        birth_place_name: None,
-        principal_care_provider_ids: vec![],
-        match_algorithm: None,
-        minimum_degree_match: None,
-        reverse_query_assigning_authority: None,
-        extensions: vec![],
+        ..PatientQuery::default()
     }
 }
 
