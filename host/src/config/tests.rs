@@ -135,7 +135,7 @@ fn endpoint_tls_keys_teach_what_goes_with_what() {
 }
 
 #[test]
-fn gateway_tls_needs_certificate_and_key() {
+fn gateway_tls_needs_certificate_and_key() -> Result<(), Box<dyn std::error::Error>> {
     let text = MINIMAL.replace(
         "[communities.a]",
         "[gateway.tls]\ncert_file = \"gw.pem\"\n\n[communities.a]",
@@ -146,17 +146,18 @@ fn gateway_tls_needs_certificate_and_key() {
         "[communities.a]",
         "[gateway.tls]\ncert_file = \"gw.pem\"\nkey_file = \"gw.key\"\nclient_ca_file = \"ca.pem\"\n\n[communities.a]",
     );
-    let tls = parse(&text).unwrap().gateway.tls.unwrap();
+    let tls = parse(&text)?.gateway.tls.ok_or("[gateway.tls] is read")?;
     assert_eq!(tls.client_ca_file, Some(PathBuf::from("ca.pem")));
+    Ok(())
 }
 
 #[test]
-fn each_transaction_has_its_own_deadline_or_the_gateway_one() {
+fn each_transaction_has_its_own_deadline_or_the_gateway_one() -> Result<(), ConfigError> {
     let text = MINIMAL.replace(
         "home_community_id = \"urn:oid:2.999.1\"\n",
         "home_community_id = \"urn:oid:2.999.1\"\ndeadline = \"4s\"\ndeadlines = { iti39 = \"30s\" }\n",
     );
-    let g = parse(&text).unwrap().gateway;
+    let g = parse(&text)?.gateway;
     assert_eq!(g.deadline_for(Transaction::Iti55), Duration::from_secs(4));
     assert_eq!(g.deadline_for(Transaction::Iti38), Duration::from_secs(4));
     assert_eq!(g.deadline_for(Transaction::Iti39), Duration::from_secs(30));
@@ -166,4 +167,5 @@ fn each_transaction_has_its_own_deadline_or_the_gateway_one() {
     assert!(e.contains("iti40"), "{e}");
     let e = parse(&text.replace("30s", "2h")).unwrap_err().to_string();
     assert!(e.contains("gateway.deadlines.iti39"), "{e}");
+    Ok(())
 }

@@ -31,14 +31,13 @@ fn object(kind: &str, extra_xml: Vec<String>) -> q::RegistryObject {
 }
 
 #[test]
-fn a_well_formed_object_keeps_every_part() {
+fn a_well_formed_object_keeps_every_part() -> Result<(), String> {
     let classification = r#"<rim:Classification xmlns:rim="urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0" id="c1" classificationScheme="urn:uuid:x" classifiedObject="urn:uuid:1" nodeRepresentation="N"/>"#;
     let foreign = r#"<x:Note xmlns:x="urn:example">kept</x:Note>"#;
     let o = object_out(object(
         "ExtrinsicObject",
         vec![classification.into(), foreign.into()],
-    ))
-    .unwrap();
+    ))?;
     assert_eq!(o.kind, ObjectKind::ExtrinsicObject);
     assert_eq!(o.home(), Some("urn:oid:2.999.1"));
     assert_eq!(o.slot_value("size"), Some("12"));
@@ -48,7 +47,9 @@ fn a_well_formed_object_keeps_every_part() {
         "nested ebRIM XML lands where it belongs"
     );
     assert_eq!(o.extensions.len(), 1, "foreign XML is kept verbatim");
-    assert_eq!(o.name.unwrap().localized[0].lang.as_deref(), Some("fi-FI"));
+    let name = o.name.ok_or("the Name is kept")?;
+    assert_eq!(name.localized[0].lang.as_deref(), Some("fi-FI"));
+    Ok(())
 }
 
 #[test]
@@ -74,9 +75,9 @@ fn extra_xml_that_is_not_well_formed_or_hostile_is_refused() {
 }
 
 #[test]
-fn other_nested_ebrim_objects_are_kept_as_children_losslessly() {
+fn other_nested_ebrim_objects_are_kept_as_children_losslessly() -> Result<(), String> {
     let nested = r#"<rim:Association xmlns:rim="urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"><rim:Slot/></rim:Association>"#;
-    let o = object_out(object("RegistryPackage", vec![nested.into()])).unwrap();
+    let o = object_out(object("RegistryPackage", vec![nested.into()]))?;
     assert_eq!(o.children.len(), 1);
     assert_eq!(o.children[0].kind, ObjectKind::Association);
     assert_eq!(
@@ -84,4 +85,5 @@ fn other_nested_ebrim_objects_are_kept_as_children_losslessly() {
         1,
         "even a nameless Slot is kept, not dropped"
     );
+    Ok(())
 }
