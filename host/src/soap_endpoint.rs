@@ -37,69 +37,53 @@ struct Route {
     action: &'static str,
     body: (&'static str, &'static str),
     transaction: Transaction,
+    /// A cross-gateway transaction, also served on `/responding` to remote gateways
+    /// [ITI TF-2 3.55, 3.38, 3.39]; ITI-18/43 come from local consumers only.
+    cross_gateway: bool,
 }
 
 const PRPA: (&str, &str) = (ns::HL7, "PRPA_IN201305UV02");
 const ADHOC: (&str, &str) = (ns::QUERY, "AdhocQueryRequest");
 const RETRIEVE: (&str, &str) = (ns::XDS_B, "RetrieveDocumentSetRequest");
 
-/// The initiating endpoint's routes. Without WS-Addressing the first route whose Body
-/// matches is taken (ITI-38 for a query, ITI-39 for a retrieve).
-const INITIATING: &[Route] = &[
+/// Every route. Without WS-Addressing the first route whose Body matches is taken (ITI-38
+/// for a query, ITI-39 for a retrieve).
+const ROUTES: &[Route] = &[
     Route {
         action: actions::ITI55_REQUEST,
         body: PRPA,
         transaction: Transaction::Iti55,
+        cross_gateway: true,
     },
     Route {
         action: actions::ITI55_DEFERRED_REQUEST,
         body: PRPA,
         transaction: Transaction::Iti55Deferred,
+        cross_gateway: true,
     },
     Route {
         action: xds::ITI38_REQUEST,
         body: ADHOC,
         transaction: Transaction::Iti38,
+        cross_gateway: true,
     },
     Route {
         action: xds::ITI18_REQUEST,
         body: ADHOC,
         transaction: Transaction::Iti18,
+        cross_gateway: false,
     },
     Route {
         action: xds::ITI39_REQUEST,
         body: RETRIEVE,
         transaction: Transaction::Iti39,
+        cross_gateway: true,
     },
     Route {
         action: xds::ITI43_REQUEST,
         body: RETRIEVE,
         transaction: Transaction::Iti43,
-    },
-];
-
-/// The responding endpoint's routes: what a remote initiating gateway sends
-/// [ITI TF-2 3.55, 3.38, 3.39]. ITI-18/43 are local-consumer transactions and are not here.
-const RESPONDING: &[Route] = &[
-    Route {
-        action: actions::ITI55_REQUEST,
-        body: PRPA,
-        transaction: Transaction::Iti55,
-    },
-    Route {
-        action: actions::ITI55_DEFERRED_REQUEST,
-        body: PRPA,
-        transaction: Transaction::Iti55Deferred,
-    },
-    Route {
-        action: xds::ITI38_REQUEST,
-        body: ADHOC,
-        transaction: Transaction::Iti38,
-    },
-    Route {
-        action: xds::ITI39_REQUEST,
-        body: RETRIEVE,
-        transaction: Transaction::Iti39,
+        cross_gateway: false,
     },
 ];
 
@@ -120,12 +104,12 @@ impl Endpoint {
 
     /// The routes served; the responding endpoint serves nothing until the config names a
     /// community it fronts (`gateway.responding`).
-    fn routes(self, gw: &Gateway) -> &'static [Route] {
-        match self {
-            Endpoint::Initiating => INITIATING,
-            Endpoint::Responding if gw.config.gateway.responding.is_empty() => &[],
-            Endpoint::Responding => RESPONDING,
-        }
+    fn routes(self, gw: &Gateway) -> impl Iterator<Item = &'static Route> + Clone {
+        let responding = self == Endpoint::Responding;
+        let off = responding && gw.config.gateway.responding.is_empty();
+        ROUTES
+            .iter()
+            .filter(move |r| !off && (r.cross_gateway || !responding))
     }
 }
 
@@ -200,16 +184,16 @@ async fn serve(
     let routes = endpoint.routes(gw);
     let route =
         match env.addressing.action.as_deref() {
-            Some(action) => routes.iter().find(|r| r.action == action).ok_or_else(|| {
+            Some(action) => routes.clone().find(|r| r.action == action).ok_or_else(|| {
                 RequestError::ActionNotSupported {
                     action: action.to_string(),
                     endpoint: endpoint.path(),
-                    supported: if routes.is_empty() {
+                    supported: if routes.clone().next().is_none() {
                         "none (this gateway fronts no community: set gateway.responding)"
                             .to_string()
                     } else {
                         routes
-                            .iter()
+                            .clone()
                             .map(|r| r.action)
                             .collect::<Vec<_>>()
                             .join(", ")
@@ -218,7 +202,7 @@ async fn serve(
             })?,
             // Some SOAP stacks (SoapUI projects, HIEOS tests) send no WS-Addressing at all; the
             // payload names the transaction, so serve it rather than refuse.
-            None => routes.iter().find(|r| body_is(r.body)).ok_or_else(|| {
+            None => routes.clone().find(|r| body_is(r.body)).ok_or_else(|| {
                 RequestError::ActionMissing {
                     body: body_name.clone(),
                 }
