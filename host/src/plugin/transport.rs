@@ -190,7 +190,9 @@ pub async fn send(
                 })
             })
             .collect(),
-        body: body.to_vec(),
+        // Reuses the collected buffer when it is the only owner (a large answer is not
+        // copied once more on its way into the guest).
+        body: Vec::from(body),
     })
 }
 
