@@ -1,0 +1,1 @@
+//! ATNA audit records (DICOM PS3.15 A.5) and their durable delivery.

@@ -1,0 +1,1 @@
+//! XUA: SAML 2.0 assertions in `wsse:Security`, verified and read into attributes.
