@@ -1,1 +1,4 @@
 //! XUA: SAML 2.0 assertions in `wsse:Security`, verified and read into attributes.
+
+mod c14n;
+mod dom;
