@@ -1,0 +1,246 @@
+//! The handle the gateway holds: open the journal (and the forwarder), record, read stats,
+//! shut down.
+
+use crate::config::{AuditConfig, AuditError, validate};
+use crate::cursor;
+use crate::forwarder::Forwarder;
+use crate::journal::{self, Append, Writer};
+use crate::model::AuditMessage;
+use crate::stats::{AuditStats, Counters};
+use crate::syslog::Header;
+use crate::transport::Target;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread::JoinHandle;
+use tokio::sync::{oneshot, watch};
+
+/// The audit pipeline: a durable journal with group commit and, if configured, a forwarder
+/// to an Audit Record Repository. Cheap to clone; the pipeline stops when [`shutdown`] is
+/// called or the last clone is dropped (the forwarder then stops at its next wait, as a
+/// crash would stop it: the journal and cursor make that safe).
+///
+/// [`shutdown`]: Auditor::shutdown
+#[derive(Clone)]
+pub struct Auditor {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Auditor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auditor")
+            .field("journal", &self.inner.path)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    path: PathBuf,
+    queue: Mutex<Option<mpsc::Sender<Append>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+    forwarder: tokio::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+    stop: watch::Sender<bool>,
+    counters: Arc<Counters>,
+}
+
+impl Auditor {
+    /// Open (or create) the journal, repair a torn tail, and start the writer and, with
+    /// `config.syslog`, the forwarder from its saved cursor. Must run inside a tokio runtime.
+    pub async fn open(config: AuditConfig) -> Result<Auditor, AuditError> {
+        let target = match &config.syslog {
+            Some(syslog) => {
+                validate(syslog)?;
+                Some(Target::new(&syslog.transport)?)
+            }
+            None => None,
+        };
+        let path = config.journal.clone();
+        let cursor_path = cursor::path_for(&path);
+        let forwarding = target.is_some();
+        // File work off the runtime threads: repairing and counting can read a large file.
+        let opened = tokio::task::spawn_blocking({
+            let path = path.clone();
+            let cursor_path = cursor_path.clone();
+            move || open_files(&path, &cursor_path, forwarding)
+        })
+        .await
+        .map_err(|err| AuditError::NotStored(format!("audit open task failed: {err}")))??;
+        let (file, len, position, pending) = opened;
+
+        let counters = Arc::new(Counters::with_pending(pending));
+        let (committed_tx, committed_rx) = watch::channel(len);
+        let (stop, stop_rx) = watch::channel(false);
+        let reader = file.try_clone().map_err(|source| AuditError::Journal {
+            path: path.clone(),
+            what: "cannot open a second handle",
+            fix: "check the process file-descriptor limit",
+            source,
+        })?;
+
+        let (queue, queue_rx) = mpsc::channel();
+        let writer = Writer {
+            path: path.clone(),
+            file,
+            end: len,
+            max_batch: config.max_batch,
+            max_delay: config.max_delay,
+            counters: Arc::clone(&counters),
+            committed: committed_tx,
+            forwarding,
+        };
+        let writer = std::thread::Builder::new()
+            .name("xcgate-audit-journal".to_string())
+            .spawn(move || writer.run(queue_rx))
+            .map_err(|source| AuditError::Journal {
+                path: path.clone(),
+                what: "cannot start the writer thread",
+                fix: "check the process thread limit",
+                source,
+            })?;
+
+        let forwarder = match (target, &config.syslog) {
+            (Some(target), Some(syslog)) => {
+                let forwarder = Forwarder {
+                    target,
+                    header: Header {
+                        hostname: syslog.hostname.clone(),
+                        app_name: syslog.app_name.clone(),
+                        proc_id: std::process::id().to_string(),
+                    },
+                    journal: Arc::new(reader),
+                    cursor_path,
+                    position,
+                    committed: committed_rx,
+                    stop: stop_rx,
+                    counters: Arc::clone(&counters),
+                    retry_min: syslog.retry_min,
+                    retry_max: syslog.retry_max,
+                };
+                Some(tokio::spawn(forwarder.run()))
+            }
+            _ => None,
+        };
+        tracing::info!(journal = %path.display(), records_pending = pending, forwarding, "audit journal open");
+        Ok(Auditor {
+            inner: Arc::new(Inner {
+                path,
+                queue: Mutex::new(Some(queue)),
+                writer: Mutex::new(Some(writer)),
+                forwarder: tokio::sync::Mutex::new(forwarder),
+                stop,
+                counters,
+            }),
+        })
+    }
+
+    /// Store `message`; Ok means it is on disk (fsynced) and will be forwarded.
+    pub async fn record(&self, message: &AuditMessage) -> Result<(), AuditError> {
+        let mut line = message.to_xml().into_bytes();
+        // The writer frames by '\n' and xml.rs escapes every LF; a record that still holds
+        // one would corrupt the journal's framing.
+        if line.contains(&b'\n') {
+            return Err(AuditError::NotStored(
+                "the record's XML holds a raw newline".to_string(),
+            ));
+        }
+        line.push(b'\n');
+        let (done, wait) = oneshot::channel();
+        {
+            let queue =
+                self.inner.queue.lock().map_err(|_| {
+                    AuditError::NotStored("audit journal lock poisoned".to_string())
+                })?;
+            let queue = queue.as_ref().ok_or_else(|| {
+                AuditError::NotStored("the audit journal is shut down".to_string())
+            })?;
+            queue.send(Append { line, done }).map_err(|_| {
+                AuditError::NotStored("the audit journal writer stopped".to_string())
+            })?;
+        }
+        match wait.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(reason)) => Err(AuditError::NotStored(reason)),
+            Err(_) => Err(AuditError::NotStored(
+                "the audit journal writer stopped".to_string(),
+            )),
+        }
+    }
+
+    pub fn stats(&self) -> AuditStats {
+        self.inner.counters.snapshot()
+    }
+
+    /// Stop taking records, write what is queued, then let the forwarder deliver what it
+    /// can while connected (at most 5 s) and stop it. Later `record()` calls fail.
+    pub async fn shutdown(&self) {
+        if let Ok(mut queue) = self.inner.queue.lock() {
+            queue.take();
+        }
+        let writer = self.inner.writer.lock().ok().and_then(|mut w| w.take());
+        if let Some(writer) = writer {
+            let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+        }
+        self.inner.stop.send_replace(true);
+        let forwarder = self.inner.forwarder.lock().await.take();
+        if let Some(mut task) = forwarder {
+            let drained = tokio::time::timeout(std::time::Duration::from_secs(5), &mut task).await;
+            if drained.is_err() {
+                task.abort();
+                tracing::warn!(
+                    pending = self.stats().pending,
+                    "audit forwarder stopped before delivering everything; the rest goes after the next start"
+                );
+            }
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Close the queue and wait for the writer (it only finishes the batch in hand), so
+        // the journal's lock is released when the last handle is gone and a new `open` of
+        // the same file succeeds.
+        if let Ok(mut queue) = self.queue.lock() {
+            queue.take();
+        }
+        if let Some(writer) = self.writer.lock().ok().and_then(|mut w| w.take()) {
+            let _ = writer.join();
+        }
+        // Dropping `stop` tells the forwarder to stop.
+    }
+}
+
+type Opened = (std::fs::File, u64, u64, u64);
+
+/// Open and repair the journal; read and check the cursor; count the records pending.
+fn open_files(
+    path: &std::path::Path,
+    cursor_path: &std::path::Path,
+    forwarding: bool,
+) -> Result<Opened, AuditError> {
+    let (file, len) = journal::open(path)?;
+    if !forwarding {
+        return Ok((file, len, len, 0));
+    }
+    let cursor_err = |what: &'static str| {
+        let path = cursor_path.to_path_buf();
+        move |source| AuditError::Journal {
+            path,
+            what,
+            fix: "delete the cursor file to re-send the whole journal",
+            source,
+        }
+    };
+    let saved = cursor::read(cursor_path).map_err(cursor_err("cannot read the cursor"))?;
+    let position = match cursor::validate(&file, len, saved)
+        .map_err(cursor_err("cannot check the cursor"))?
+    {
+        Ok(position) => position,
+        Err(reason) => {
+            tracing::warn!(cursor = %cursor_path.display(), %reason, "audit cursor reset: the journal is sent again from its start");
+            0
+        }
+    };
+    let pending = journal::count_lines(&file, position, len)
+        .map_err(cursor_err("cannot read the journal"))?;
+    Ok((file, len, position, pending))
+}
