@@ -1,6 +1,6 @@
 //! The operator's endpoint, on its own listener (`[admin] listen`): `POST /admin/reload`
 //! reloads the config file as SIGHUP does and says what happened; `GET /healthz` answers
-//! `ok` while the gateway serves.
+//! `ok` while the gateway serves; `GET /metrics` gives the counters in Prometheus text.
 
 use crate::live::LiveGateway;
 use bytes::Bytes;
@@ -46,13 +46,21 @@ async fn route(
             ),
         },
         (&Method::GET, "/healthz") => text(StatusCode::OK, "ok\n".into()),
+        (&Method::GET, "/metrics") => {
+            let mut r = text(StatusCode::OK, live.current().metrics.render());
+            r.headers_mut().insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+            );
+            r
+        }
         (_, "/admin/reload") => text(
             StatusCode::METHOD_NOT_ALLOWED,
             "use POST /admin/reload\n".into(),
         ),
         _ => text(
             StatusCode::NOT_FOUND,
-            "admin endpoints: POST /admin/reload, GET /healthz\n".into(),
+            "admin endpoints: POST /admin/reload, GET /healthz, GET /metrics\n".into(),
         ),
     }
 }

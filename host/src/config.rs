@@ -4,6 +4,7 @@
 
 mod units;
 mod validate;
+pub(crate) use validate::is_oid;
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -150,6 +151,10 @@ pub struct CommunityConfig {
     /// Most linear memory the plugin may use per call.
     #[serde(default = "default_memory_limit")]
     pub memory_limit: ByteSize,
+    /// Most elements of any table of the plugin (function tables: a plugin that needs
+    /// more cannot be instantiated, one that grows a table past it traps).
+    #[serde(default = "default_max_table_elements")]
+    pub max_table_elements: u32,
     /// Largest ITI-39 answer: the bytes of all documents of one call. More is refused as an
     /// invalid answer (the plugin's memory limit bounds everything else it can return).
     #[serde(default = "default_max_answer")]
@@ -245,6 +250,10 @@ fn default_max_answer() -> ByteSize {
 }
 fn default_max_answer_items() -> u32 {
     1000
+}
+/// Rust and C adapters need a few hundred function-table entries; room for large ones.
+fn default_max_table_elements() -> u32 {
+    10_000
 }
 fn default_max_concurrent() -> u32 {
     64

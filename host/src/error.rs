@@ -72,6 +72,23 @@ impl RequestError {
         }
     }
 
+    /// A short name of the error (metrics label, log field); never request content.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RequestError::Soap(SoapError::Soap11) => "version_mismatch",
+            RequestError::Soap(_) => "malformed_envelope",
+            RequestError::MustUnderstand(_) => "must_understand",
+            RequestError::ActionNotSupported { .. } => "action_not_supported",
+            RequestError::ActionMissing { .. } => "action_missing",
+            RequestError::ActionBodyMismatch { .. } => "action_body_mismatch",
+            RequestError::BodyTooLarge { .. } => "body_too_large",
+            RequestError::UnsupportedMediaType(_) => "unsupported_media_type",
+            RequestError::BadMtom(_) => "bad_mtom",
+            RequestError::BadPayload(_) => "bad_payload",
+            RequestError::Internal { .. } => "internal",
+        }
+    }
+
     /// The HTTP status: 413 and 415 where HTTP has a precise code, otherwise the SOAP 1.2
     /// HTTP binding's (400 Sender, 500 the rest).
     pub fn http_status(&self) -> u16 {
@@ -103,6 +120,7 @@ pub fn failure_kind(failure: &CallFailure) -> &'static str {
         CallFailure::Timeout(_) => "timeout",
         CallFailure::Trap(_) => "trap",
         CallFailure::MemoryLimit(_) => "memory_limit",
+        CallFailure::TableLimit { .. } => "table_limit",
         CallFailure::Instantiate(_) => "instantiate",
         CallFailure::Overloaded(_) => "overloaded",
         CallFailure::CircuitOpen(_) => "circuit_open",

@@ -27,6 +27,8 @@ pub struct Gateway {
     pub runtime: Arc<PluginRuntime>,
     /// `[gateway.tls]`: the HTTPS acceptor; `None` serves plain HTTP.
     pub tls: Option<crate::tls::ServerTls>,
+    /// Counters for `GET /metrics`; shared with the gateways a reload swaps in.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Runtime sizing that fits a config: the pool's memory slots must hold the largest
@@ -72,6 +74,7 @@ impl Gateway {
             communities,
             runtime,
             tls,
+            metrics: Arc::default(),
         })
     }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod fanout;
 pub mod gateway;
 pub mod live;
+pub mod metrics;
 pub mod plugin;
 pub mod server;
 pub mod soap_endpoint;

@@ -64,10 +64,18 @@ impl LiveGateway {
     /// in. On any error the old set keeps serving.
     pub async fn reload_with(&self, config: Config) -> anyhow::Result<Reloaded> {
         let _one_at_a_time = self.reloading.lock().await;
+        let metrics = self.current().metrics.clone();
+        let result = self.swap_in(config).await;
+        metrics.reload(if result.is_ok() { "applied" } else { "refused" });
+        result
+    }
+
+    async fn swap_in(&self, config: Config) -> anyhow::Result<Reloaded> {
         let old = self.current();
         let runtime = old.runtime.clone();
         // Compiling is CPU work; keep it off the threads that serve requests.
-        let new = tokio::task::spawn_blocking(move || Gateway::load(config, runtime)).await??;
+        let mut new = tokio::task::spawn_blocking(move || Gateway::load(config, runtime)).await??;
+        new.metrics = old.metrics.clone();
         for community in &new.communities {
             community.smoke(SMOKE_TIMEOUT).await.map_err(|e| {
                 anyhow::anyhow!(

@@ -6,6 +6,7 @@
 //! with the community's memory limit and the call's deadline, so no patient data survives
 //! a call in guest memory and one community's failure cannot touch another's.
 
+mod answer_checks;
 mod bindings;
 mod capabilities;
 pub(crate) mod community;
@@ -36,6 +37,11 @@ pub enum CallFailure {
     /// The guest tried to grow its memory past the community's limit.
     #[error("the adapter exceeded its memory limit of {0} bytes")]
     MemoryLimit(u64),
+    /// The plugin needs (or tried to grow) a table larger than `max_table_elements`.
+    #[error(
+        "the adapter wanted a table of {wanted} elements, over its limit of {limit} (max_table_elements)"
+    )]
+    TableLimit { limit: u32, wanted: u64 },
     /// The adapter answered with an error.
     #[error("the adapter reported: {0}")]
     Adapter(AdapterError),

@@ -41,8 +41,14 @@ fn soap(status: u16, envelope: String, request_id: &str) -> Response<Chunks> {
     r
 }
 
-fn refuse(e: RequestError, request_id: &str) -> Response<Chunks> {
-    tracing::info!(request_id, status = e.http_status(), "request refused: {e}");
+fn refuse(gw: &Gateway, e: RequestError, request_id: &str) -> Response<Chunks> {
+    gw.metrics.fault(e.kind());
+    tracing::info!(
+        request_id,
+        kind = e.kind(),
+        status = e.http_status(),
+        "request refused: {e}"
+    );
     soap(e.http_status(), e.fault().to_envelope(None), request_id)
 }
 
@@ -96,6 +102,7 @@ pub async fn route(
         || media == "application/xml")
     {
         return Ok(refuse(
+            &gw,
             RequestError::UnsupportedMediaType(media),
             &request_id,
         ));
@@ -113,7 +120,11 @@ pub async fn route(
             if e.downcast_ref::<http_body_util::LengthLimitError>()
                 .is_some() =>
         {
-            return Ok(refuse(RequestError::BodyTooLarge { limit }, &request_id));
+            return Ok(refuse(
+                &gw,
+                RequestError::BodyTooLarge { limit },
+                &request_id,
+            ));
         }
         Err(e) => {
             tracing::info!(request_id, "request body could not be read: {e}");
@@ -128,7 +139,13 @@ pub async fn route(
     let envelope = if mtom {
         match xcgate_ihe::mtom::parse_multipart(&content_type_raw, body) {
             Ok(parts) => parts.root().body().clone(),
-            Err(e) => return Ok(refuse(RequestError::BadMtom(e.to_string()), &request_id)),
+            Err(e) => {
+                return Ok(refuse(
+                    &gw,
+                    RequestError::BadMtom(e.to_string()),
+                    &request_id,
+                ));
+            }
         }
     } else {
         body
@@ -137,6 +154,7 @@ pub async fn route(
     match reply.attachments {
         None => Ok(soap(reply.status, reply.envelope, &request_id)),
         Some(attachments) => Ok(mtom_reply(
+            &gw,
             reply.status,
             reply.envelope,
             attachments,
@@ -148,6 +166,7 @@ pub async fn route(
 /// An MTOM/XOP answer [ITI TF-2 3.43.5, App V V.9.3]: the envelope as root part and each
 /// document as a binary part, streamed from the adapters' buffers.
 fn mtom_reply(
+    gw: &Gateway,
     status: u16,
     envelope: String,
     attachments: Vec<crate::xca::Attachment>,
@@ -173,6 +192,7 @@ fn mtom_reply(
         Err(e) => {
             tracing::error!(request_id, "MTOM answer could not be built: {e}");
             refuse(
+                gw,
                 RequestError::Internal {
                     request_id: request_id.to_string(),
                 },

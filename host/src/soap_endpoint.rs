@@ -151,9 +151,11 @@ pub async fn handle(gw: &Gateway, endpoint: Endpoint, body: &[u8], request_id: &
             }
         }
         Err(e) => {
+            gw.metrics.fault(e.kind());
             tracing::info!(
                 request_id,
                 endpoint = endpoint.path(),
+                kind = e.kind(),
                 status = e.http_status(),
                 "request refused: {e}"
             );

@@ -2,7 +2,7 @@
 //! community whose adapter exports patient-discovery and answer with one
 //! PRPA_IN201306UV02 [ITI TF-2 3.55.4.2].
 
-use crate::error::{failure_kind, issue_code};
+use crate::error::issue_code;
 use crate::fanout::{Outcome, fan_out};
 use crate::gateway::{Gateway, Role};
 use crate::plugin::{AdapterError, CallFailure, Capability, CommunityPlugin};
@@ -106,11 +106,7 @@ pub async fn patient_discovery(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "patient discovery answered"
     );
-    for o in &outcomes {
-        if let Err(f) = &o.result {
-            tracing::warn!(request_id, community = %o.community.name, kind = failure_kind(f), elapsed_ms = o.elapsed.as_millis() as u64, "community failed");
-        }
-    }
+    gw.metrics.observe_calls("ITI-55", request_id, &outcomes);
     let detail = (answer.ack == AckCode::AE)
         .then_some("no community could answer the query; see the detectedIssueEvents");
     let response = DiscoveryResponse {

@@ -20,11 +20,23 @@ pub struct Answer {
 
 /// POST `body` with `content_type` and return the answer.
 pub async fn post(url: &str, content_type: &str, body: impl Into<Bytes>) -> Answer {
-    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let req = http::Request::post(url)
         .header("content-type", content_type)
         .body(Full::new(body.into()))
         .expect("request");
+    send(req).await
+}
+
+/// GET `url` and return the answer.
+pub async fn get(url: &str) -> Answer {
+    let req = http::Request::get(url)
+        .body(Full::new(Bytes::new()))
+        .expect("request");
+    send(req).await
+}
+
+async fn send(req: http::Request<Full<Bytes>>) -> Answer {
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let resp = client.request(req).await.expect("the gateway answers");
     let status = resp.status().as_u16();
     let content_type = resp

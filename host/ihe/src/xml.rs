@@ -9,7 +9,7 @@ mod parse;
 mod write;
 
 pub use parse::{ParseLimits, parse, parse_with};
-pub use write::{XmlWriter, escape_attr, escape_text};
+pub use write::{XmlWriter, escape_attr, escape_text, is_forbidden_in_xml};
 
 /// Namespace URIs used across the crate.
 pub mod ns {

@@ -171,6 +171,14 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
         for (endpoint, e) in &community.endpoints {
             check_endpoint(origin, &key(&format!("endpoints.{endpoint}")), e)?;
         }
+        // The sandbox pool sizes every table slot for 20000 elements (wasmtime's default).
+        if !(1..=20_000).contains(&community.max_table_elements) {
+            return Err(invalid(
+                origin,
+                key("max_table_elements"),
+                "must be between 1 and 20000",
+            ));
+        }
         if !(1..=100_000).contains(&community.max_answer_items) {
             return Err(invalid(
                 origin,

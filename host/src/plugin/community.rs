@@ -82,6 +82,7 @@ pub struct CommunityPlugin {
     pub home_community_id: String,
     pub timeout: Duration,
     memory_limit: u64,
+    table_limit: usize,
     settings: Arc<BTreeMap<String, String>>,
     engine: wasmtime::Engine,
     pub(super) capabilities: Capabilities,
@@ -157,6 +158,7 @@ impl CommunityPlugin {
             home_community_id: config.home_community_id.clone(),
             timeout: config.timeout.0,
             memory_limit: config.memory_limit.0,
+            table_limit: config.max_table_elements as usize,
             bulkhead: tokio::sync::Semaphore::new(config.max_concurrent as usize),
             max_concurrent: config.max_concurrent,
             max_answer: config.max_answer.0,
@@ -213,6 +215,7 @@ impl CommunityPlugin {
     pub(super) fn new_store(&self, ctx: &CallContext) -> Store<CallState> {
         let state = CallState::new(
             self.memory_limit,
+            self.table_limit,
             self.settings.clone(),
             self.endpoints.clone(),
             self.name.clone(),
@@ -271,7 +274,11 @@ impl CommunityPlugin {
             }
         )?;
         self.check_items(matches.len(), "matches")?;
-        Ok(matches.into_iter().map(convert::match_out).collect())
+        let matches: Vec<PatientMatch> = matches.into_iter().map(convert::match_out).collect();
+        for (i, m) in matches.iter().enumerate() {
+            super::answer_checks::check_match(i + 1, m).map_err(CallFailure::InvalidAnswer)?;
+        }
+        Ok(matches)
     }
 }
 
@@ -285,11 +292,21 @@ pub(super) fn classify(
     if store.data().limits.memory_exceeded {
         return CallFailure::MemoryLimit(store.data().limits.memory);
     }
+    if store.data().limits.table_exceeded {
+        let limits = &store.data().limits;
+        return CallFailure::TableLimit {
+            limit: limits.table_elements as u32,
+            wanted: limits.table_wanted as u64,
+        };
+    }
     match e.downcast_ref::<Trap>() {
         Some(Trap::Interrupt) => CallFailure::Timeout(budget),
         Some(trap) => CallFailure::Trap(trap.to_string()),
         None if instantiating => CallFailure::Instantiate(first_line(e)),
-        None => CallFailure::Trap(first_line(e)),
+        // Not a trap and not a limit: the host could not lift what the guest returned
+        // (a string that is not UTF-8, a pointer outside its memory, an enum
+        // discriminant out of range) [Component Model canonical ABI, lifting].
+        None => CallFailure::InvalidAnswer(format!("cannot be read: {}", first_line(e))),
     }
 }
 

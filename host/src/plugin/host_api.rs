@@ -30,6 +30,7 @@ pub struct CallState {
 impl CallState {
     pub(super) fn new(
         memory_limit: u64,
+        table_limit: usize,
         settings: Arc<BTreeMap<String, String>>,
         endpoints: Arc<Endpoints>,
         community: Arc<str>,
@@ -49,6 +50,9 @@ impl CallState {
             limits: CallLimits {
                 memory: memory_limit,
                 memory_exceeded: false,
+                table_elements: table_limit,
+                table_exceeded: false,
+                table_wanted: 0,
             },
             settings,
             endpoints,
@@ -69,15 +73,22 @@ impl WasiView for CallState {
     }
 }
 
-/// Memory and table limits of one call; remembers whether the memory limit was hit so
-/// that the resulting trap can be reported as such.
+/// Memory and table limits of one call; remembers whether a limit was hit so that the
+/// resulting trap or failed instantiation can be reported as such.
 pub struct CallLimits {
     pub(super) memory: u64,
     pub(super) memory_exceeded: bool,
+    pub(super) table_elements: usize,
+    pub(super) table_exceeded: bool,
+    pub(super) table_wanted: usize,
 }
 
-/// Tables a component may grow to (elements); generous for real adapters.
-const MAX_TABLE_ELEMENTS: usize = 100_000;
+/// Core instances, tables and linear memories one component may create. A component
+/// built by wit-bindgen with the WASI adapter creates a handful of each; these caps only
+/// stop a component that was made to exhaust the pool.
+const MAX_INSTANCES: usize = 32;
+const MAX_TABLES: usize = 32;
+const MAX_MEMORIES: usize = 4;
 
 impl wasmtime::ResourceLimiter for CallLimits {
     fn memory_growing(
@@ -102,19 +113,29 @@ impl wasmtime::ResourceLimiter for CallLimits {
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        Ok(desired <= MAX_TABLE_ELEMENTS)
+        // Also called when a table is created at instantiation (current = 0), so a plugin
+        // whose tables are larger than the limit never starts.
+        if desired > self.table_elements {
+            self.table_exceeded = true;
+            self.table_wanted = desired;
+            return Err(wasmtime::format_err!(
+                "table limit of {} elements exceeded (wanted {desired})",
+                self.table_elements
+            ));
+        }
+        Ok(true)
     }
 
     fn instances(&self) -> usize {
-        32
+        MAX_INSTANCES
     }
 
     fn tables(&self) -> usize {
-        32
+        MAX_TABLES
     }
 
     fn memories(&self) -> usize {
-        4
+        MAX_MEMORIES
     }
 }
 

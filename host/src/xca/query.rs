@@ -2,7 +2,7 @@
 //! [ITI TF-2 3.38.4.1.3; ITI TF-3 Tables 4.2.4.2-3, 4.2.4.1-2].
 
 use super::{communities_with, community_for};
-use crate::error::{failure_kind, xds_error_code};
+use crate::error::xds_error_code;
 use crate::fanout::{Outcome, Target, fan_out};
 use crate::gateway::{Gateway, Role};
 use crate::plugin::{Capability, FoundObjects};
@@ -98,11 +98,11 @@ pub async fn stored_query(
     )
     .await;
     let response = aggregate_query(&outcomes, shared.return_type());
-    for o in &outcomes {
-        if let Err(f) = &o.result {
-            tracing::warn!(request_id, community = %o.community.name, kind = failure_kind(f), "community failed");
-        }
-    }
+    gw.metrics.observe_calls(
+        if iti18 { "ITI-18" } else { "ITI-38" },
+        request_id,
+        &outcomes,
+    );
     tracing::info!(
         request_id,
         transaction = if iti18 { "ITI-18" } else { "ITI-38" },

@@ -3,7 +3,7 @@
 //! The answer is MTOM: every document travels as a binary part, never as base64.
 
 use super::community_for;
-use crate::error::{failure_kind, xds_error_code};
+use crate::error::xds_error_code;
 use crate::fanout::{Outcome, Target, fan_out};
 use crate::gateway::{Gateway, Role};
 use crate::plugin::{Capability, CommunityPlugin, Retrieved};
@@ -140,11 +140,11 @@ pub async fn retrieve(
         },
     )
     .await;
-    for o in &outcomes {
-        if let Err(f) = &o.result {
-            tracing::warn!(request_id, community = %o.community.name, kind = failure_kind(f), "community failed");
-        }
-    }
+    gw.metrics.observe_calls(
+        if iti43 { "ITI-43" } else { "ITI-39" },
+        request_id,
+        &outcomes,
+    );
     let (response, attachments) = aggregate_retrieve(&outcomes, &by_community, routing_errors);
     tracing::info!(
         request_id,

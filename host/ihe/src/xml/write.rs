@@ -2,10 +2,18 @@
 
 use super::{Element, Node, ns};
 
-/// Escape character data.
+/// True for a character XML 1.0 cannot carry at all, not even as a reference
+/// [XML 1.0 §2.2 Char]: C0 controls other than tab, LF and CR, and U+FFFE / U+FFFF.
+pub fn is_forbidden_in_xml(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// Escape character data. A character XML cannot carry becomes U+FFFD, so whatever a
+/// plugin returns, the message stays well-formed.
 pub fn escape_text(text: &str, out: &mut String) {
     for c in text.chars() {
         match c {
+            c if is_forbidden_in_xml(c) => out.push('\u{fffd}'),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
@@ -19,6 +27,7 @@ pub fn escape_text(text: &str, out: &mut String) {
 pub fn escape_attr(text: &str, out: &mut String) {
     for c in text.chars() {
         match c {
+            c if is_forbidden_in_xml(c) => out.push('\u{fffd}'),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),

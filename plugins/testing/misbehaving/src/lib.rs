@@ -9,6 +9,9 @@
 //! For XCA, `omit_home = "true"` leaves `home` off the returned objects,
 //! `unknown_patient = "true"` answers XDSUnknownPatientId, and `missing` names a document
 //! uniqueId to report as unknown.
+//! ITI-55 answers can be made wrong on purpose: `invalid_utf8 = "true"` returns a patient
+//! id whose bytes are not UTF-8 (which the component model forbids), `id_length = N` an id
+//! extension of N bytes, `birth_time = "..."` that birth time verbatim.
 //! Used only by the tests to prove that one community cannot hurt the others.
 
 mod xca;
@@ -98,7 +101,19 @@ impl PatientDiscovery for Misbehaving {
             return relay(&query);
         }
         let count: u64 = setting("match_count").unwrap_or(1);
-        Ok((0..count).map(|n| echo(&query, n)).collect())
+        let mut matches: Vec<PatientMatch> = (0..count).map(|n| echo(&query, n)).collect();
+        if let Some(first) = matches.first_mut() {
+            if let Some(n) = setting::<usize>("id_length") {
+                first.patient_id.extension = Some("7".repeat(n));
+            }
+            if let Some(t) = xcgate_sdk::config::get("birth_time") {
+                first.birth_time = Some(t);
+            }
+            if setting::<bool>("invalid_utf8") == Some(true) {
+                first.patient_id.extension = Some(not_utf8());
+            }
+        }
+        Ok(matches)
     }
 }
 
@@ -129,6 +144,16 @@ fn relay(query: &PatientQuery) -> Result<Vec<PatientMatch>, AdapterError> {
     let mut m = echo(query, 0);
     m.patient_id = InstanceId::new("2.999.99", text);
     Ok(vec![m])
+}
+
+/// A `String` whose bytes are not UTF-8: what a buggy adapter in another language (or one
+/// that misuses `unsafe`) can hand to the canonical ABI. The host must refuse the answer,
+/// not crash and not pass the bytes on.
+#[allow(unsafe_code)]
+fn not_utf8() -> String {
+    // SAFETY: deliberately violated; the string is only lowered into the component ABI,
+    // never inspected as text inside this guest.
+    unsafe { String::from_utf8_unchecked(vec![b'I', b'D', 0xff, 0xfe, 0x80]) }
 }
 
 fn echo(query: &PatientQuery, n: u64) -> PatientMatch {

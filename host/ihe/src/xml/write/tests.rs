@@ -29,3 +29,15 @@ fn attribute_values_and_text_are_escaped() {
     assert_eq!(el.attr("v"), Some("\"<&>\n"));
     assert_eq!(el.text(), "<&>");
 }
+
+#[test]
+fn characters_xml_cannot_carry_become_replacement_characters_and_the_output_parses() {
+    let mut text = String::new();
+    escape_text("a\u{0}b\u{1b}c\u{ffff}\td", &mut text);
+    assert_eq!(text, "a\u{fffd}b\u{fffd}c\u{fffd}\td");
+    let mut attr = String::new();
+    escape_attr("x\u{8}y", &mut attr);
+    assert_eq!(attr, "x\u{fffd}y");
+    let doc = format!(r#"<r a="{attr}">{text}</r>"#);
+    assert!(parse(doc.as_bytes()).is_ok());
+}

@@ -1,0 +1,198 @@
+//! Counters and latency histograms for the operator, served as Prometheus text on the admin
+//! listener (`GET /metrics`).
+//!
+//! Labels are bounded by construction: a transaction is one of a handful of names, a
+//! community is one of the configured communities, an outcome is `ok` or one of the fixed
+//! failure kinds of [`crate::error::failure_kind`]. Nothing taken from a request (ids,
+//! names, endpoints) ever becomes a label, so a hostile peer cannot grow the series set and
+//! no patient data reaches the metrics. The registry outlives reloads (a reload hands the
+//! same `Arc<Metrics>` to the new gateway), so counters stay monotonic.
+
+use crate::error::failure_kind;
+use crate::fanout::{Outcome, Target};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+
+/// Upper bounds (seconds) of the call-latency histogram buckets.
+const BUCKETS: [f64; 11] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+];
+
+#[derive(Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+impl Histogram {
+    fn observe(&mut self, seconds: f64) {
+        for (bound, n) in BUCKETS.iter().zip(self.counts.iter_mut()) {
+            if seconds <= *bound {
+                *n += 1;
+            }
+        }
+        self.count += 1;
+        self.sum += seconds;
+    }
+}
+
+#[derive(Default)]
+struct Registry {
+    /// (transaction, outcome) → requests answered.
+    requests: BTreeMap<(&'static str, &'static str), u64>,
+    /// (community, transaction, outcome) → community calls.
+    calls: BTreeMap<(String, &'static str, &'static str), u64>,
+    /// (community, transaction) → latency of the calls that ended (any outcome).
+    latency: BTreeMap<(String, &'static str), Histogram>,
+    /// SOAP faults sent, by fault kind.
+    faults: BTreeMap<&'static str, u64>,
+    /// Reloads, by outcome (`applied` / `refused`).
+    reloads: BTreeMap<&'static str, u64>,
+}
+
+/// The gateway's metrics.
+#[derive(Default)]
+pub struct Metrics {
+    registry: Mutex<Registry>,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}
+
+/// How a request went across its communities.
+fn request_outcome(called: usize, failed: usize) -> &'static str {
+    match (called, failed) {
+        (0, _) => "no_community",
+        (_, 0) => "complete",
+        (c, f) if f < c => "partial",
+        _ => "failed",
+    }
+}
+
+impl Metrics {
+    fn with<R>(&self, f: impl FnOnce(&mut Registry) -> R) -> R {
+        // A panic while holding the lock cannot leave counters inconsistent in a way that
+        // matters; keep counting.
+        let mut guard = self
+            .registry
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut guard)
+    }
+
+    /// Count the community calls of one request, log each failure with its kind (never
+    /// patient data), and count the request by how it went.
+    pub fn observe_calls<C: Target, T>(
+        &self,
+        transaction: &'static str,
+        request_id: &str,
+        outcomes: &[Outcome<C, T>],
+    ) {
+        let mut failed = 0;
+        for o in outcomes {
+            if let Err(f) = &o.result {
+                failed += 1;
+                tracing::warn!(
+                    request_id,
+                    transaction,
+                    community = o.community.name(),
+                    kind = failure_kind(f),
+                    elapsed_ms = o.elapsed.as_millis() as u64,
+                    "community failed: {f}"
+                );
+            }
+        }
+        self.with(|r| {
+            for o in outcomes {
+                let kind = o.result.as_ref().map_or_else(failure_kind, |_| "ok");
+                let name = o.community.name();
+                *r.calls
+                    .entry((name.to_string(), transaction, kind))
+                    .or_default() += 1;
+                r.latency
+                    .entry((name.to_string(), transaction))
+                    .or_default()
+                    .observe(o.elapsed.as_secs_f64());
+            }
+            *r.requests
+                .entry((transaction, request_outcome(outcomes.len(), failed)))
+                .or_default() += 1;
+        });
+    }
+
+    /// Count a SOAP fault sent instead of an answer.
+    pub fn fault(&self, kind: &'static str) {
+        self.with(|r| *r.faults.entry(kind).or_default() += 1);
+    }
+
+    /// Count a reload (`applied` or `refused`).
+    pub fn reload(&self, outcome: &'static str) {
+        self.with(|r| *r.reloads.entry(outcome).or_default() += 1);
+    }
+
+    /// Calls of `community` in `transaction` that ended as `outcome` (for tests and tools).
+    pub fn calls(&self, community: &str, transaction: &str, outcome: &str) -> u64 {
+        self.with(|r| {
+            r.calls
+                .iter()
+                .filter(|((c, t, o), _)| c == community && *t == transaction && *o == outcome)
+                .map(|(_, n)| *n)
+                .sum()
+        })
+    }
+
+    /// The Prometheus text exposition (format 0.0.4).
+    pub fn render(&self) -> String {
+        let mut out = String::with_capacity(4096);
+        self.with(|r| {
+            family(&mut out, "xcgate_requests_total", "counter", "Requests answered, by transaction and by how their communities did.");
+            for ((t, o), n) in &r.requests {
+                let _ = writeln!(out, "xcgate_requests_total{{transaction=\"{t}\",outcome=\"{o}\"}} {n}");
+            }
+            family(&mut out, "xcgate_community_calls_total", "counter", "Adapter calls, by community, transaction and outcome (ok or the failure kind).");
+            for ((c, t, o), n) in &r.calls {
+                let _ = writeln!(out, "xcgate_community_calls_total{{community=\"{}\",transaction=\"{t}\",outcome=\"{o}\"}} {n}", label(c));
+            }
+            family(&mut out, "xcgate_community_call_seconds", "histogram", "Adapter call latency, by community and transaction.");
+            for ((c, t), h) in &r.latency {
+                let c = label(c);
+                for (bound, n) in BUCKETS.iter().zip(h.counts) {
+                    let _ = writeln!(out, "xcgate_community_call_seconds_bucket{{community=\"{c}\",transaction=\"{t}\",le=\"{bound}\"}} {n}");
+                }
+                let _ = writeln!(out, "xcgate_community_call_seconds_bucket{{community=\"{c}\",transaction=\"{t}\",le=\"+Inf\"}} {}", h.count);
+                let _ = writeln!(out, "xcgate_community_call_seconds_sum{{community=\"{c}\",transaction=\"{t}\"}} {}", h.sum);
+                let _ = writeln!(out, "xcgate_community_call_seconds_count{{community=\"{c}\",transaction=\"{t}\"}} {}", h.count);
+            }
+            family(&mut out, "xcgate_soap_faults_total", "counter", "SOAP faults sent instead of an answer, by kind.");
+            for (k, n) in &r.faults {
+                let _ = writeln!(out, "xcgate_soap_faults_total{{kind=\"{k}\"}} {n}");
+            }
+            family(&mut out, "xcgate_reloads_total", "counter", "Config reloads, applied or refused.");
+            for (o, n) in &r.reloads {
+                let _ = writeln!(out, "xcgate_reloads_total{{outcome=\"{o}\"}} {n}");
+            }
+        });
+        out
+    }
+}
+
+fn family(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+}
+
+/// A label value escaped as the text format requires (community names come from the
+/// operator's config, but a quote or backslash there must not break the exposition).
+fn label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests;
