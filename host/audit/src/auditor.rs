@@ -69,10 +69,12 @@ impl Auditor {
         let counters = Arc::new(Counters::with_pending(pending));
         let (committed_tx, committed_rx) = watch::channel(len);
         let (stop, stop_rx) = watch::channel(false);
-        let reader = file.try_clone().map_err(|source| AuditError::Journal {
+        // A separate open, not a dup: the journal's flock belongs to the writer's open file
+        // description alone, so it is released as soon as the writer is gone.
+        let reader = std::fs::File::open(&path).map_err(|source| AuditError::Journal {
             path: path.clone(),
-            what: "cannot open a second handle",
-            fix: "check the process file-descriptor limit",
+            what: "cannot open for reading",
+            fix: "check the file's permissions",
             source,
         })?;
 
