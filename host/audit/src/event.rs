@@ -10,6 +10,8 @@ use crate::model::{
 use std::time::SystemTime;
 
 #[cfg(test)]
+mod sample_tests;
+#[cfg(test)]
 mod tests;
 
 /// The audited transaction.
@@ -149,6 +151,10 @@ pub fn patient_cx(id: &str, assigning_authority_oid: &str) -> String {
 }
 
 /// Builds the [`AuditMessage`] of one transaction seen from one role.
+///
+/// Outcomes that need two records are two builds: a PartialSuccess of ITI-18/38 is a
+/// success and a failure event [TF2 3.18.5.1]; a mixed ITI-39/43 is a success event with
+/// the retrieved documents and a failure event with the others [TF2 3.43.6.1].
 #[derive(Debug, Clone)]
 pub struct AuditEvent {
     transaction: Transaction,
@@ -215,7 +221,9 @@ impl AuditEvent {
         self
     }
 
-    /// A patient, CX-formatted (see [`patient_cx`]).
+    /// A patient, CX-formatted (see [`patient_cx`]). Per row [TF2 3.55.5.1, 3.18.5.1,
+    /// 3.43.6.1]: ITI-55 IG none; ITI-55 RG one per patient returned; ITI-38/18 the queried
+    /// patient; ITI-39/43 0..1.
     pub fn patient(mut self, cx: &str) -> Self {
         self.patients.push(cx.to_string());
         self

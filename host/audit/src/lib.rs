@@ -7,6 +7,15 @@
 //!   once the record is fsynced) and forwards them, in order, to an Audit Record Repository
 //!   over syslog/TLS [RFC 5425] or syslog/UDP [RFC 5426], resuming from a persisted cursor.
 //!
+//! Delivery is at-least-once: a record acknowledged by `record()` is never lost (journal
+//! fsynced, torn tail repaired on open, cursor persisted after each batch, a re-send window
+//! after a dropped connection because RFC 5425 has no acknowledgement); a record can reach
+//! the repository twice around a reconnect or a crash. UDP [RFC 5426] gives no guarantee.
+//!
+//! Not done: journal rotation (the journal grows; archive it while xcgate is stopped and
+//! `pending` is 0), serde for the config types (the host's config module maps its TOML onto
+//! [`AuditConfig`]).
+//!
 //! No patient data is ever logged: logs carry counts, sizes, sink addresses and errors.
 
 mod auditor;
