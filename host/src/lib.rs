@@ -14,6 +14,7 @@ pub mod fanout;
 pub mod gateway;
 pub mod live;
 pub mod metrics;
+pub mod peer;
 pub mod plugin;
 pub mod server;
 pub mod soap_endpoint;

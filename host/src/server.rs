@@ -6,6 +6,7 @@ pub use body::Chunks;
 
 use crate::error::RequestError;
 use crate::gateway::Gateway;
+pub use crate::peer::Peer;
 use crate::soap_endpoint::{self, Endpoint};
 use http::{Method, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt, Limited};
@@ -56,6 +57,7 @@ fn refuse(gw: &Gateway, e: RequestError, request_id: &str) -> Response<Chunks> {
 pub async fn route(
     gw: Arc<Gateway>,
     req: Request<Incoming>,
+    peer: Arc<Peer>,
 ) -> Result<Response<Chunks>, Infallible> {
     let endpoint = match req.uri().path() {
         "/initiating" => Endpoint::Initiating,
@@ -150,7 +152,7 @@ pub async fn route(
     } else {
         body
     };
-    let reply = soap_endpoint::handle(&gw, endpoint, &envelope, &request_id).await;
+    let reply = soap_endpoint::handle(&gw, endpoint, &envelope, &request_id, &peer).await;
     match reply.attachments {
         None => Ok(soap(reply.status, reply.envelope, &request_id)),
         Some(attachments) => Ok(mtom_reply(
@@ -220,7 +222,7 @@ pub async fn serve(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let (stream, _peer) = match accepted {
+                let (stream, address) = match accepted {
                     Ok(a) => a,
                     Err(e) => {
                         tracing::warn!("accept failed: {e}");
@@ -234,12 +236,15 @@ pub async fn serve(
                 // current when it arrives, for its whole life.
                 let tls = live.current().tls.clone();
                 let live = live.clone();
-                let service = hyper::service::service_fn(move |req| route(live.current(), req));
+                let service = move |peer: Arc<Peer>| {
+                    hyper::service::service_fn(move |req| route(live.current(), req, peer.clone()))
+                };
                 let (builder, watcher) = (builder.clone(), graceful.watcher());
                 tokio::spawn(async move {
                     let result = match tls {
                         None => {
-                            let conn = builder.serve_connection(TokioIo::new(stream), service);
+                            let peer = Arc::new(Peer { address, certificate_subject: None });
+                            let conn = builder.serve_connection(TokioIo::new(stream), service(peer));
                             watcher.watch(conn.into_owned()).await
                         }
                         Some(tls) => {
@@ -261,7 +266,16 @@ pub async fn serve(
                                     return;
                                 }
                             };
-                            let conn = builder.serve_connection(TokioIo::new(stream), service);
+                            // The client certificate's subject (mutual TLS) goes with every
+                            // request of the connection: into the log and the audit record.
+                            let certificate_subject = stream
+                                .get_ref()
+                                .1
+                                .peer_certificates()
+                                .and_then(|chain| chain.first())
+                                .and_then(crate::tls::subject_of);
+                            let peer = Arc::new(Peer { address, certificate_subject });
+                            let conn = builder.serve_connection(TokioIo::new(stream), service(peer));
                             watcher.watch(conn.into_owned()).await
                         }
                     };

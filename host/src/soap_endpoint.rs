@@ -135,7 +135,17 @@ struct Served {
 }
 
 /// Serve one SOAP request.
-pub async fn handle(gw: &Gateway, endpoint: Endpoint, body: &[u8], request_id: &str) -> SoapReply {
+pub async fn handle(
+    gw: &Gateway,
+    endpoint: Endpoint,
+    body: &[u8],
+    request_id: &str,
+    peer: &crate::peer::Peer,
+) -> SoapReply {
+    if let Some(subject) = &peer.certificate_subject {
+        // A certificate subject names a system, not a patient.
+        tracing::debug!(request_id, peer = %peer.address, client_certificate = %subject, "request");
+    }
     let mut relates_to = None;
     match serve(gw, endpoint, body, request_id, &mut relates_to).await {
         Ok(served) => {

@@ -33,6 +33,53 @@ pub fn read_certs(key: &str, path: &Path) -> anyhow::Result<Vec<CertificateDer<'
     Ok(certs)
 }
 
+/// The subject of a certificate in RFC 4514 form (`CN=gateway-b,O=Region B`), for logs
+/// and audit; `None` when it cannot be parsed.
+pub fn subject_of(cert: &CertificateDer<'_>) -> Option<String> {
+    x509_parser::parse_x509_certificate(cert.as_ref())
+        .ok()
+        .map(|(_, c)| c.subject().to_string())
+}
+
+/// Refuse a certificate of our own that is expired or not yet valid: better a start-up
+/// error that names the file than a gateway every peer refuses. One that expires within
+/// 30 days is a warning.
+pub fn check_validity(key: &str, path: &Path, cert: &CertificateDer<'_>) -> anyhow::Result<()> {
+    let (_, parsed) = x509_parser::parse_x509_certificate(cert.as_ref()).map_err(|err| {
+        anyhow::anyhow!(
+            "{key} {}: the certificate cannot be parsed: {err}",
+            path.display()
+        )
+    })?;
+    let validity = parsed.validity();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let subject = parsed.subject().to_string();
+    if now >= validity.not_after.timestamp() {
+        anyhow::bail!(
+            "{key} {}: the certificate of {subject} expired on {}; renew it",
+            path.display(),
+            validity.not_after
+        );
+    }
+    if now < validity.not_before.timestamp() {
+        anyhow::bail!(
+            "{key} {}: the certificate of {subject} is not valid before {} (check the clock)",
+            path.display(),
+            validity.not_before
+        );
+    }
+    let days_left = (validity.not_after.timestamp() - now) / 86_400;
+    if days_left < 30 {
+        tracing::warn!(
+            "{key} {}: the certificate of {subject} expires in {days_left} days",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 /// The first private key of a PEM file.
 pub fn read_key(key: &str, path: &Path) -> anyhow::Result<PrivateKeyDer<'static>> {
     PrivateKeyDer::from_pem_file(path).map_err(|err| {
@@ -73,6 +120,7 @@ impl ServerTls {
         let cert_path = base_dir.join(&tls.cert_file);
         let key_path = base_dir.join(&tls.key_file);
         let chain = read_certs("gateway.tls.cert_file", &cert_path)?;
+        check_validity("gateway.tls.cert_file", &cert_path, &chain[0])?;
         let key = read_key("gateway.tls.key_file", &key_path)?;
         let builder = rustls::ServerConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()

@@ -47,6 +47,18 @@ impl Pki {
         let server_key = KeyPair::generate().expect("server key");
         let server_cert = server.signed_by(&server_key, &issuer).expect("server cert");
 
+        // The same server, but its certificate ran out at the end of 2020.
+        let mut expired =
+            CertificateParams::new(vec!["localhost".to_string()]).expect("expired params");
+        expired
+            .distinguished_name
+            .push(DnType::CommonName, format!("{name} expired server"));
+        expired.not_before = rcgen::date_time_ymd(2019, 1, 1);
+        expired.not_after = rcgen::date_time_ymd(2020, 12, 31);
+        let expired_cert = expired
+            .signed_by(&server_key, &issuer)
+            .expect("expired cert");
+
         let mut client = CertificateParams::new(Vec::<String>::new()).expect("client params");
         client
             .distinguished_name
@@ -59,6 +71,7 @@ impl Pki {
             ("ca.pem", ca_cert.pem()),
             ("server.pem", server_cert.pem()),
             ("server.key", server_key.serialize_pem()),
+            ("expired.pem", expired_cert.pem()),
             ("client.pem", client_cert.pem()),
             ("client.key", client_key.serialize_pem()),
         ] {
@@ -67,7 +80,8 @@ impl Pki {
         Pki { dir }
     }
 
-    /// The path of one of `ca.pem`, `server.pem`, `server.key`, `client.pem`, `client.key`.
+    /// The path of one of `ca.pem`, `server.pem`, `server.key`, `client.pem`, `client.key`,
+    /// `expired.pem` (the server's key, certified for 2019-2020 only).
     pub fn path(&self, file: &str) -> String {
         self.dir.join(file).display().to_string()
     }

@@ -3,7 +3,7 @@
 //! configured. Verification cannot be turned off.
 
 use crate::config::EndpointConfig;
-use crate::tls::{provider, read_certs, read_key, read_roots};
+use crate::tls::{check_validity, provider, read_certs, read_key, read_roots};
 use std::path::Path;
 
 /// The rustls client config of an endpoint (`None` for plain http).
@@ -26,6 +26,7 @@ pub fn client_config(
             let cert_path = base_dir.join(cert_file);
             let key_path = base_dir.join(key_file);
             let chain = read_certs(&key("client_cert_file"), &cert_path)?;
+            check_validity(&key("client_cert_file"), &cert_path, &chain[0])?;
             let private = read_key(&key("client_key_file"), &key_path)?;
             builder.with_client_auth_cert(chain, private).map_err(|err| {
                 anyhow::anyhow!(
