@@ -1,4 +1,32 @@
-//! XUA: SAML 2.0 assertions in `wsse:Security`, verified and read into attributes.
+//! XUA: SAML 2.0 assertions in `wsse:Security`, verified and read into attributes
+//! [IHE ITI TF-1 13, ITI TF-2 3.40], and issued for outbound calls.
+//!
+//! - [`verify_envelope`] finds the one SAML 2.0 assertion directly in `wsse:Security`,
+//!   checks its enveloped XML-DSig signature (exclusive c14n implemented here over the
+//!   original bytes; SHA-1/256/384/512 digests; RSA and ECDSA signatures via ring), that
+//!   the signer is a configured certificate or issued by one ([`TrustedIssuers`]), and its
+//!   validity window, under a per-endpoint [`XuaPolicy`].
+//! - [`XuaError::fault_subcode`] maps every refusal to a WS-Security fault [WSS 1.1 §12].
+//! - [`AssertionIssuer`] signs assertions for outbound requests; [`security_header`] wraps
+//!   an issued or forwarded assertion into a SOAP 1.2 `wsse:Security` header.
+//!
+//! Nothing here logs; errors carry no attribute values, subject names or patient ids.
 
+mod algs;
+mod attributes;
 mod c14n;
 mod dom;
+mod dsig;
+mod error;
+mod extract;
+mod issue;
+mod model;
+mod time;
+mod trust;
+mod verify;
+
+pub use error::{WSSE_NS, XuaConfigError, XuaError};
+pub use issue::{AssertionIssuer, security_header};
+pub use model::{AssertedUser, AssertionInfo, AuthnInfo, Coded, VerifiedAssertion, XuaPolicy};
+pub use trust::TrustedIssuers;
+pub use verify::{DEFAULT_CLOCK_SKEW, inspect, parse_unverified, verify_envelope};
