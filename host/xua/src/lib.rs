@@ -11,6 +11,19 @@
 //!   an issued or forwarded assertion into a SOAP 1.2 `wsse:Security` header.
 //!
 //! Nothing here logs; errors carry no attribute values, subject names or patient ids.
+//!
+//! Decisions:
+//! - Under [`XuaPolicy::Optional`] a present assertion must verify like under `Required`
+//!   (an unsigned one is refused with `FailedAuthentication`, not ignored).
+//! - Exactly one SAML 2.0 assertion directly in `wsse:Security`; exactly one
+//!   `ds:Reference`, naming the assertion's own `ID`; ID values unique in the whole message;
+//!   transforms exactly enveloped-signature then exc-c14n (signature-wrapping defence).
+//! - `Conditions/@NotOnOrAfter` is required: a bearer assertion that never expires is
+//!   refused. RSA keys need 2048 bits or more; HMAC and inclusive c14n are not accepted.
+//! - Messages that are not UTF-8 are read as ISO-8859-1 (one NHN capture was transcoded
+//!   after signing and verifies that way); the signature decides either way.
+//! - `raw` of a [`VerifiedAssertion`] is the received bytes plus the namespace
+//!   declarations inherited from the envelope, so it verifies on its own when forwarded.
 
 mod algs;
 mod attributes;
