@@ -53,6 +53,7 @@ fn bench(c: &mut Criterion) {
                         deadline: tokio::time::Instant::now() + Duration::from_secs(5),
                         target_home_community_id: community.home_community_id.clone(),
                         initiator_home_community_id: None,
+                        user: None,
                     };
                     let matches = community
                         .discover_patients(&ctx, &query)

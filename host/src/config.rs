@@ -2,6 +2,7 @@
 //! community. Unknown keys are refused, and every error says where it is, what is wrong
 //! and what is expected.
 
+mod security;
 mod units;
 mod validate;
 pub(crate) use validate::is_oid;
@@ -11,6 +12,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use security::{
+    AuditSection, SyslogSection, SyslogTransportName, XuaMode, XuaSection, hostname,
+};
 pub use units::{ByteSize, HumanDuration};
 
 /// The bundled demo config: three demo communities answering from their own patient lists.
@@ -25,6 +29,9 @@ pub struct Config {
     pub gateway: GatewayConfig,
     /// `[admin]`: the operator's endpoint (reload, health). Absent: none.
     pub admin: Option<AdminConfig>,
+    /// `[audit]`: the ATNA audit journal and, optionally, syslog to a repository.
+    #[serde(default)]
+    pub audit: AuditSection,
     #[serde(default)]
     pub communities: BTreeMap<String, CommunityConfig>,
     /// Where the file was read from: relative plugin paths are resolved against it.
@@ -63,6 +70,9 @@ pub struct GatewayConfig {
     /// `[gateway.tls]`: serve HTTPS (and, with `client_ca_file`, require client
     /// certificates). Absent: plain HTTP, for a trusted network or behind a TLS proxy.
     pub tls: Option<ServerTlsConfig>,
+    /// `[gateway.xua]`: XUA assertion checks per endpoint. Absent: off on both.
+    #[serde(default)]
+    pub xua: XuaSection,
 }
 
 /// `gateway.deadlines`: a deadline per transaction; each absent one is `gateway.deadline`.

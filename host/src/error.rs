@@ -35,6 +35,8 @@ pub enum RequestError {
     BadMtom(String),
     #[error("the Body is not a valid request: {0}")]
     BadPayload(#[from] Hl7Error),
+    #[error("the XUA assertion is refused: {}", .0.reason())]
+    Security(xcgate_xua::XuaError),
     #[error("internal error while serving request {request_id}")]
     Internal { request_id: String },
 }
@@ -68,6 +70,11 @@ impl RequestError {
             RequestError::ActionMissing { .. } => Fault::new(FaultCode::Sender, reason)
                 .with_subcode(ns::WSA, "MessageAddressingHeaderRequired"),
             RequestError::Internal { .. } => Fault::new(FaultCode::Receiver, reason),
+            // WS-Security faults are Sender faults with a wsse subcode [WSS 1.1 §12].
+            RequestError::Security(e) => {
+                let (namespace, local) = e.fault_subcode();
+                Fault::new(FaultCode::Sender, reason).with_subcode(namespace, local)
+            }
             _ => Fault::new(FaultCode::Sender, reason),
         }
     }
@@ -85,6 +92,7 @@ impl RequestError {
             RequestError::UnsupportedMediaType(_) => "unsupported_media_type",
             RequestError::BadMtom(_) => "bad_mtom",
             RequestError::BadPayload(_) => "bad_payload",
+            RequestError::Security(_) => "xua_refused",
             RequestError::Internal { .. } => "internal",
         }
     }

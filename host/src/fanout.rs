@@ -55,6 +55,7 @@ pub async fn fan_out<C, T, F, Fut>(
     deadline: Instant,
     request_id: &str,
     initiator: Option<&str>,
+    user: Option<&Arc<xcgate_xua::AssertedUser>>,
     call: F,
 ) -> Vec<Outcome<C, T>>
 where
@@ -79,6 +80,7 @@ where
             deadline: deadline.min(started + community.timeout()),
             target_home_community_id: community.home_community_id().to_string(),
             initiator_home_community_id: initiator.map(str::to_string),
+            user: user.cloned(),
         };
         let fut = call(community.clone(), ctx);
         tasks.spawn(async move {

@@ -29,6 +29,11 @@ pub struct Gateway {
     pub tls: Option<crate::tls::ServerTls>,
     /// Counters for `GET /metrics`; shared with the gateways a reload swaps in.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// The ATNA audit trail (opened by [`Gateway::open_audit`]; shared with the gateways
+    /// a reload swaps in, since one process owns the journal). `None`: not opened.
+    pub audit: Option<xcgate_audit::Auditor>,
+    /// `[gateway.xua]` trusted issuers, read at load.
+    pub xua_trust: Option<Arc<xcgate_xua::TrustedIssuers>>,
 }
 
 /// Runtime sizing that fits a config: the pool's memory slots must hold the largest
@@ -65,6 +70,20 @@ impl Gateway {
                 })?;
             communities.push(Arc::new(plugin));
         }
+        let xua = &config.gateway.xua;
+        let xua_trust = if xua.trusted_issuers.is_empty() {
+            None
+        } else {
+            let paths: Vec<std::path::PathBuf> = xua
+                .trusted_issuers
+                .iter()
+                .map(|p| config.base_dir.join(p))
+                .collect();
+            let trust = xcgate_xua::TrustedIssuers::from_pem_files(&paths)
+                .map_err(|e| anyhow::anyhow!("gateway.xua.trusted_issuers: {e}"))?
+                .with_issuer_names(xua.issuer_names.clone());
+            Some(Arc::new(trust))
+        };
         let tls = match &config.gateway.tls {
             Some(t) => Some(crate::tls::ServerTls::new(t, &config.base_dir)?),
             None => None,
@@ -75,7 +94,27 @@ impl Gateway {
             runtime,
             tls,
             metrics: Arc::default(),
+            audit: None,
+            xua_trust,
         })
+    }
+
+    /// Open the audit journal of `[audit]` (and its forwarder). Call once per process
+    /// before serving; a reload keeps the opened one.
+    pub async fn open_audit(&mut self) -> anyhow::Result<()> {
+        let config = self.config.audit.to_audit_config(&self.config.base_dir);
+        if let Some(dir) = config.journal.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            // The default journal lives in a state folder that may not exist yet; a
+            // folder we cannot create is reported by the open below, naming it.
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let auditor = xcgate_audit::Auditor::open(config)
+            .await
+            .map_err(|e| anyhow::anyhow!("[audit]: {e}"))?;
+        self.audit = Some(auditor);
+        Ok(())
     }
 
     /// The communities a request in `role` may reach: the fronted ones when responding,

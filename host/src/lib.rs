@@ -7,6 +7,7 @@
 //! Wire errors are made in one place, [`error`].
 
 pub mod admin;
+pub mod audit;
 pub mod breaker;
 pub mod config;
 pub mod error;

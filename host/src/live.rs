@@ -76,6 +76,8 @@ impl LiveGateway {
         // Compiling is CPU work; keep it off the threads that serve requests.
         let mut new = tokio::task::spawn_blocking(move || Gateway::load(config, runtime)).await??;
         new.metrics = old.metrics.clone();
+        // One process owns the journal: the new set writes through the same auditor.
+        new.audit = old.audit.clone();
         for community in &new.communities {
             community.smoke(SMOKE_TIMEOUT).await.map_err(|e| {
                 anyhow::anyhow!(
@@ -93,6 +95,9 @@ impl LiveGateway {
             != old.config.admin.as_ref().map(|a| &a.listen)
         {
             needs_restart.push("admin.listen".to_string());
+        }
+        if new.config.audit != old.config.audit {
+            needs_restart.push("audit".to_string());
         }
         let reloaded = Reloaded {
             communities: new.communities.len(),

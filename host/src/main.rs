@@ -108,11 +108,15 @@ fn serve(source: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Result<
         Some(a) => a,
         None => config.gateway.listen.parse()?,
     };
-    let gw = Arc::new(load(config)?);
+    let mut gw = load(config)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     rt.block_on(async move {
+        gw.open_audit().await?;
+        let audit = gw.audit.clone();
+        let journal = gw.config.audit.journal_path(&gw.config.base_dir);
+        let gw = Arc::new(gw);
         let live = LiveGateway::new(gw.clone(), source);
         let running = live
             .clone()
@@ -145,6 +149,13 @@ fn serve(source: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Result<
             names.join(", ")
         );
         say!("  POST {}/responding  remote gateways", running.url());
+        if let Some(a) = &audit {
+            say!(
+                "  audit journal {} ({} records waiting for the repository)",
+                journal.display(),
+                a.stats().pending
+            );
+        }
         if let Some(admin) = running.admin_url() {
             say!("  POST {admin}/admin/reload  reload the config (also: SIGHUP)");
         }
@@ -160,6 +171,10 @@ fn serve(source: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Result<
         reloads.abort();
         say!("shutting down");
         running.stop().await;
+        if let Some(a) = audit {
+            // Flush the journal and give the forwarder a moment to deliver.
+            a.shutdown().await;
+        }
         Ok(())
     })
 }

@@ -50,6 +50,8 @@ struct Registry {
     faults: BTreeMap<&'static str, u64>,
     /// Reloads, by outcome (`applied` / `refused`).
     reloads: BTreeMap<&'static str, u64>,
+    /// Audit records that could not be stored.
+    audit_failures: u64,
 }
 
 /// The gateway's metrics.
@@ -130,6 +132,11 @@ impl Metrics {
         self.with(|r| *r.faults.entry(kind).or_default() += 1);
     }
 
+    /// Count an audit record that could not be stored.
+    pub fn audit_failure(&self) {
+        self.with(|r| r.audit_failures += 1);
+    }
+
     /// Count a reload (`applied` or `refused`).
     pub fn reload(&self, outcome: &'static str) {
         self.with(|r| *r.reloads.entry(outcome).or_default() += 1);
@@ -172,6 +179,8 @@ impl Metrics {
             for (k, n) in &r.faults {
                 let _ = writeln!(out, "xcgate_soap_faults_total{{kind=\"{k}\"}} {n}");
             }
+            family(&mut out, "xcgate_audit_failures_total", "counter", "Audit records that could not be stored in the journal.");
+            let _ = writeln!(out, "xcgate_audit_failures_total {}", r.audit_failures);
             family(&mut out, "xcgate_reloads_total", "counter", "Config reloads, applied or refused.");
             for (o, n) in &r.reloads {
                 let _ = writeln!(out, "xcgate_reloads_total{{outcome=\"{o}\"}} {n}");

@@ -90,4 +90,6 @@ pub struct CallContext {
     pub deadline: tokio::time::Instant,
     pub target_home_community_id: String,
     pub initiator_home_community_id: Option<String>,
+    /// The verified XUA user of the request, handed to the adapter as attributes.
+    pub user: Option<std::sync::Arc<xcgate_xua::AssertedUser>>,
 }

@@ -80,6 +80,20 @@ pub async fn route(
         return Ok(r);
     }
     let request_id = crate::wire::new_uuid();
+    // Our endpoint as the requester addressed it: the audit record's destination.
+    let authority = req
+        .uri()
+        .authority()
+        .map(|a| a.as_str().to_string())
+        .or_else(|| {
+            req.headers()
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| gw.config.gateway.listen.clone());
+    let scheme = if gw.tls.is_some() { "https" } else { "http" };
+    let endpoint_uri = format!("{scheme}://{authority}{}", req.uri().path());
     // The boundary of a multipart type is case-sensitive: keep the raw value too.
     let content_type_raw = req
         .headers()
@@ -152,7 +166,8 @@ pub async fn route(
     } else {
         body
     };
-    let reply = soap_endpoint::handle(&gw, endpoint, &envelope, &request_id, &peer).await;
+    let reply =
+        soap_endpoint::handle(&gw, endpoint, &envelope, &request_id, &peer, &endpoint_uri).await;
     match reply.attachments {
         None => Ok(soap(reply.status, reply.envelope, &request_id)),
         Some(attachments) => Ok(mtom_reply(

@@ -6,6 +6,7 @@ use crate::gateway::{Gateway, Role};
 use crate::wire;
 use crate::xca::{self, Attachment};
 use crate::xcpd;
+use std::sync::Arc;
 use xcgate_ihe::ebrs::actions as xds;
 use xcgate_ihe::hl7v3::actions;
 use xcgate_ihe::soap::{self, Envelope};
@@ -132,27 +133,50 @@ struct Served {
     action: &'static str,
     payload: String,
     attachments: Option<Vec<Attachment>>,
+    audit: Option<crate::audit::Facts>,
 }
 
-/// Serve one SOAP request.
+/// What serving a request learned that its answer and its audit record need.
+#[derive(Default)]
+struct Seen {
+    relates_to: Option<String>,
+    reply_to: Option<String>,
+    user: Option<Arc<xcgate_xua::AssertedUser>>,
+}
+
+/// Serve one SOAP request; `endpoint_uri` is our endpoint as the requester addressed it
+/// (for the audit record).
 pub async fn handle(
     gw: &Gateway,
     endpoint: Endpoint,
     body: &[u8],
     request_id: &str,
     peer: &crate::peer::Peer,
+    endpoint_uri: &str,
 ) -> SoapReply {
     if let Some(subject) = &peer.certificate_subject {
         // A certificate subject names a system, not a patient.
         tracing::debug!(request_id, peer = %peer.address, client_certificate = %subject, "request");
     }
-    let mut relates_to = None;
-    match serve(gw, endpoint, body, request_id, &mut relates_to).await {
-        Ok(served) => {
+    let mut seen = Seen::default();
+    let result = serve(gw, endpoint, body, request_id, &mut seen).await;
+    match result {
+        Ok(mut served) => {
+            if let Some(facts) = served.audit.take() {
+                let exchange = crate::audit::Exchange {
+                    role: endpoint.role(),
+                    endpoint_uri,
+                    peer,
+                    reply_to: seen.reply_to.as_deref(),
+                    user: seen.user.as_deref(),
+                    request_id,
+                };
+                crate::audit::record(gw, &exchange, &facts).await;
+            }
             let headers = wsa::response_headers(
                 served.action,
                 &wire::new_message_id(),
-                relates_to.as_deref(),
+                seen.relates_to.as_deref(),
             );
             SoapReply {
                 status: 200,
@@ -171,11 +195,46 @@ pub async fn handle(
             );
             SoapReply {
                 status: e.http_status(),
-                envelope: e.fault().to_envelope(relates_to.as_deref()),
+                envelope: e.fault().to_envelope(seen.relates_to.as_deref()),
                 attachments: None,
             }
         }
     }
+}
+
+/// Check the XUA assertion as the endpoint's `[gateway.xua]` mode asks; the verified user,
+/// if any.
+fn check_xua(
+    gw: &Gateway,
+    endpoint: Endpoint,
+    body: &[u8],
+) -> Result<Option<Arc<xcgate_xua::AssertedUser>>, RequestError> {
+    use crate::config::XuaMode;
+    let xua = &gw.config.gateway.xua;
+    let policy = match endpoint {
+        Endpoint::Initiating => xua.initiating,
+        Endpoint::Responding => xua.responding,
+    };
+    let policy = match policy {
+        XuaMode::Off => return Ok(None),
+        XuaMode::Required => xcgate_xua::XuaPolicy::Required,
+        XuaMode::Optional => xcgate_xua::XuaPolicy::Optional,
+    };
+    // The config check makes trusted issuers mandatory when XUA is on.
+    let Some(trust) = gw.xua_trust.as_deref() else {
+        return Err(RequestError::Security(xcgate_xua::XuaError::Untrusted(
+            "no trusted issuers are configured".into(),
+        )));
+    };
+    let verified = xcgate_xua::verify_envelope(
+        body,
+        policy,
+        trust,
+        std::time::SystemTime::now(),
+        xua.clock_skew(),
+    )
+    .map_err(RequestError::Security)?;
+    Ok(verified.map(|v| Arc::new(v.user)))
 }
 
 async fn serve(
@@ -183,14 +242,17 @@ async fn serve(
     endpoint: Endpoint,
     body: &[u8],
     request_id: &str,
-    relates_to: &mut Option<String>,
+    seen: &mut Seen,
 ) -> Result<Served, RequestError> {
     let env: Envelope = soap::parse_envelope(body)?;
-    *relates_to = env.addressing.message_id.clone();
+    seen.relates_to = env.addressing.message_id.clone();
+    seen.reply_to = env.addressing.reply_to.clone();
     let not_understood = env.not_understood(UNDERSTOOD);
     if !not_understood.is_empty() {
         return Err(RequestError::MustUnderstand(not_understood));
     }
+    seen.user = check_xua(gw, endpoint, body)?;
+    let user = seen.user.as_ref();
     let body_is = |b: (&str, &str)| env.body.ns == b.0 && env.body.local == b.1;
     let body_name = format!("{{{}}}{}", env.body.ns, env.body.local);
     let routes = endpoint.routes(gw);
@@ -236,26 +298,25 @@ async fn serve(
         action: reply.action,
         payload: reply.body,
         attachments: None,
+        audit: reply.audit,
     };
+    let body = &env.body;
     Ok(match route.transaction {
         Transaction::Iti55 | Transaction::Iti55Deferred => {
-            soap(xcpd::patient_discovery(gw, role, &env.body, request_id).await?)
+            soap(xcpd::patient_discovery(gw, role, body, request_id, user).await?)
         }
-        Transaction::Iti38 => soap(xca::stored_query(gw, role, &env.body, request_id, false).await),
-        Transaction::Iti18 => soap(xca::stored_query(gw, role, &env.body, request_id, true).await),
+        Transaction::Iti38 => {
+            soap(xca::stored_query(gw, role, body, request_id, user, false).await)
+        }
+        Transaction::Iti18 => soap(xca::stored_query(gw, role, body, request_id, user, true).await),
         Transaction::Iti39 | Transaction::Iti43 => {
-            let reply = xca::retrieve(
-                gw,
-                role,
-                &env.body,
-                request_id,
-                route.transaction == Transaction::Iti43,
-            )
-            .await;
+            let iti43 = route.transaction == Transaction::Iti43;
+            let reply = xca::retrieve(gw, role, body, request_id, user, iti43).await;
             Served {
                 action: reply.action,
                 payload: reply.body,
                 attachments: Some(reply.attachments),
+                audit: Some(reply.audit),
             }
         }
     })

@@ -21,6 +21,9 @@ use xcgate_ihe::xml::{Element, ns::HL7};
 pub struct Reply {
     pub action: &'static str,
     pub body: String,
+    /// What the audit records are built from; `None`: a refusal without a transaction
+    /// outcome worth more than the SOAP layer's own record.
+    pub audit: Option<crate::audit::Facts>,
 }
 
 impl Gateway {
@@ -46,6 +49,7 @@ pub async fn patient_discovery(
     role: Role,
     payload: &Element,
     request_id: &str,
+    user: Option<&Arc<xcgate_xua::AssertedUser>>,
 ) -> Result<Reply, Hl7Error> {
     let started = Instant::now();
     let req = match hl7v3::parse_query(payload) {
@@ -68,6 +72,10 @@ pub async fn patient_discovery(
         return Ok(Reply {
             action: hl7v3::actions::MCCI_ACK,
             body,
+            audit: Some(crate::audit::Facts::refused(
+                xcgate_audit::Transaction::Iti55,
+                "deferred response not supported",
+            )),
         });
     }
     let communities: Vec<Arc<CommunityPlugin>> = gw
@@ -89,6 +97,7 @@ pub async fn patient_discovery(
         deadline,
         request_id,
         initiator.as_deref(),
+        user,
         move |community, ctx| {
             let query = query.clone();
             async move { community.discover_patients(&ctx, &query).await }
@@ -124,9 +133,38 @@ pub async fn patient_discovery(
         issues: &answer.issues,
         query_by_parameter: Some(&req.query_by_parameter),
     };
+    let mut facts = crate::audit::Facts::new(xcgate_audit::Transaction::Iti55);
+    facts.query = Some(xcgate_audit::QueryParameters::Xcpd {
+        query_id: format!(
+            "{}@{}",
+            req.query_id.extension.as_deref().unwrap_or(""),
+            req.query_id.root
+        ),
+        query_by_parameter: crate::audit::serialize(&req.query_by_parameter),
+        home_community_id: String::new(),
+    });
+    facts.calls = outcomes
+        .iter()
+        .map(|o| {
+            let mut fact = crate::audit::CallFact::of(o);
+            if let Ok(matches) = &o.result {
+                fact.patients = matches
+                    .iter()
+                    .map(|m| {
+                        xcgate_audit::patient_cx(
+                            m.patient_id.extension.as_deref().unwrap_or(""),
+                            &m.patient_id.root,
+                        )
+                    })
+                    .collect();
+            }
+            fact
+        })
+        .collect();
     Ok(Reply {
         action: hl7v3::actions::ITI55_RESPONSE,
         body: response.build(),
+        audit: Some(facts),
     })
 }
 
@@ -259,8 +297,19 @@ fn query_error(gw: &Gateway, payload: &Element, error: Hl7Error) -> Result<Reply
         issues: &[],
         query_by_parameter: Some(qbp),
     };
+    let mut facts = crate::audit::Facts::refused(xcgate_audit::Transaction::Iti55, "query error");
+    facts.query = Some(xcgate_audit::QueryParameters::Xcpd {
+        query_id: format!(
+            "{}@{}",
+            query_id.extension.as_deref().unwrap_or(""),
+            query_id.root
+        ),
+        query_by_parameter: crate::audit::serialize(qbp),
+        home_community_id: String::new(),
+    });
     Ok(Reply {
         action: hl7v3::actions::ITI55_RESPONSE,
         body: response.build(),
+        audit: Some(facts),
     })
 }

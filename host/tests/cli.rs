@@ -12,6 +12,18 @@ fn repo(path: &str) -> std::path::PathBuf {
         .join(path)
 }
 
+/// A fresh state folder per gateway process: each owns (and locks) its audit journal.
+fn state_dir() -> std::path::PathBuf {
+    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "xcgate-cli-state-{}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
 #[test]
 fn check_config_accepts_the_demo_config_and_names_its_communities() {
     let out = Command::new(XCGATE)
@@ -64,6 +76,7 @@ impl Demo {
         let mut child = Command::new(XCGATE)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .env("XCGATE_LOG", "warn")
+            .env("XDG_STATE_HOME", state_dir())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -182,6 +195,7 @@ fn sighup_reloads_the_config_file_and_refuses_a_broken_one() {
             .args(["serve", "--config"])
             .arg(&file)
             .env("XCGATE_LOG", "info")
+            .env("XDG_STATE_HOME", state_dir())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

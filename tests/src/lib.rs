@@ -52,6 +52,25 @@ pub fn with_guests(toml: &str) -> String {
         .replace("{FHIR}", FHIR_COMMUNITY)
 }
 
+/// Config text with an `[audit]` journal of its own in a fresh temp folder, unless the
+/// text has an `[audit]` table: tests never share (or lock) the user's default journal.
+pub fn with_audit(toml: &str) -> String {
+    if toml.contains("[audit]") {
+        return toml.to_string();
+    }
+    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "xcgate-test-audit-{}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    let _ = std::fs::create_dir_all(&dir);
+    format!(
+        "{toml}\n[audit]\njournal = \"{}\"\n",
+        dir.join("audit.log").display()
+    )
+}
+
 /// A gateway serving in this process.
 pub struct TestGateway {
     pub gateway: Arc<Gateway>,
@@ -63,8 +82,14 @@ impl TestGateway {
     /// `{DISCOVERY_ONLY}`, `{DEMO}`, `{IHE_SOAP}` and `{FHIR}` are replaced by the test
     /// guests' paths.
     pub async fn start(toml: &str) -> anyhow::Result<TestGateway> {
-        let config = Config::from_toml(&with_guests(toml), "test config", PathBuf::from("."))?;
-        let gateway = Arc::new(Gateway::load(config, runtime())?);
+        let config = Config::from_toml(
+            &with_audit(&with_guests(toml)),
+            "test config",
+            PathBuf::from("."),
+        )?;
+        let mut gateway = Gateway::load(config, runtime())?;
+        gateway.open_audit().await?;
+        let gateway = Arc::new(gateway);
         let running = gateway.clone().start("127.0.0.1:0".parse()?).await?;
         Ok(TestGateway { gateway, running })
     }
@@ -73,7 +98,9 @@ impl TestGateway {
     /// its guest placeholders replaced already: see [`with_guests`]).
     pub async fn start_file(path: &std::path::Path) -> anyhow::Result<TestGateway> {
         let config = Config::from_file(path)?;
-        let gateway = Arc::new(Gateway::load(config, runtime())?);
+        let mut gateway = Gateway::load(config, runtime())?;
+        gateway.open_audit().await?;
+        let gateway = Arc::new(gateway);
         let live = xcgate::live::LiveGateway::new(gateway.clone(), Some(path.to_path_buf()));
         let running = live.start("127.0.0.1:0".parse()?).await?;
         Ok(TestGateway { gateway, running })

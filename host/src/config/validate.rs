@@ -5,7 +5,11 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-fn invalid(origin: &str, key: impl Into<String>, message: impl Into<String>) -> ConfigError {
+pub(super) fn invalid(
+    origin: &str,
+    key: impl Into<String>,
+    message: impl Into<String>,
+) -> ConfigError {
     ConfigError::Invalid {
         origin: origin.to_string(),
         key: key.into(),
@@ -100,6 +104,7 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
             return Err(invalid(origin, key, "must be between 10ms and 10m"));
         }
     }
+    super::security::check(c, origin)?;
     if c.gateway.max_body.0 < 4096 {
         return Err(invalid(origin, "gateway.max_body", "must be at least 4KiB"));
     }

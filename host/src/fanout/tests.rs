@@ -42,6 +42,7 @@ async fn every_community_that_answers_in_time_is_heard() {
         Instant::now() + Duration::from_secs(1),
         "r",
         None,
+        None,
         respond,
     )
     .await;
@@ -56,6 +57,7 @@ async fn a_community_slower_than_its_timeout_is_named_and_the_others_still_answe
         &communities,
         Instant::now() + Duration::from_secs(1),
         "r",
+        None,
         None,
         respond,
     )
@@ -72,6 +74,7 @@ async fn the_answer_leaves_at_the_request_deadline() {
         &communities,
         start + Duration::from_millis(200),
         "r",
+        None,
         None,
         respond,
     )
@@ -91,6 +94,7 @@ async fn a_call_that_ignores_its_deadline_is_cut_off_and_cancelled() {
         &communities,
         start + Duration::from_millis(100),
         "r",
+        None,
         None,
         move |_m, _ctx| {
             let flag = flag.clone();

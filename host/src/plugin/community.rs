@@ -97,6 +97,8 @@ pub struct CommunityPlugin {
     pub breaker: crate::breaker::CircuitBreaker,
     pub(super) max_concurrent: u32,
     endpoints: Arc<super::transport::Endpoints>,
+    /// The endpoints' URLs in config order (the audit record's destination).
+    endpoint_urls: Vec<String>,
 }
 
 impl std::fmt::Debug for CommunityPlugin {
@@ -171,6 +173,7 @@ impl CommunityPlugin {
             engine: runtime.engine().clone(),
             capabilities,
             pre,
+            endpoint_urls: config.endpoints.values().map(|e| e.url.clone()).collect(),
             endpoints: Arc::new(super::transport::Endpoints::new(
                 &config.endpoints,
                 base_dir,
@@ -198,6 +201,7 @@ impl CommunityPlugin {
             deadline: tokio::time::Instant::now() + timeout.min(self.timeout),
             target_home_community_id: self.home_community_id.clone(),
             initiator_home_community_id: None,
+            user: None,
         };
         let mut store = self.new_store(&ctx);
         match tokio::time::timeout_at(ctx.deadline, self.pre.instantiate_async(&mut store)).await {
@@ -205,6 +209,11 @@ impl CommunityPlugin {
             Ok(Ok(_instance)) => Ok(()),
             Ok(Err(e)) => Err(classify(&store, true, &e, timeout)),
         }
+    }
+
+    /// The URLs the plugin may reach, in config order (empty for an in-process adapter).
+    pub fn endpoint_urls(&self) -> &[String] {
+        &self.endpoint_urls
     }
 
     /// True when the plugin exports the capability's interface.
@@ -249,7 +258,7 @@ impl CommunityPlugin {
                 .map_or(0, |d| d.as_millis() as u64),
             target_home_community_id: self.home_community_id.clone(),
             initiator_home_community_id: ctx.initiator_home_community_id.clone(),
-            user: None,
+            user: ctx.user.as_deref().map(asserted_user),
             extensions: vec![],
         }
     }
@@ -279,6 +288,25 @@ impl CommunityPlugin {
             super::answer_checks::check_match(i + 1, m).map_err(CallFailure::InvalidAnswer)?;
         }
         Ok(matches)
+    }
+}
+
+/// The XUA attributes as the WIT `asserted-user` record (attributes only: the assertion
+/// and any key stay in the host).
+fn asserted_user(u: &xcgate_xua::AssertedUser) -> witt::AssertedUser {
+    let coded = |c: &xcgate_xua::Coded| witt::Coded {
+        code: c.code.clone(),
+        code_system: Some(c.code_system.clone()).filter(|s| !s.is_empty()),
+        display_name: c.display.clone(),
+    };
+    witt::AssertedUser {
+        subject_id: u.subject_id.clone(),
+        organization: u.organization.clone(),
+        organization_id: u.organization_id.clone(),
+        home_community_id: u.home_community_id.clone(),
+        roles: u.roles.iter().map(coded).collect(),
+        purpose_of_use: u.purpose_of_use.iter().map(coded).collect(),
+        extensions: Vec::new(),
     }
 }
 

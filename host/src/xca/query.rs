@@ -2,6 +2,7 @@
 //! [ITI TF-2 3.38.4.1.3; ITI TF-3 Tables 4.2.4.2-3, 4.2.4.1-2].
 
 use super::{communities_with, community_for};
+use crate::audit::{CallFact, Facts};
 use crate::error::xds_error_code;
 use crate::fanout::{Outcome, Target, fan_out};
 use crate::gateway::{Gateway, Role};
@@ -22,9 +23,15 @@ fn failure(action: &'static str, code: &str, context: &str, location: Option<&st
         ResponseStatus::Failure,
         vec![RegistryError::new(Severity::Error, code, context, location)],
     );
+    let transaction = if action == actions::ITI18_RESPONSE {
+        xcgate_audit::Transaction::Iti18
+    } else {
+        xcgate_audit::Transaction::Iti38
+    };
     Reply {
         action,
         body: response.build(),
+        audit: Some(Facts::refused(transaction, code)),
     }
 }
 
@@ -34,6 +41,7 @@ pub async fn stored_query(
     role: Role,
     payload: &Element,
     request_id: &str,
+    user: Option<&Arc<xcgate_xua::AssertedUser>>,
     iti18: bool,
 ) -> Reply {
     let started = Instant::now();
@@ -91,6 +99,7 @@ pub async fn stored_query(
         deadline,
         request_id,
         None,
+        user,
         move |community, ctx| {
             let request = call_request.clone();
             async move { community.find_documents(&ctx, &request).await }
@@ -112,9 +121,26 @@ pub async fn stored_query(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "stored query answered"
     );
+    let mut facts = Facts::new(if iti18 {
+        xcgate_audit::Transaction::Iti18
+    } else {
+        xcgate_audit::Transaction::Iti38
+    });
+    facts.query = Some(xcgate_audit::QueryParameters::StoredQuery {
+        stored_query_id: shared.query_id().to_string(),
+        adhoc_query_request: crate::audit::serialize(payload),
+        encoding: "UTF-8".into(),
+        home_community_id: None,
+    });
+    facts.query_patient = shared
+        .patient_id_slot()
+        .and_then(|s| s.values.first())
+        .map(|v| v.trim().trim_matches('\'').to_string());
+    facts.calls = outcomes.iter().map(CallFact::of).collect();
     Reply {
         action,
         body: response.build(),
+        audit: Some(facts),
     }
 }
 

@@ -3,6 +3,7 @@
 //! The answer is MTOM: every document travels as a binary part, never as base64.
 
 use super::community_for;
+use crate::audit::{CallFact, Facts, document_object};
 use crate::error::xds_error_code;
 use crate::fanout::{Outcome, Target, fan_out};
 use crate::gateway::{Gateway, Role};
@@ -36,6 +37,8 @@ pub struct RetrieveReply {
     pub action: &'static str,
     pub body: String,
     pub attachments: Vec<Attachment>,
+    /// What the audit records are built from.
+    pub audit: Facts,
 }
 
 fn error(code: &str, context: String, location: &str) -> RegistryError {
@@ -48,6 +51,7 @@ pub async fn retrieve(
     role: Role,
     payload: &Element,
     request_id: &str,
+    user: Option<&Arc<xcgate_xua::AssertedUser>>,
     iti43: bool,
 ) -> RetrieveReply {
     let started = Instant::now();
@@ -67,15 +71,22 @@ pub async fn retrieve(
             )];
             let mut response = RetrieveDocumentSetResponse::new(ResponseStatus::Failure);
             response.registry = RegistryResponse::new(ResponseStatus::Failure, errors);
+            let transaction = if iti43 {
+                xcgate_audit::Transaction::Iti43
+            } else {
+                xcgate_audit::Transaction::Iti39
+            };
             return RetrieveReply {
                 action,
                 body: response.build(),
                 attachments: Vec::new(),
+                audit: Facts::refused(transaction, error_codes::REPOSITORY_ERROR),
             };
         }
     };
     // Group by community, in request order; requests that cannot be routed become errors.
     let mut routing_errors = Vec::new();
+    let mut unrouted = Vec::new();
     let mut groups: Vec<(Arc<CommunityPlugin>, Vec<DocumentRequest>)> = Vec::new();
     for d in request.documents {
         let Some(hcid) = d
@@ -87,6 +98,11 @@ pub async fn retrieve(
             let context =
                 "DocumentRequest/HomeCommunityId is required by XCA [ITI TF-2 3.39.4.1.2]"
                     .to_string();
+            unrouted.push(document_object(
+                &d.document_unique_id,
+                &d.repository_unique_id,
+                None,
+            ));
             routing_errors.push(error(
                 error_codes::MISSING_HOME_COMMUNITY_ID,
                 context,
@@ -103,6 +119,11 @@ pub async fn retrieve(
                 let context = format!(
                     "no community with homeCommunityId {hcid} serves retrieve at this gateway"
                 );
+                unrouted.push(document_object(
+                    &d.document_unique_id,
+                    &d.repository_unique_id,
+                    Some(hcid),
+                ));
                 routing_errors.push(error(
                     error_codes::UNKNOWN_COMMUNITY,
                     context,
@@ -128,6 +149,7 @@ pub async fn retrieve(
         deadline,
         request_id,
         None,
+        user,
         move |community, ctx| {
             let calls = calls.clone();
             async move {
@@ -145,6 +167,41 @@ pub async fn retrieve(
         request_id,
         &outcomes,
     );
+    let mut facts = Facts::new(if iti43 {
+        xcgate_audit::Transaction::Iti43
+    } else {
+        xcgate_audit::Transaction::Iti39
+    });
+    facts.unrouted_documents = unrouted;
+    facts.calls = outcomes
+        .iter()
+        .map(|o| {
+            let mut fact = CallFact::of(o);
+            let hcid = o.community.home_community_id.as_str();
+            let asked = by_community
+                .get(hcid)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let retrieved = o
+                .result
+                .as_ref()
+                .map(|r| r.documents.as_slice())
+                .unwrap_or_default();
+            for d in asked {
+                let object =
+                    document_object(&d.document_unique_id, &d.repository_unique_id, Some(hcid));
+                if retrieved
+                    .iter()
+                    .any(|r| r.document_unique_id == d.document_unique_id)
+                {
+                    fact.documents.push(object);
+                } else {
+                    fact.failed_documents.push(object);
+                }
+            }
+            fact
+        })
+        .collect();
     let (response, attachments) = aggregate_retrieve(&outcomes, &by_community, routing_errors);
     tracing::info!(
         request_id,
@@ -160,6 +217,7 @@ pub async fn retrieve(
         action,
         body: response.build(),
         attachments,
+        audit: facts,
     }
 }
 

@@ -68,11 +68,15 @@ pub fn gateway_config(gateway: &str, communities: &[Community]) -> String {
 
 /// A gateway as `xcgate serve` builds it: the plugin runtime sized from the config
 /// (`runtime_options`), not the test harness's smaller shared one, so the bench measures
-/// the instance pool an operator gets.
+/// the instance pool an operator gets, with its audit journal (in a temp folder), since
+/// every answer waits for its audit record.
 pub async fn start_gateway(toml: &str) -> anyhow::Result<TestGateway> {
-    let config = Config::from_toml(toml, "load bench config", PathBuf::from("."))?;
+    let toml = xcgate_tests::with_audit(toml);
+    let config = Config::from_toml(&toml, "load bench config", PathBuf::from("."))?;
     let runtime = PluginRuntime::new(runtime_options(&config))?;
-    let gateway = Arc::new(Gateway::load(config, runtime)?);
+    let mut gateway = Gateway::load(config, runtime)?;
+    gateway.open_audit().await?;
+    let gateway = Arc::new(gateway);
     let running = gateway.clone().start("127.0.0.1:0".parse()?).await?;
     Ok(TestGateway { gateway, running })
 }
