@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use security::{
-    AuditSection, SyslogSection, SyslogTransportName, XuaMode, XuaSection, hostname,
+    AuditSection, OutboundXua, SyslogSection, SyslogTransportName, XuaIssuerSection, XuaMode,
+    XuaSection, hostname,
 };
 pub use units::{ByteSize, HumanDuration};
 
@@ -240,6 +241,11 @@ pub struct EndpointConfig {
     /// Largest answer accepted.
     #[serde(default = "default_max_response")]
     pub max_response: ByteSize,
+    /// The XUA assertion the host puts in each SOAP request's `wsse:Security` header:
+    /// `off` (default), `forward` (the initiator's, as received) or `issue` (signed here
+    /// with `[gateway.xua.issuer]`). The plugin never sees the assertion or the key.
+    #[serde(default)]
+    pub xua: OutboundXua,
 }
 
 fn default_max_response() -> ByteSize {

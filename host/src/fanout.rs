@@ -55,7 +55,7 @@ pub async fn fan_out<C, T, F, Fut>(
     deadline: Instant,
     request_id: &str,
     initiator: Option<&str>,
-    user: Option<&Arc<xcgate_xua::AssertedUser>>,
+    user: Option<&Arc<xcgate_xua::VerifiedAssertion>>,
     call: F,
 ) -> Vec<Outcome<C, T>>
 where

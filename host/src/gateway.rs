@@ -62,12 +62,22 @@ pub fn runtime_options(config: &Config) -> RuntimeOptions {
 impl Gateway {
     /// Load every community's plugin; the first failure is an error naming the community.
     pub fn load(config: Config, runtime: Arc<PluginRuntime>) -> anyhow::Result<Gateway> {
+        // Read the XUA signing key once; a bad key file is a load error naming it.
+        let issuer = match &config.gateway.xua.issuer {
+            Some(section) => Some(Arc::new(crate::plugin::transport::xua::HostIssuer::load(
+                section,
+                &config.base_dir,
+                &config.gateway.home_community_id,
+            )?)),
+            None => None,
+        };
         let mut communities = Vec::with_capacity(config.communities.len());
         for (name, c) in &config.communities {
             let plugin =
-                CommunityPlugin::load(&runtime, name, c, &config.base_dir).map_err(|e| {
-                    anyhow::anyhow!("community `{name}` ({}): {e:#}", c.home_community_id)
-                })?;
+                CommunityPlugin::load(&runtime, name, c, &config.base_dir, issuer.as_ref())
+                    .map_err(|e| {
+                        anyhow::anyhow!("community `{name}` ({}): {e:#}", c.home_community_id)
+                    })?;
             communities.push(Arc::new(plugin));
         }
         let xua = &config.gateway.xua;

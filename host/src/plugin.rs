@@ -14,7 +14,7 @@ pub(crate) mod convert;
 mod convert_xca;
 mod host_api;
 mod runtime;
-mod transport;
+pub(crate) mod transport;
 mod xca_calls;
 
 pub use capabilities::Capability;
@@ -91,5 +91,5 @@ pub struct CallContext {
     pub target_home_community_id: String,
     pub initiator_home_community_id: Option<String>,
     /// The verified XUA user of the request, handed to the adapter as attributes.
-    pub user: Option<std::sync::Arc<xcgate_xua::AssertedUser>>,
+    pub user: Option<std::sync::Arc<xcgate_xua::VerifiedAssertion>>,
 }

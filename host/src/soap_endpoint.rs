@@ -141,7 +141,7 @@ struct Served {
 struct Seen {
     relates_to: Option<String>,
     reply_to: Option<String>,
-    user: Option<Arc<xcgate_xua::AssertedUser>>,
+    user: Option<Arc<xcgate_xua::VerifiedAssertion>>,
 }
 
 /// Serve one SOAP request; `endpoint_uri` is our endpoint as the requester addressed it
@@ -168,7 +168,7 @@ pub async fn handle(
                     endpoint_uri,
                     peer,
                     reply_to: seen.reply_to.as_deref(),
-                    user: seen.user.as_deref(),
+                    user: seen.user.as_deref().map(|v| &v.user),
                     request_id,
                 };
                 crate::audit::record(gw, &exchange, &facts).await;
@@ -208,7 +208,7 @@ fn check_xua(
     gw: &Gateway,
     endpoint: Endpoint,
     body: &[u8],
-) -> Result<Option<Arc<xcgate_xua::AssertedUser>>, RequestError> {
+) -> Result<Option<Arc<xcgate_xua::VerifiedAssertion>>, RequestError> {
     use crate::config::XuaMode;
     let xua = &gw.config.gateway.xua;
     let policy = match endpoint {
@@ -234,7 +234,7 @@ fn check_xua(
         xua.clock_skew(),
     )
     .map_err(RequestError::Security)?;
-    Ok(verified.map(|v| Arc::new(v.user)))
+    Ok(verified.map(Arc::new))
 }
 
 async fn serve(

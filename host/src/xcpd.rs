@@ -49,7 +49,7 @@ pub async fn patient_discovery(
     role: Role,
     payload: &Element,
     request_id: &str,
-    user: Option<&Arc<xcgate_xua::AssertedUser>>,
+    user: Option<&Arc<xcgate_xua::VerifiedAssertion>>,
 ) -> Result<Reply, Hl7Error> {
     let started = Instant::now();
     let req = match hl7v3::parse_query(payload) {

@@ -18,4 +18,5 @@ mod transport;
 mod transport_tls;
 mod xca_conformance;
 mod xca_gateway;
+mod xua;
 mod zeep_peer;

@@ -88,6 +88,41 @@ pub struct XuaSection {
     pub issuer_names: Vec<String>,
     /// Tolerated clock difference for NotBefore / NotOnOrAfter. Default 5 minutes.
     pub clock_skew: Option<HumanDuration>,
+    /// The key that signs the assertions of endpoints with `xua = "issue"`.
+    pub issuer: Option<XuaIssuerSection>,
+}
+
+/// `[gateway.xua.issuer]`: how this gateway issues the assertions it attaches to outbound
+/// requests [ITI TF-2 3.40.4.1].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct XuaIssuerSection {
+    /// PEM private key (PKCS#8 RSA or ECDSA P-256, or PKCS#1 RSA), relative to the config.
+    pub key_file: PathBuf,
+    /// PEM certificate of that key (sent in the signature's `KeyInfo`).
+    pub cert_file: PathBuf,
+    /// The assertion's `Issuer`, e.g. `urn:oid:1.2.246.10.1` or the STS URL partners trust.
+    pub name: String,
+    /// Validity of an issued assertion. Default 5 minutes.
+    pub lifetime: Option<HumanDuration>,
+    /// Subject of the assertions issued when the request carried no user (a
+    /// system-to-system query). Default: the issuer name.
+    pub system_subject: Option<String>,
+}
+
+/// The assertion attached to a declared endpoint's SOAP requests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboundXua {
+    /// None.
+    #[default]
+    Off,
+    /// The initiator's verified assertion, unchanged (its signature still verifies); none
+    /// when the request carried none.
+    Forward,
+    /// One signed here for the asserted user's attributes, or for `system_subject` when
+    /// the request carried no user.
+    Issue,
 }
 
 impl XuaSection {
@@ -179,6 +214,21 @@ pub(super) fn check(c: &super::Config, origin: &str) -> Result<(), super::Config
             origin,
             "gateway.xua.trusted_issuers",
             "XUA is on but no issuer is trusted; list the PEM files of the STS certificates (or their CAs) whose assertions are accepted",
+        ));
+    }
+    if x.issuer.is_none()
+        && let Some((community, endpoint)) = c.communities.iter().find_map(|(name, community)| {
+            community
+                .endpoints
+                .iter()
+                .find(|(_, e)| e.xua == OutboundXua::Issue)
+                .map(|(e, _)| (name, e))
+        })
+    {
+        return Err(invalid(
+            origin,
+            format!("communities.{community}.endpoints.{endpoint}.xua"),
+            "`issue` needs a signing key: add [gateway.xua.issuer] with key_file, cert_file and name",
         ));
     }
     let a = &c.audit;

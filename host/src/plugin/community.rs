@@ -142,6 +142,7 @@ impl CommunityPlugin {
         name: &str,
         config: &CommunityConfig,
         base_dir: &Path,
+        issuer: Option<&Arc<super::transport::xua::HostIssuer>>,
     ) -> anyhow::Result<CommunityPlugin> {
         let bytes = read_plugin(&config.plugin, base_dir)?;
         let component = runtime.compile(&bytes).map_err(|e| {
@@ -177,6 +178,7 @@ impl CommunityPlugin {
             endpoints: Arc::new(super::transport::Endpoints::new(
                 &config.endpoints,
                 base_dir,
+                issuer,
             )?),
         })
     }
@@ -228,8 +230,7 @@ impl CommunityPlugin {
             self.settings.clone(),
             self.endpoints.clone(),
             self.name.clone(),
-            Arc::from(ctx.request_id.as_str()),
-            ctx.deadline.into_std(),
+            ctx,
         );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);
@@ -258,7 +259,7 @@ impl CommunityPlugin {
                 .map_or(0, |d| d.as_millis() as u64),
             target_home_community_id: self.home_community_id.clone(),
             initiator_home_community_id: ctx.initiator_home_community_id.clone(),
-            user: ctx.user.as_deref().map(asserted_user),
+            user: ctx.user.as_deref().map(|v| asserted_user(&v.user)),
             extensions: vec![],
         }
     }

@@ -22,6 +22,8 @@ pub struct CallState {
     endpoints: Arc<Endpoints>,
     community: Arc<str>,
     request_id: Arc<str>,
+    /// The request's verified XUA assertion, for endpoints that attach one.
+    user: Option<Arc<xcgate_xua::VerifiedAssertion>>,
     log_lines: u32,
     /// Epoch callbacks compare against this instant.
     pub(super) deadline: std::time::Instant,
@@ -34,8 +36,7 @@ impl CallState {
         settings: Arc<BTreeMap<String, String>>,
         endpoints: Arc<Endpoints>,
         community: Arc<str>,
-        request_id: Arc<str>,
-        deadline: std::time::Instant,
+        ctx: &super::CallContext,
     ) -> Self {
         // Deny-all WASI: no preopened directories, no environment, no arguments, no
         // sockets, no name lookups. Clocks and randomness stay (std needs them).
@@ -57,9 +58,10 @@ impl CallState {
             settings,
             endpoints,
             community,
-            request_id,
+            request_id: Arc::from(ctx.request_id.as_str()),
+            user: ctx.user.clone(),
             log_lines: 0,
-            deadline,
+            deadline: ctx.deadline.into_std(),
         }
     }
 }
@@ -200,6 +202,7 @@ impl wit_transport::Host for CallState {
         let endpoint = self.endpoints.get(&request.endpoint);
         let deadline = tokio::time::Instant::from_std(self.deadline);
         let (community, request_id) = (self.community.clone(), self.request_id.clone());
+        let user = self.user.clone();
         async move {
             match endpoint {
                 None => {
@@ -213,8 +216,15 @@ impl wit_transport::Host for CallState {
                     ))
                 }
                 Some(endpoint) => {
-                    super::transport::send(endpoint, request, deadline, &community, &request_id)
-                        .await
+                    super::transport::send(
+                        endpoint,
+                        request,
+                        deadline,
+                        &community,
+                        &request_id,
+                        user.as_deref(),
+                    )
+                    .await
                 }
             }
         }

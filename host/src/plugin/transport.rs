@@ -5,6 +5,7 @@
 
 mod path;
 mod tls;
+pub mod xua;
 
 use super::bindings::xcgate::adapter::transport as wit;
 use crate::config::EndpointConfig;
@@ -38,6 +39,10 @@ pub struct Endpoint {
     timeout: Duration,
     max_response: u64,
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    /// The XUA assertion the host attaches to this endpoint's SOAP requests.
+    xua: xua::Attach,
+    /// The endpoint's URL as configured: the audience of assertions issued for it.
+    url: String,
 }
 
 /// A community's endpoints, by name.
@@ -50,6 +55,7 @@ impl Endpoints {
     pub fn new(
         config: &std::collections::BTreeMap<String, EndpointConfig>,
         base_dir: &Path,
+        issuer: Option<&Arc<xua::HostIssuer>>,
     ) -> anyhow::Result<Endpoints> {
         let mut map = HashMap::new();
         for (name, e) in config {
@@ -91,6 +97,9 @@ impl Endpoints {
                     timeout: e.timeout.0,
                     max_response: e.max_response.0,
                     client,
+                    xua: xua::Attach::new(e.xua, issuer)
+                        .map_err(|err| anyhow::anyhow!("endpoint `{name}`: {err}"))?,
+                    url: e.url.clone(),
                 }),
             );
         }
@@ -102,14 +111,28 @@ impl Endpoints {
     }
 }
 
-/// Send one request for a plugin. `deadline` is the call's.
+/// Send one request for a plugin. `deadline` is the call's; `user` the request's verified
+/// XUA assertion, for an endpoint that forwards it or issues one for its user.
 pub async fn send(
     endpoint: Arc<Endpoint>,
-    request: wit::Request,
+    mut request: wit::Request,
     deadline: Instant,
     community: &str,
     request_id: &str,
+    user: Option<&xcgate_xua::VerifiedAssertion>,
 ) -> Result<wit::Response, wit::TransportError> {
+    request.body = endpoint
+        .xua
+        .apply(
+            std::mem::take(&mut request.body),
+            request.content_type.as_deref(),
+            user,
+            &endpoint.url,
+        )
+        .map_err(|e| {
+            tracing::warn!(community, request_id, "request not sent: {e}");
+            wit::TransportError::InvalidRequest(e)
+        })?;
     let started = Instant::now();
     let until = deadline.min(started + endpoint.timeout);
     let uri =

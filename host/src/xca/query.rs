@@ -41,7 +41,7 @@ pub async fn stored_query(
     role: Role,
     payload: &Element,
     request_id: &str,
-    user: Option<&Arc<xcgate_xua::AssertedUser>>,
+    user: Option<&Arc<xcgate_xua::VerifiedAssertion>>,
     iti18: bool,
 ) -> Reply {
     let started = Instant::now();

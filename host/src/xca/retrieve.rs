@@ -51,7 +51,7 @@ pub async fn retrieve(
     role: Role,
     payload: &Element,
     request_id: &str,
-    user: Option<&Arc<xcgate_xua::AssertedUser>>,
+    user: Option<&Arc<xcgate_xua::VerifiedAssertion>>,
     iti43: bool,
 ) -> RetrieveReply {
     let started = Instant::now();

@@ -11,7 +11,8 @@
 //! uniqueId to report as unknown.
 //! ITI-55 answers can be made wrong on purpose: `invalid_utf8 = "true"` returns a patient
 //! id whose bytes are not UTF-8 (which the component model forbids), `id_length = N` an id
-//! extension of N bytes, `birth_time = "..."` that birth time verbatim.
+//! extension of N bytes, `birth_time = "..."` that birth time verbatim; `echo_user = "true"`
+//! puts the XUA attributes the adapter was handed into the id extension.
 //! Used only by the tests to prove that one community cannot hurt the others.
 
 mod xca;
@@ -93,7 +94,7 @@ pub(crate) fn misbehave() -> Result<(), AdapterError> {
 
 impl PatientDiscovery for Misbehaving {
     fn discover_patients(
-        _ctx: CallContext,
+        ctx: CallContext,
         query: PatientQuery,
     ) -> Result<Vec<PatientMatch>, AdapterError> {
         misbehave()?;
@@ -112,9 +113,35 @@ impl PatientDiscovery for Misbehaving {
             if setting::<bool>("invalid_utf8") == Some(true) {
                 first.patient_id.extension = Some(not_utf8());
             }
+            if setting::<bool>("echo_user") == Some(true) {
+                first.patient_id.extension = Some(user_line(&ctx));
+            }
         }
         Ok(matches)
     }
+}
+
+/// `echo_user`: the XUA attributes the adapter was handed, as one line
+/// (`subject|organization|organization-id|home|role codes|purpose codes`), or `no-user`.
+fn user_line(ctx: &CallContext) -> String {
+    let Some(u) = &ctx.user else {
+        return "no-user".into();
+    };
+    let codes = |c: &[xcgate_sdk::Coded]| {
+        c.iter()
+            .map(|c| c.code.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    [
+        u.subject_id.clone(),
+        u.organization.clone().unwrap_or_default(),
+        u.organization_id.clone().unwrap_or_default(),
+        u.home_community_id.clone().unwrap_or_default(),
+        codes(&u.roles),
+        codes(&u.purpose_of_use),
+    ]
+    .join("|")
 }
 
 /// `relay`: POST the query's family names to the endpoint named by the `endpoint` setting

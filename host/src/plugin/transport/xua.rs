@@ -1,0 +1,288 @@
+//! Outbound XUA: the assertion the host puts in the `wsse:Security` header of a plugin's
+//! SOAP request to an endpoint with `xua = "forward"` or `"issue"` [ITI TF-2 3.40.4.1;
+//! WSS SAML Token Profile 1.1 §3.3]. The plugin builds the envelope without it and never
+//! sees the assertion or the signing key.
+
+use crate::config::{OutboundXua, XuaIssuerSection};
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+use xcgate_xua::{AssertedUser, AssertionIssuer, VerifiedAssertion};
+
+const SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
+const WSSE: &str =
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
+
+/// The gateway's own issuer (`[gateway.xua.issuer]`), shared by its endpoints.
+pub struct HostIssuer {
+    signer: AssertionIssuer,
+    lifetime: Duration,
+    /// Whom an assertion speaks for when the request carried no user.
+    system_user: AssertedUser,
+}
+
+impl std::fmt::Debug for HostIssuer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostIssuer").finish_non_exhaustive()
+    }
+}
+
+impl HostIssuer {
+    /// Read the key and certificate now, so a bad file is a start-up (or reload) error.
+    pub fn load(
+        section: &XuaIssuerSection,
+        base_dir: &Path,
+        home_community_id: &str,
+    ) -> anyhow::Result<HostIssuer> {
+        let signer = AssertionIssuer::from_pem_files(
+            &base_dir.join(&section.key_file),
+            &base_dir.join(&section.cert_file),
+            section.name.clone(),
+        )
+        .map_err(|e| anyhow::anyhow!("gateway.xua.issuer: {e}"))?;
+        let subject = section
+            .system_subject
+            .clone()
+            .unwrap_or_else(|| section.name.clone());
+        Ok(HostIssuer {
+            signer,
+            lifetime: section.lifetime.as_ref().map_or(DEFAULT_LIFETIME, |d| d.0),
+            system_user: AssertedUser {
+                subject_id: subject.clone(),
+                name_id: subject,
+                home_community_id: Some(home_community_id.to_string()),
+                ..AssertedUser::default()
+            },
+        })
+    }
+}
+
+/// What one endpoint attaches.
+#[derive(Debug, Clone, Default)]
+pub enum Attach {
+    #[default]
+    Nothing,
+    Forward,
+    Issue(std::sync::Arc<HostIssuer>),
+}
+
+impl Attach {
+    pub fn new(
+        mode: OutboundXua,
+        issuer: Option<&std::sync::Arc<HostIssuer>>,
+    ) -> anyhow::Result<Attach> {
+        Ok(match mode {
+            OutboundXua::Off => Attach::Nothing,
+            OutboundXua::Forward => Attach::Forward,
+            OutboundXua::Issue => Attach::Issue(
+                issuer
+                    .cloned()
+                    .ok_or_else(|| anyhow::anyhow!("xua = \"issue\" needs [gateway.xua.issuer]"))?,
+            ),
+        })
+    }
+
+    /// The `wsse:Security` header element for this request, if any.
+    fn header(
+        &self,
+        user: Option<&VerifiedAssertion>,
+        audience: &str,
+    ) -> Result<Option<String>, String> {
+        let assertion = match self {
+            Attach::Nothing => return Ok(None),
+            Attach::Forward => match user {
+                // The bytes as received: re-serialising would break the signature.
+                Some(v) => String::from_utf8(v.raw.clone())
+                    .map_err(|_| "the initiator's assertion is not UTF-8".to_string())?,
+                None => return Ok(None),
+            },
+            Attach::Issue(issuer) => {
+                let user = user.map_or(&issuer.system_user, |v| &v.user);
+                issuer
+                    .signer
+                    .issue(user, Some(audience), issuer.lifetime, SystemTime::now())
+                    .map_err(|e| format!("no assertion could be issued: {}", e.reason()))?
+            }
+        };
+        Ok(Some(xcgate_xua::security_header(&assertion)))
+    }
+
+    /// The request body with the endpoint's assertion in its SOAP header. A request that is
+    /// not a SOAP 1.2 envelope (or MTOM package of one), or that brings a `wsse:Security`
+    /// header of its own, is refused: nothing leaves without the assertion the operator
+    /// configured, and a plugin cannot add a security header of its own making.
+    pub fn apply(
+        &self,
+        body: Vec<u8>,
+        content_type: Option<&str>,
+        user: Option<&VerifiedAssertion>,
+        audience: &str,
+    ) -> Result<Vec<u8>, String> {
+        let Some(header) = self.header(user, audience)? else {
+            return Ok(body);
+        };
+        let (start, end) = envelope_span(&body, content_type)?;
+        let edit = header_edit(&body[start..end])?;
+        let mut out = Vec::with_capacity(body.len() + header.len() + 64);
+        out.extend_from_slice(&body[..start + edit.at]);
+        match &edit.wrap {
+            Some(qname) => {
+                out.extend_from_slice(format!("<{qname}>{header}</{qname}>").as_bytes());
+                out.extend_from_slice(&body[start + edit.resume..]);
+            }
+            None => {
+                out.extend_from_slice(header.as_bytes());
+                out.extend_from_slice(&body[start + edit.resume..]);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Byte range of the SOAP envelope in the body: all of it, or the root (first) part of an
+/// MTOM `multipart/related` package [XOP §4.1].
+fn envelope_span(body: &[u8], content_type: Option<&str>) -> Result<(usize, usize), String> {
+    let ct = content_type.unwrap_or("").to_ascii_lowercase();
+    if ct.starts_with("application/soap+xml") {
+        return Ok((0, body.len()));
+    }
+    if !ct.starts_with("multipart/related") {
+        return Err(format!(
+            "this endpoint attaches an XUA assertion, but the request is `{}`, not a SOAP 1.2 envelope",
+            content_type.unwrap_or("without a content type")
+        ));
+    }
+    let raw = content_type.unwrap_or("");
+    let boundary = raw
+        .split(';')
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary"))
+        .map(|(_, v)| v.trim().trim_matches('"'))
+        .filter(|b| !b.is_empty())
+        .ok_or("the multipart request has no boundary")?;
+    let delimiter = format!("--{boundary}");
+    let first = find(body, delimiter.as_bytes(), 0).ok_or("the multipart request has no parts")?;
+    let start = find(body, b"\r\n\r\n", first)
+        .map(|p| p + 4)
+        .ok_or("the root part has no end of headers")?;
+    let end = find(body, format!("\r\n{delimiter}").as_bytes(), start)
+        .ok_or("the root part does not end")?;
+    Ok((start, end))
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+/// Where the header goes: insert at `at`, skip to `resume`; `wrap` is the `Header` element
+/// name to create (or to re-open, for an empty `<S:Header/>`).
+#[derive(Debug, PartialEq)]
+struct Edit {
+    at: usize,
+    resume: usize,
+    wrap: Option<String>,
+}
+
+fn header_edit(envelope: &[u8]) -> Result<Edit, String> {
+    let mut reader = quick_xml::NsReader::from_reader(envelope);
+    let mut depth = 0usize;
+    let mut envelope_prefix: Option<String> = None;
+    let mut in_header: Option<usize> = None;
+    loop {
+        let before = reader.buffer_position() as usize;
+        let (ns, event) = reader
+            .read_resolved_event()
+            .map_err(|e| format!("the request is not well-formed XML: {e}"))?;
+        let is_soap = matches!(ns, ResolveResult::Bound(n) if n.into_inner() == SOAP12);
+        match event {
+            Event::Start(e) => {
+                let local = e.local_name();
+                match depth {
+                    0 if is_soap && local.into_inner() == "Envelope" => {
+                        envelope_prefix = Some(
+                            e.name()
+                                .prefix()
+                                .map(|p| p.into_inner().to_string())
+                                .unwrap_or_default(),
+                        );
+                    }
+                    0 => return Err("the request is not a SOAP 1.2 envelope".into()),
+                    1 if is_soap && local.into_inner() == "Header" => {
+                        in_header = Some(reader.buffer_position() as usize);
+                    }
+                    1 if is_soap && local.into_inner() == "Body" => {
+                        let qname = match envelope_prefix.as_deref() {
+                            Some("") | None => "Header".to_string(),
+                            Some(p) => format!("{p}:Header"),
+                        };
+                        return Ok(Edit {
+                            at: before,
+                            resume: before,
+                            wrap: Some(qname),
+                        });
+                    }
+                    2 if in_header.is_some()
+                        && local.into_inner() == "Security"
+                        && matches!(ns, ResolveResult::Bound(n) if n.into_inner() == WSSE) =>
+                    {
+                        return Err("the plugin's request has a wsse:Security header; the host attaches the assertion for this endpoint".into());
+                    }
+                    _ => {}
+                }
+                depth += 1;
+            }
+            Event::Empty(e) if depth == 1 && is_soap && e.local_name().into_inner() == "Header" => {
+                let qname = e.name().into_inner().to_string();
+                return Ok(Edit {
+                    at: before,
+                    resume: reader.buffer_position() as usize,
+                    wrap: Some(qname),
+                });
+            }
+            Event::Empty(e) if depth == 1 && is_soap && e.local_name().into_inner() == "Body" => {
+                let qname = match envelope_prefix.as_deref() {
+                    Some("") | None => "Header".to_string(),
+                    Some(p) => format!("{p}:Header"),
+                };
+                return Ok(Edit {
+                    at: before,
+                    resume: before,
+                    wrap: Some(qname),
+                });
+            }
+            Event::Empty(e)
+                if depth == 2
+                    && in_header.is_some()
+                    && e.local_name().into_inner() == "Security"
+                    && matches!(ns, ResolveResult::Bound(n) if n.into_inner() == WSSE) =>
+            {
+                return Err("the plugin's request has a wsse:Security header; the host attaches the assertion for this endpoint".into());
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 1
+                    && let Some(at) = in_header.take()
+                {
+                    // Our header goes first in the SOAP Header, before the addressing
+                    // headers, as WSS processors expect to meet it early.
+                    return Ok(Edit {
+                        at,
+                        resume: at,
+                        wrap: None,
+                    });
+                }
+            }
+            Event::Eof => return Err("the request has no SOAP Body".into()),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
