@@ -145,6 +145,30 @@ pub struct ServerTlsConfig {
     /// must present a certificate that chains to one of them (mutual TLS, as IHE ATNA
     /// secure node requires [ITI TF-2 3.19.6.1]); a connection without one is refused.
     pub client_ca_file: Option<PathBuf>,
+    /// The endpoints where a client certificate is required (with `client_ca_file`):
+    /// default both. On an endpoint left out, a client may come without one (a certificate
+    /// that is presented is still verified), e.g. `["responding"]` for remote gateways
+    /// with mutual TLS and local initiators behind the hospital network.
+    pub require_client_certificate: Option<Vec<EndpointName>>,
+}
+
+/// One of the two SOAP endpoints, by the name of its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EndpointName {
+    Initiating,
+    Responding,
+}
+
+impl ServerTlsConfig {
+    /// Whether a request to `endpoint` must come with a verified client certificate.
+    pub fn requires_client_certificate(&self, endpoint: EndpointName) -> bool {
+        self.client_ca_file.is_some()
+            && self
+                .require_client_certificate
+                .as_ref()
+                .is_none_or(|list| list.contains(&endpoint))
+    }
 }
 
 /// `[communities.<name>]`: one community and its adapter plugin.

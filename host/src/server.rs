@@ -70,6 +70,24 @@ pub async fn route(
             ));
         }
     };
+    let name = match endpoint {
+        Endpoint::Initiating => crate::config::EndpointName::Initiating,
+        Endpoint::Responding => crate::config::EndpointName::Responding,
+    };
+    if peer.certificate_subject.is_none()
+        && gw
+            .config
+            .gateway
+            .tls
+            .as_ref()
+            .is_some_and(|t| t.requires_client_certificate(name))
+    {
+        tracing::info!(peer = %peer.address, "refused: no client certificate");
+        return Ok(plain(
+            StatusCode::FORBIDDEN,
+            "a client certificate is required on this endpoint (mutual TLS)\n",
+        ));
+    }
     if req.method() != Method::POST {
         let mut r = plain(
             StatusCode::METHOD_NOT_ALLOWED,

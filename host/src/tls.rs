@@ -2,7 +2,7 @@
 //! provider everywhere; certificates and keys only from files the config names, read at
 //! start-up so a bad file is a start-up error naming the key and the file.
 
-use crate::config::ServerTlsConfig;
+use crate::config::{EndpointName, ServerTlsConfig};
 use rustls::RootCertStore;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
@@ -128,12 +128,22 @@ impl ServerTls {
         let builder = match &tls.client_ca_file {
             Some(ca) => {
                 let roots = read_roots("gateway.tls.client_ca_file", &base_dir.join(ca))?;
-                let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                let mut verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
                     Arc::new(roots),
                     provider(),
-                )
-                .build()
-                .map_err(|err| anyhow::anyhow!("gateway.tls.client_ca_file: {err}"))?;
+                );
+                // An endpoint that does not require a certificate is checked per request
+                // (server.rs); the handshake then lets a client come without one, and
+                // still verifies one that is presented.
+                let everywhere = [EndpointName::Initiating, EndpointName::Responding]
+                    .into_iter()
+                    .all(|e| tls.requires_client_certificate(e));
+                if !everywhere {
+                    verifier = verifier.allow_unauthenticated();
+                }
+                let verifier = verifier
+                    .build()
+                    .map_err(|err| anyhow::anyhow!("gateway.tls.client_ca_file: {err}"))?;
                 builder.with_client_cert_verifier(verifier)
             }
             None => builder.with_no_client_auth(),

@@ -1,5 +1,6 @@
-//! The gateway's own HTTPS endpoint (`[gateway.tls]`): an expired certificate is a start-up
-//! error, and a reload rotates the certificate for new connections while the open ones
+//! The gateway's own HTTPS endpoint (`[gateway.tls]`): mutual TLS accepts trusted clients
+//! and refuses untrusted or absent ones (everywhere, or per endpoint); an expired
+//! certificate is a start-up error, and a reload rotates the certificate for new connections while the open ones
 //! keep working.
 
 use bytes::Bytes;
@@ -64,25 +65,44 @@ async fn connect(
     port: u16,
     pki: &Pki,
 ) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>, String> {
+    connect_as(port, pki, Some(pki)).await
+}
+
+/// A TLS connection that trusts `trust`'s CA and shows `client`'s client certificate, or
+/// none.
+async fn connect_as(
+    port: u16,
+    trust: &Pki,
+    client: Option<&Pki>,
+) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>, String> {
+    let pki = trust;
     let mut roots = rustls::RootCertStore::empty();
     for cert in CertificateDer::pem_file_iter(pki.path("ca.pem")).map_err(|e| e.to_string())? {
         roots
             .add(cert.map_err(|e| e.to_string())?)
             .map_err(|e| e.to_string())?;
     }
-    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(pki.path("client.pem"))
-        .map_err(|e| e.to_string())?
-        .collect::<Result<_, _>>()
-        .map_err(|e| e.to_string())?;
-    let key = PrivateKeyDer::from_pem_file(pki.path("client.key")).map_err(|e| e.to_string())?;
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+    let builder = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
     .map_err(|e| e.to_string())?
-    .with_root_certificates(roots)
-    .with_client_auth_cert(chain, key)
-    .map_err(|e| e.to_string())?;
+    .with_root_certificates(roots);
+    let config = match client {
+        Some(client) => {
+            let chain: Vec<CertificateDer<'static>> =
+                CertificateDer::pem_file_iter(client.path("client.pem"))
+                    .map_err(|e| e.to_string())?
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| e.to_string())?;
+            let key = PrivateKeyDer::from_pem_file(client.path("client.key"))
+                .map_err(|e| e.to_string())?;
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| e.to_string())?
+        }
+        None => builder.with_no_client_auth(),
+    };
     let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
         .map_err(|e| e.to_string())?;
@@ -100,20 +120,112 @@ async fn connect(
 
 /// One ITI-55 over an open connection: the HTTP status.
 async fn ask(sender: &mut hyper::client::conn::http1::SendRequest<Full<Bytes>>) -> u16 {
+    ask_at(sender, "/initiating")
+        .await
+        .expect("answered on the open connection")
+}
+
+/// One ITI-55 to `path` over an open connection: the HTTP status, or why there was none
+/// (a server that refuses a missing certificate after the handshake closes the connection
+/// on the first request in TLS 1.3).
+async fn ask_at(
+    sender: &mut hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+    path: &str,
+) -> Result<u16, String> {
     let query = soap_client::demographic_query("tls", "Virtanen", "Aino", "19900312");
     let body = soap_client::envelope(soap_client::ITI55, "urn:uuid:tls", &query);
-    let req = http::Request::post("/initiating")
+    let req = http::Request::post(path)
         .header("host", "localhost")
         .header("content-type", "application/soap+xml; charset=utf-8")
         .body(Full::new(Bytes::from(body)))
-        .unwrap();
-    let resp = sender
-        .send_request(req)
-        .await
-        .expect("answered on the open connection");
+        .map_err(|e| e.to_string())?;
+    let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
     let status = resp.status().as_u16();
     let _ = resp.into_body().collect().await;
-    status
+    Ok(status)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutual_tls_accepts_a_trusted_client_and_refuses_an_untrusted_or_absent_one() {
+    let pki = Pki::generate("mtls-both");
+    let stranger = Pki::generate("mtls-stranger");
+    let gw = TestGateway::start(&config(&pki, "server.pem"))
+        .await
+        .unwrap();
+    let port = gw.running.addr.port();
+    let mut trusted = connect_as(port, &pki, Some(&pki))
+        .await
+        .expect("trusted client");
+    assert_eq!(ask_at(&mut trusted, "/initiating").await, Ok(200));
+    // Refused in the handshake (TLS 1.3 reports it on the first read: either way, no answer).
+    for client in [Some(&stranger), None] {
+        let refused = match connect_as(port, &pki, client).await {
+            Err(_) => true,
+            Ok(mut sender) => ask_at(&mut sender, "/initiating").await.is_err(),
+        };
+        assert!(
+            refused,
+            "client {:?} must be refused",
+            client.map(|c| c.dir())
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_certificate_can_be_required_on_responding_only() {
+    let pki = Pki::generate("mtls-responding");
+    let stranger = Pki::generate("mtls-responding-stranger");
+    let text = config(&pki, "server.pem").replace(
+        "[admin]",
+        "require_client_certificate = [\"responding\"]\n\n[admin]",
+    );
+    let gw = TestGateway::start(&text).await.unwrap();
+    let port = gw.running.addr.port();
+
+    let mut anonymous = connect_as(port, &pki, None)
+        .await
+        .expect("no certificate needed");
+    assert_eq!(ask_at(&mut anonymous, "/initiating").await, Ok(200));
+    assert_eq!(ask_at(&mut anonymous, "/responding").await, Ok(403));
+
+    let mut trusted = connect_as(port, &pki, Some(&pki))
+        .await
+        .expect("trusted client");
+    assert_ne!(ask_at(&mut trusted, "/responding").await, Ok(403));
+
+    // A certificate that is shown is still verified.
+    let refused = match connect_as(port, &pki, Some(&stranger)).await {
+        Err(_) => true,
+        Ok(mut sender) => ask_at(&mut sender, "/initiating").await.is_err(),
+    };
+    assert!(
+        refused,
+        "an untrusted certificate is refused even where none is required"
+    );
+}
+
+#[tokio::test]
+async fn requiring_client_certificates_without_their_ca_is_a_config_error() {
+    let pki = Pki::generate("mtls-no-ca");
+    let text = config(&pki, "server.pem")
+        .replace(
+            &format!("client_ca_file = \"{}\"\n", pki.path("ca.pem")),
+            "",
+        )
+        .replace(
+            "[admin]",
+            "require_client_certificate = [\"responding\"]\n\n[admin]",
+        );
+    let error = TestGateway::start(&text)
+        .await
+        .err()
+        .map(|e| format!("{e:#}"))
+        .unwrap_or_default();
+    assert!(
+        error.contains("gateway.tls.require_client_certificate")
+            && error.contains("client_ca_file"),
+        "{error}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

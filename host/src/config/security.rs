@@ -216,6 +216,16 @@ pub(super) fn check(c: &super::Config, origin: &str) -> Result<(), super::Config
             "XUA is on but no issuer is trusted; list the PEM files of the STS certificates (or their CAs) whose assertions are accepted",
         ));
     }
+    if let Some(t) = &c.gateway.tls
+        && t.require_client_certificate.is_some()
+        && t.client_ca_file.is_none()
+    {
+        return Err(invalid(
+            origin,
+            "gateway.tls.require_client_certificate",
+            "needs gateway.tls.client_ca_file: the PEM file of the CAs whose client certificates are accepted",
+        ));
+    }
     if x.issuer.is_none()
         && let Some((community, endpoint)) = c.communities.iter().find_map(|(name, community)| {
             community
