@@ -6,6 +6,7 @@ pub mod medplum;
 pub mod mock_responder;
 pub mod pki;
 pub mod soap_client;
+pub mod tls_client;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};

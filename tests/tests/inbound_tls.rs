@@ -10,7 +10,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use std::sync::Arc;
 use xcgate_tests::pki::Pki;
-use xcgate_tests::{TestGateway, soap_client, with_guests};
+use xcgate_tests::{TestGateway, soap_client, tls_client, with_guests};
 
 fn config(pki: &Pki, cert: &str) -> String {
     format!(
@@ -65,84 +65,15 @@ async fn connect(
     port: u16,
     pki: &Pki,
 ) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>, String> {
-    connect_as(port, pki, Some(pki)).await
-}
-
-/// A TLS connection that trusts `trust`'s CA and shows `client`'s client certificate, or
-/// none.
-async fn connect_as(
-    port: u16,
-    trust: &Pki,
-    client: Option<&Pki>,
-) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>, String> {
-    let pki = trust;
-    let mut roots = rustls::RootCertStore::empty();
-    for cert in CertificateDer::pem_file_iter(pki.path("ca.pem")).map_err(|e| e.to_string())? {
-        roots
-            .add(cert.map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
-    }
-    let builder = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|e| e.to_string())?
-    .with_root_certificates(roots);
-    let config = match client {
-        Some(client) => {
-            let chain: Vec<CertificateDer<'static>> =
-                CertificateDer::pem_file_iter(client.path("client.pem"))
-                    .map_err(|e| e.to_string())?
-                    .collect::<Result<_, _>>()
-                    .map_err(|e| e.to_string())?;
-            let key = PrivateKeyDer::from_pem_file(client.path("client.key"))
-                .map_err(|e| e.to_string())?;
-            builder
-                .with_client_auth_cert(chain, key)
-                .map_err(|e| e.to_string())?
-        }
-        None => builder.with_no_client_auth(),
-    };
-    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .map_err(|e| e.to_string())?;
-    let name = ServerName::try_from("localhost").map_err(|e| e.to_string())?;
-    let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
-        .connect(name, tcp)
-        .await
-        .map_err(|e| format!("handshake: {e}"))?;
-    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
-        .await
-        .map_err(|e| e.to_string())?;
-    tokio::spawn(conn);
-    Ok(sender)
+    tls_client::connect(port, pki, Some(pki)).await
 }
 
 /// One ITI-55 over an open connection: the HTTP status.
 async fn ask(sender: &mut hyper::client::conn::http1::SendRequest<Full<Bytes>>) -> u16 {
-    ask_at(sender, "/initiating")
+    tls_client::iti55(sender, "/initiating")
         .await
         .expect("answered on the open connection")
-}
-
-/// One ITI-55 to `path` over an open connection: the HTTP status, or why there was none
-/// (a server that refuses a missing certificate after the handshake closes the connection
-/// on the first request in TLS 1.3).
-async fn ask_at(
-    sender: &mut hyper::client::conn::http1::SendRequest<Full<Bytes>>,
-    path: &str,
-) -> Result<u16, String> {
-    let query = soap_client::demographic_query("tls", "Virtanen", "Aino", "19900312");
-    let body = soap_client::envelope(soap_client::ITI55, "urn:uuid:tls", &query);
-    let req = http::Request::post(path)
-        .header("host", "localhost")
-        .header("content-type", "application/soap+xml; charset=utf-8")
-        .body(Full::new(Bytes::from(body)))
-        .map_err(|e| e.to_string())?;
-    let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
-    let status = resp.status().as_u16();
-    let _ = resp.into_body().collect().await;
-    Ok(status)
+        .0
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -153,15 +84,20 @@ async fn mutual_tls_accepts_a_trusted_client_and_refuses_an_untrusted_or_absent_
         .await
         .unwrap();
     let port = gw.running.addr.port();
-    let mut trusted = connect_as(port, &pki, Some(&pki))
+    let mut trusted = tls_client::connect(port, &pki, Some(&pki))
         .await
         .expect("trusted client");
-    assert_eq!(ask_at(&mut trusted, "/initiating").await, Ok(200));
+    assert_eq!(
+        tls_client::iti55(&mut trusted, "/initiating")
+            .await
+            .map(|(status, _)| status),
+        Ok(200)
+    );
     // Refused in the handshake (TLS 1.3 reports it on the first read: either way, no answer).
     for client in [Some(&stranger), None] {
-        let refused = match connect_as(port, &pki, client).await {
+        let refused = match tls_client::connect(port, &pki, client).await {
             Err(_) => true,
-            Ok(mut sender) => ask_at(&mut sender, "/initiating").await.is_err(),
+            Ok(mut sender) => tls_client::iti55(&mut sender, "/initiating").await.is_err(),
         };
         assert!(
             refused,
@@ -182,21 +118,36 @@ async fn a_client_certificate_can_be_required_on_responding_only() {
     let gw = TestGateway::start(&text).await.unwrap();
     let port = gw.running.addr.port();
 
-    let mut anonymous = connect_as(port, &pki, None)
+    let mut anonymous = tls_client::connect(port, &pki, None)
         .await
         .expect("no certificate needed");
-    assert_eq!(ask_at(&mut anonymous, "/initiating").await, Ok(200));
-    assert_eq!(ask_at(&mut anonymous, "/responding").await, Ok(403));
+    assert_eq!(
+        tls_client::iti55(&mut anonymous, "/initiating")
+            .await
+            .map(|(status, _)| status),
+        Ok(200)
+    );
+    assert_eq!(
+        tls_client::iti55(&mut anonymous, "/responding")
+            .await
+            .map(|(status, _)| status),
+        Ok(403)
+    );
 
-    let mut trusted = connect_as(port, &pki, Some(&pki))
+    let mut trusted = tls_client::connect(port, &pki, Some(&pki))
         .await
         .expect("trusted client");
-    assert_ne!(ask_at(&mut trusted, "/responding").await, Ok(403));
+    assert_ne!(
+        tls_client::iti55(&mut trusted, "/responding")
+            .await
+            .map(|(status, _)| status),
+        Ok(403)
+    );
 
     // A certificate that is shown is still verified.
-    let refused = match connect_as(port, &pki, Some(&stranger)).await {
+    let refused = match tls_client::connect(port, &pki, Some(&stranger)).await {
         Err(_) => true,
-        Ok(mut sender) => ask_at(&mut sender, "/initiating").await.is_err(),
+        Ok(mut sender) => tls_client::iti55(&mut sender, "/initiating").await.is_err(),
     };
     assert!(
         refused,

@@ -12,6 +12,7 @@ mod iti55_conformance;
 mod responding;
 mod sandbox_isolation;
 mod sandbox_limits;
+mod security_example;
 mod soap_faults;
 mod startup_errors;
 mod transport;

@@ -307,7 +307,16 @@ fn asserted_user(u: &xcgate_xua::AssertedUser) -> witt::AssertedUser {
         home_community_id: u.home_community_id.clone(),
         roles: u.roles.iter().map(coded).collect(),
         purpose_of_use: u.purpose_of_use.iter().map(coded).collect(),
-        extensions: Vec::new(),
+        // The XACML resource-id (the patient the user asks about, as CX) has no field of
+        // its own in the 0.4 record; it travels as a named slot.
+        extensions: u
+            .resource_id
+            .iter()
+            .map(|r| witt::Slot {
+                name: "resource-id".into(),
+                values: vec![r.clone()],
+            })
+            .collect(),
     }
 }
 
