@@ -22,6 +22,7 @@ use xcgate_tests::soap_client::{self, ITI18, ITI38, ITI39, ITI43, post};
 const SOAP: &str = "application/soap+xml; charset=utf-8";
 const ANONYMOUS: &str = "http://www.w3.org/2005/08/addressing/anonymous";
 const FIND_DOCUMENTS: &str = "urn:uuid:14d4debf-8f97-4251-9a74-a90016b0af0d";
+const GET_DOCUMENTS: &str = "urn:uuid:5c4f972b-d56b-40ac-a5fc-c8ca9b40b9d4";
 
 /// A fresh folder for one test's journal (and PKI), removed on drop.
 struct TempDir(PathBuf);
@@ -844,4 +845,100 @@ async fn records_reach_the_audit_record_repository_after_it_was_down() {
     .await
     .unwrap();
     arr::assert_complete_in_order(&journal_lines(&journal), &frames);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retrieve_that_misses_a_document_writes_a_failure_record_naming_it() {
+    let dir = TempDir::new("mixed-retrieve");
+    let gw = demo_with_journal(&dir).await;
+    let found = ("urn:oid:2.999.1.10", "2.999.1.10.3", "2.999.1.10.2.1");
+    let missing = ("urn:oid:2.999.1.10", "2.999.1.10.3", "2.999.1.10.2.999");
+    let a = soap(
+        &gw.responding_url(),
+        ITI39,
+        "urn:uuid:mixed-39",
+        &soap_client::retrieve(&[found, missing]),
+    )
+    .await;
+    assert!(
+        a.body.contains("ResponseStatusType:PartialSuccess"),
+        "{}",
+        a.body
+    );
+    // [TF2 3.43.6.1]: a success event for the documents retrieved, a failure event for
+    // the others.
+    let records = records_since(&dir.journal(), 0);
+    let summary: Vec<(String, Vec<String>)> = records
+        .iter()
+        .map(|r| {
+            assert_eq!(r.codes().0, "110106", "{}", r.line);
+            (
+                r.outcome(),
+                r.documents().into_iter().map(|(id, _)| id).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("0".to_string(), vec!["2.999.1.10.2.1".to_string()]),
+            ("8".to_string(), vec!["2.999.1.10.2.999".to_string()]),
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_request_writes_a_failure_record() {
+    let dir = TempDir::new("refused");
+    let gw = demo_with_journal(&dir).await;
+    // uusimaa is not fronted on /responding: refused before any community is called.
+    let payload = soap_client::get_documents("2.999.1.20.2.1", Some("urn:oid:2.999.1.20"));
+    soap(&gw.responding_url(), ITI38, "urn:uuid:refused-38", &payload).await;
+    let records = records_since(&dir.journal(), 0);
+    assert_eq!(records.len(), 1, "{records:#?}");
+    let r = &records[0];
+    assert_eq!(r.transaction(), "ITI-38");
+    assert_ne!(r.outcome(), "0", "{}", r.line);
+    assert_peers(r, ANONYMOUS, &gw.responding_url(), false);
+    let why = r.event().child("", "EventOutcomeDescription");
+    assert!(
+        why.is_some_and(|d| !d.text().trim().is_empty()),
+        "{}",
+        r.line
+    );
+    // The failure record still carries the Query Parameters (1..1 for ITI-18/38
+    // [TF2 3.18.5.1]): the request was a valid stored query, only its routing failed.
+    let q = r.query();
+    assert_eq!(
+        q.attr("ParticipantObjectID"),
+        Some(GET_DOCUMENTS),
+        "{}",
+        r.line
+    );
+    let sent = xml::parse(soap_client::strip_declaration(&payload).as_bytes()).unwrap();
+    assert_eq!(xml::parse(&query_bytes(q)).unwrap(), sent);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_refused_on_initiating_names_this_process_as_the_one_that_answered() {
+    let dir = TempDir::new("refused-ig");
+    let gw = demo_with_journal(&dir).await;
+    let payload = soap_client::get_documents("2.999.1.99.2.1", Some("urn:oid:2.999.1.99"));
+    soap(
+        &gw.initiating_url(),
+        ITI38,
+        "urn:uuid:refused-ig-38",
+        &payload,
+    )
+    .await;
+    let records = records_since(&dir.journal(), 0);
+    assert_eq!(records.len(), 1, "{records:#?}");
+    let r = &records[0];
+    assert_eq!(r.transaction(), "ITI-38");
+    assert_ne!(r.outcome(), "0", "{}", r.line);
+    // No community was called: the local initiator sent the request and this gateway
+    // answered it, so the process id belongs to the destination.
+    assert_peers(r, ANONYMOUS, &gw.initiating_url(), false);
+    assert_remote_requester(r);
+    assert_eq!(r.query().attr("ParticipantObjectID"), Some(GET_DOCUMENTS));
 }
