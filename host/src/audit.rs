@@ -212,10 +212,13 @@ fn answered_here(
 /// answered, or of a request refused before any community was called.
 fn initiating(gw: &Gateway, ex: &Exchange<'_>, facts: &Facts) -> Vec<atna::AuditMessage> {
     let mut out = Vec::new();
-    if matches!(facts.transaction, Transaction::Iti18 | Transaction::Iti43)
-        || facts.calls.is_empty()
-    {
+    if matches!(facts.transaction, Transaction::Iti18 | Transaction::Iti43) {
         out.extend(answered_here(gw, ex, facts, atna::Role::InitiatingGateway));
+    } else if facts.calls.is_empty() {
+        // A cross-gateway request refused before any community was called: nothing was
+        // sent, the local initiator's request was answered here, so this process is the
+        // destination (the answering side's role puts the process id there).
+        out.extend(answered_here(gw, ex, facts, atna::Role::RespondingGateway));
     }
     let us = atna::Peer::new(ANONYMOUS, &crate::config::hostname());
     for call in &facts.calls {

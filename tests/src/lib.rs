@@ -1,6 +1,7 @@
 //! Test harness: an in-process gateway on 127.0.0.1:0, the test guests, a SOAP client,
 //! the shared conformance corpus, and XSD validation with xmllint.
 
+pub mod arr;
 pub mod corpus;
 pub mod medplum;
 pub mod mock_responder;

@@ -1,6 +1,7 @@
 //! The integration tests, one module per behaviour, in one binary (see tests/Cargo.toml).
 
 mod adversarial_answers;
+mod audit_trail;
 mod chain;
 mod chain_tls;
 mod circuit_breaker;

@@ -35,6 +35,30 @@ fn failure(action: &'static str, code: &str, context: &str, location: Option<&st
     }
 }
 
+/// The stored query and the patient it is about, for the audit records: the Query
+/// Parameters object is 1..1 on success and failure alike [ITI TF-2 3.18.5.1].
+fn audit_query(facts: &mut Facts, request: &AdhocQueryRequest, payload: &Element) {
+    facts.query = Some(xcgate_audit::QueryParameters::StoredQuery {
+        stored_query_id: request.query_id().to_string(),
+        adhoc_query_request: crate::audit::serialize(payload),
+        encoding: "UTF-8".into(),
+        home_community_id: None,
+    });
+    facts.query_patient = request
+        .patient_id_slot()
+        .and_then(|s| s.values.first())
+        .map(|v| v.trim().trim_matches('\'').to_string());
+}
+
+/// A refusal of a valid stored query (it could not be routed): its failure record names
+/// the query and the patient too.
+fn with_audited_query(mut reply: Reply, request: &AdhocQueryRequest, payload: &Element) -> Reply {
+    if let Some(facts) = reply.audit.as_mut() {
+        audit_query(facts, request, payload);
+    }
+    reply
+}
+
 /// Serve an ITI-38 (`iti18 == false`) or ITI-18 stored query in `role`.
 pub async fn stored_query(
     gw: &Gateway,
@@ -69,7 +93,8 @@ pub async fn stored_query(
             None => {
                 let context =
                     format!("no community with homeCommunityId {home} is served by this gateway");
-                return failure(action, error_codes::UNKNOWN_COMMUNITY, &context, Some(home));
+                let reply = failure(action, error_codes::UNKNOWN_COMMUNITY, &context, Some(home));
+                return with_audited_query(reply, &request, payload);
             }
         },
         None if request.is_patient_id_based() => {
@@ -80,12 +105,13 @@ pub async fn stored_query(
                 "the stored query {} needs AdhocQuery/@home to name the community [ITI TF-2 3.38.4.1.2.1]",
                 request.query_id()
             );
-            return failure(
+            let reply = failure(
                 action,
                 error_codes::MISSING_HOME_COMMUNITY_ID,
                 &context,
                 None,
             );
+            return with_audited_query(reply, &request, payload);
         }
     };
     let deadline = started
@@ -126,16 +152,7 @@ pub async fn stored_query(
     } else {
         xcgate_audit::Transaction::Iti38
     });
-    facts.query = Some(xcgate_audit::QueryParameters::StoredQuery {
-        stored_query_id: shared.query_id().to_string(),
-        adhoc_query_request: crate::audit::serialize(payload),
-        encoding: "UTF-8".into(),
-        home_community_id: None,
-    });
-    facts.query_patient = shared
-        .patient_id_slot()
-        .and_then(|s| s.values.first())
-        .map(|v| v.trim().trim_matches('\'').to_string());
+    audit_query(&mut facts, &shared, payload);
     facts.calls = outcomes.iter().map(CallFact::of).collect();
     Reply {
         action,
