@@ -1,14 +1,8 @@
 //! The gateway's own HTTPS endpoint (`[gateway.tls]`): mutual TLS accepts trusted clients
 //! and refuses untrusted or absent ones (everywhere, or per endpoint); an expired
-//! certificate is a start-up error, and a reload rotates the certificate for new connections while the open ones
-//! keep working.
+//! certificate is a start-up error, and a reload rotates the certificate for new
+//! connections while the open ones keep working.
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper_util::rt::TokioIo;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
-use std::sync::Arc;
 use xcgate_tests::pki::Pki;
 use xcgate_tests::{TestGateway, soap_client, tls_client, with_guests};
 
@@ -61,15 +55,12 @@ async fn an_expired_server_certificate_is_a_start_up_error_that_names_the_file()
 
 /// A TLS connection to the gateway that trusts `pki`'s CA and shows its client
 /// certificate; `Err` when the handshake fails.
-async fn connect(
-    port: u16,
-    pki: &Pki,
-) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>, String> {
+async fn connect(port: u16, pki: &Pki) -> Result<tls_client::Sender, String> {
     tls_client::connect(port, pki, Some(pki)).await
 }
 
 /// One ITI-55 over an open connection: the HTTP status.
-async fn ask(sender: &mut hyper::client::conn::http1::SendRequest<Full<Bytes>>) -> u16 {
+async fn ask(sender: &mut tls_client::Sender) -> u16 {
     tls_client::iti55(sender, "/initiating")
         .await
         .expect("answered on the open connection")
