@@ -124,9 +124,36 @@ pub async fn record(gw: &Gateway, ex: &Exchange<'_>, facts: &Facts) {
     }
 }
 
+/// Record the Security Alert of a request refused because its node (TLS client
+/// certificate) or its user (XUA) could not be authenticated [ITI TF-2 3.20.4.1].
+/// `reason` names what failed, never assertion content or patient data.
+pub async fn security_alert(
+    gw: &Gateway,
+    kind: atna::AlertKind,
+    reason: &str,
+    endpoint_uri: &str,
+    peer: &Peer,
+    reply_to: Option<&str>,
+) {
+    let Some(auditor) = &gw.audit else { return };
+    let requester = atna::Peer::new(
+        reply_to.unwrap_or(ANONYMOUS),
+        &peer.address.ip().to_string(),
+    )
+    .with_user_name(peer.certificate_subject.clone());
+    let reporter = atna::Peer::new(endpoint_uri, host_of(endpoint_uri));
+    let message = atna::security_alert(kind, reason, requester, reporter, audit_source(gw));
+    if let Err(e) = auditor.record(&message).await {
+        gw.metrics.audit_failure();
+        tracing::error!("security alert not stored: {e}");
+    }
+}
+
 fn source_of_request(ex: &Exchange<'_>) -> atna::Peer {
     let user_id = ex.reply_to.unwrap_or(ANONYMOUS);
+    // The system that sent the request, as its verified client certificate names it.
     atna::Peer::new(user_id, &ex.peer.address.ip().to_string())
+        .with_user_name(ex.peer.certificate_subject.clone())
 }
 
 fn audit_source(gw: &Gateway) -> atna::AuditSourceIdentification {
@@ -229,6 +256,7 @@ fn initiating(gw: &Gateway, ex: &Exchange<'_>, facts: &Facts) -> Vec<atna::Audit
             None => atna::Peer {
                 user_id: community.home_community_id.clone(),
                 network_access_point: None,
+                user_name: None,
             },
         };
         let record = |outcome: Outcome, documents: &[atna::DocumentObject]| {

@@ -70,24 +70,6 @@ pub async fn route(
             ));
         }
     };
-    let name = match endpoint {
-        Endpoint::Initiating => crate::config::EndpointName::Initiating,
-        Endpoint::Responding => crate::config::EndpointName::Responding,
-    };
-    if peer.certificate_subject.is_none()
-        && gw
-            .config
-            .gateway
-            .tls
-            .as_ref()
-            .is_some_and(|t| t.requires_client_certificate(name))
-    {
-        tracing::info!(peer = %peer.address, "refused: no client certificate");
-        return Ok(plain(
-            StatusCode::FORBIDDEN,
-            "a client certificate is required on this endpoint (mutual TLS)\n",
-        ));
-    }
     if req.method() != Method::POST {
         let mut r = plain(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -112,6 +94,33 @@ pub async fn route(
         .unwrap_or_else(|| gw.config.gateway.listen.clone());
     let scheme = if gw.tls.is_some() { "https" } else { "http" };
     let endpoint_uri = format!("{scheme}://{authority}{}", req.uri().path());
+    let name = match endpoint {
+        Endpoint::Initiating => crate::config::EndpointName::Initiating,
+        Endpoint::Responding => crate::config::EndpointName::Responding,
+    };
+    if peer.certificate_subject.is_none()
+        && gw
+            .config
+            .gateway
+            .tls
+            .as_ref()
+            .is_some_and(|t| t.requires_client_certificate(name))
+    {
+        tracing::info!(peer = %peer.address, "refused: no client certificate");
+        crate::audit::security_alert(
+            &gw,
+            xcgate_audit::AlertKind::NodeAuthentication,
+            "no client certificate on an endpoint that requires one",
+            &endpoint_uri,
+            &peer,
+            None,
+        )
+        .await;
+        return Ok(plain(
+            StatusCode::FORBIDDEN,
+            "a client certificate is required on this endpoint (mutual TLS)\n",
+        ));
+    }
     // The boundary of a multipart type is case-sensitive: keep the raw value too.
     let content_type_raw = req
         .headers()
@@ -267,7 +276,11 @@ pub async fn serve(
                 // TLS from the gateway current at accept time (a reload rotates
                 // certificates for new connections); each request then takes the gateway
                 // current when it arrives, for its whole life.
-                let tls = live.current().tls.clone();
+                let alert_gateway = live.current();
+                let tls = alert_gateway.tls.clone();
+                let local = stream
+                    .local_addr()
+                    .map_or_else(|_| "unknown".to_string(), |a| a.to_string());
                 let live = live.clone();
                 let service = move |peer: Arc<Peer>| {
                     hyper::service::service_fn(move |req| route(live.current(), req, peer.clone()))
@@ -276,6 +289,7 @@ pub async fn serve(
                 tokio::spawn(async move {
                     let result = match tls {
                         None => {
+                            drop(alert_gateway);
                             let peer = Arc::new(Peer { address, certificate_subject: None });
                             let conn = builder.serve_connection(TokioIo::new(stream), service(peer));
                             watcher.watch(conn.into_owned()).await
@@ -292,6 +306,19 @@ pub async fn serve(
                                 Ok(Ok(s)) => s,
                                 Ok(Err(e)) => {
                                     tracing::info!("TLS handshake refused: {e}");
+                                    if refused_certificate(&e) {
+                                        let endpoint = format!("https://{local}");
+                                        let peer = Peer { address, certificate_subject: None };
+                                        crate::audit::security_alert(
+                                            &alert_gateway,
+                                            xcgate_audit::AlertKind::NodeAuthentication,
+                                            &format!("TLS client certificate refused: {e}"),
+                                            &endpoint,
+                                            &peer,
+                                            None,
+                                        )
+                                        .await;
+                                    }
                                     return;
                                 }
                                 Err(_) => {
@@ -299,6 +326,9 @@ pub async fn serve(
                                     return;
                                 }
                             };
+                            // Requests take the gateway current when they arrive; this one
+                            // was for the handshake's alert only.
+                            drop(alert_gateway);
                             // The client certificate's subject (mutual TLS) goes with every
                             // request of the connection: into the log and the audit record.
                             let certificate_subject = stream
@@ -321,4 +351,15 @@ pub async fn serve(
         }
     }
     graceful.shutdown().await;
+}
+
+/// A handshake that failed over the client's certificate (none where one is required, or
+/// one that does not verify), as opposed to a client that hung up or spoke no TLS: the
+/// failures ATNA asks a secure node to audit as node authentication [ITI TF-2 3.20.4.1].
+fn refused_certificate(e: &std::io::Error) -> bool {
+    matches!(
+        e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>()),
+        Some(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented)
+    )
 }

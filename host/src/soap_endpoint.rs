@@ -193,6 +193,17 @@ pub async fn handle(
                 status = e.http_status(),
                 "request refused: {e}"
             );
+            if let RequestError::Security(x) = &e {
+                crate::audit::security_alert(
+                    gw,
+                    xcgate_audit::AlertKind::AuthenticationDecision,
+                    &x.reason(),
+                    endpoint_uri,
+                    peer,
+                    seen.reply_to.as_deref(),
+                )
+                .await;
+            }
             SoapReply {
                 status: e.http_status(),
                 envelope: e.fault().to_envelope(seen.relates_to.as_deref()),

@@ -120,6 +120,12 @@ impl TestGateway {
         format!("{}/initiating", self.running.url())
     }
 
+    /// Everything the gateway's audit journal holds (one DICOM audit record per line).
+    pub fn journal_text(&self) -> String {
+        let config = &self.gateway.config;
+        std::fs::read_to_string(config.audit.journal_path(&config.base_dir)).unwrap_or_default()
+    }
+
     pub fn responding_url(&self) -> String {
         format!("{}/responding", self.running.url())
     }

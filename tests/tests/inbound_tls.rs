@@ -71,9 +71,12 @@ async fn ask(sender: &mut tls_client::Sender) -> u16 {
 async fn mutual_tls_accepts_a_trusted_client_and_refuses_an_untrusted_or_absent_one() {
     let pki = Pki::generate("mtls-both");
     let stranger = Pki::generate("mtls-stranger");
-    let gw = TestGateway::start(&config(&pki, "server.pem"))
-        .await
-        .unwrap();
+    // north also answers on /responding, where the requester is the client system.
+    let text = config(&pki, "server.pem").replace(
+        "home_community_id = \"urn:oid:2.999.1\"\n",
+        "home_community_id = \"urn:oid:2.999.1\"\nresponding = [\"north\"]\n",
+    );
+    let gw = TestGateway::start(&text).await.unwrap();
     let port = gw.running.addr.port();
     let mut trusted = tls_client::connect(port, &pki, Some(&pki))
         .await
@@ -83,6 +86,16 @@ async fn mutual_tls_accepts_a_trusted_client_and_refuses_an_untrusted_or_absent_
             .await
             .map(|(status, _)| status),
         Ok(200)
+    );
+    // The audit record of a request answered here names the client system by its
+    // certificate's subject.
+    tls_client::iti55(&mut trusted, "/responding")
+        .await
+        .expect("answered");
+    let journal = gw.journal_text();
+    assert!(
+        journal.contains("UserName=\"CN=mtls-both client\""),
+        "{journal}"
     );
     // Refused in the handshake (TLS 1.3 reports it on the first read: either way, no answer).
     for client in [Some(&stranger), None] {
@@ -96,6 +109,16 @@ async fn mutual_tls_accepts_a_trusted_client_and_refuses_an_untrusted_or_absent_
             client.map(|c| c.dir())
         );
     }
+    // Each refusal is audited as a Security Alert, node authentication [ITI TF-2 3.20.4.1]
+    // (written by the connection's task: wait for it briefly).
+    let alerts = |text: &str| text.matches("csd-code=\"110126\"").count();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while alerts(&gw.journal_text()) < 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let journal = gw.journal_text();
+    assert_eq!(alerts(&journal), 2, "{journal}");
+    assert!(journal.contains("csd-code=\"110113\""), "{journal}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -123,6 +146,11 @@ async fn a_client_certificate_can_be_required_on_responding_only() {
             .await
             .map(|(status, _)| status),
         Ok(403)
+    );
+    assert!(
+        gw.journal_text()
+            .contains("no client certificate on an endpoint that requires one"),
+        "the refusal is audited as a Security Alert"
     );
 
     let mut trusted = tls_client::connect(port, &pki, Some(&pki))

@@ -150,6 +150,13 @@ async fn a_trusted_assertion_is_accepted_and_its_attributes_reach_the_adapter() 
     let assertion = idp.assertion(SystemTime::now());
     let answer = send(&gw.initiating_url(), iti55_envelope(Some(&assertion))).await;
     assert_eq!(reported_user(&answer), DOCTOR_LINE);
+    // The audit record names the asserted user as a human requestor, with the role
+    // [ITI TF-2 3.18.5.1.2].
+    let journal = gw.journal_text();
+    assert!(
+        journal.contains("UserID=\"Dr. Aino Testinen\"") && journal.contains("309343006"),
+        "{journal}"
+    );
 }
 
 #[tokio::test]
@@ -161,6 +168,13 @@ async fn a_tampered_assertion_is_refused_as_failed_check() {
         .replace("Physician", "Surgeon");
     let answer = send(&gw.initiating_url(), iti55_envelope(Some(&tampered))).await;
     assert_refused(&answer, "FailedCheck");
+    // Audited as a Security Alert (authentication decision), without the assertion's content.
+    let journal = gw.journal_text();
+    assert!(
+        journal.contains("csd-code=\"110113\"") && journal.contains("csd-code=\"110143\""),
+        "{journal}"
+    );
+    assert!(!journal.contains("Testinen"), "{journal}");
     // The gateway serves the next, untampered request.
     let answer = send(
         &gw.initiating_url(),

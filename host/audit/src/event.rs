@@ -79,6 +79,9 @@ impl Role {
 pub struct Peer {
     pub user_id: String,
     pub network_access_point: Option<NetworkAccessPoint>,
+    /// `UserName`: for a requester that showed a verified TLS client certificate, its
+    /// subject (the system that sent the request) [DICOM PS3.15 A.5.1].
+    pub user_name: Option<String>,
 }
 
 impl Peer {
@@ -87,7 +90,14 @@ impl Peer {
         Peer {
             user_id: user_id.to_string(),
             network_access_point: Some(NetworkAccessPoint::from_host(host)),
+            user_name: None,
         }
+    }
+
+    /// With `UserName` set (e.g. the subject of the requester's client certificate).
+    pub fn with_user_name(mut self, name: Option<String>) -> Peer {
+        self.user_name = name;
+        self
     }
 }
 
@@ -328,7 +338,7 @@ fn peer_participant(
     ActiveParticipant {
         user_id: peer.user_id,
         alternative_user_id,
-        user_name: None,
+        user_name: peer.user_name,
         user_is_requestor,
         network_access_point: peer.network_access_point,
         role_id_codes: vec![role],

@@ -3,6 +3,8 @@
 //! - [`AuditEvent`] builds the record of one transaction (ITI-55/56/38/39/18/43) seen from one
 //!   gateway role, with the event codes and participant objects ITI TF-2 prescribes
 //!   (spec-summary §8); [`AuditMessage::to_xml`] writes it as one line of DICOM audit XML.
+//! - [`security_alert`] builds the Security Alert of a request refused because its node or
+//!   user could not be authenticated.
 //! - [`Auditor`] stores records in an append-only journal (group commit: `record()` returns
 //!   once the record is fsynced) and forwards them, in order, to an Audit Record Repository
 //!   over syslog/TLS [RFC 5425] or syslog/UDP [RFC 5426], resuming from a persisted cursor.
@@ -18,6 +20,7 @@
 //!
 //! No patient data is ever logged: logs carry counts, sizes, sink addresses and errors.
 
+mod alert;
 mod auditor;
 mod config;
 mod cursor;
@@ -31,6 +34,7 @@ mod time;
 mod transport;
 mod xml;
 
+pub use alert::{AlertKind, security_alert};
 pub use auditor::Auditor;
 pub use config::{AuditConfig, AuditError, SyslogConfig, SyslogTransport};
 pub use event::{
