@@ -136,15 +136,28 @@ impl Auditor {
 
     /// Store `message`; Ok means it is on disk (fsynced) and will be forwarded.
     pub async fn record(&self, message: &AuditMessage) -> Result<(), AuditError> {
-        let mut line = message.to_xml().into_bytes();
-        // The writer frames by '\n' and xml.rs escapes every LF; a record that still holds
-        // one would corrupt the journal's framing.
-        if line.contains(&b'\n') {
-            return Err(AuditError::NotStored(
-                "the record's XML holds a raw newline".to_string(),
-            ));
+        self.record_all(std::slice::from_ref(message)).await
+    }
+
+    /// Store the records of one request together, in order, in one group commit (one
+    /// fsync, not one each). Ok means all are on disk; an error means none was stored.
+    pub async fn record_all(&self, messages: &[AuditMessage]) -> Result<(), AuditError> {
+        if messages.is_empty() {
+            return Ok(());
         }
-        line.push(b'\n');
+        let mut line = Vec::new();
+        for message in messages {
+            let xml = message.to_xml().into_bytes();
+            // The writer frames by '\n' and xml.rs escapes every LF; a record that still
+            // holds one would corrupt the journal's framing.
+            if xml.contains(&b'\n') {
+                return Err(AuditError::NotStored(
+                    "the record's XML holds a raw newline".to_string(),
+                ));
+            }
+            line.extend_from_slice(&xml);
+            line.push(b'\n');
+        }
         let (done, wait) = oneshot::channel();
         {
             let queue =
@@ -154,10 +167,21 @@ impl Auditor {
             let queue = queue.as_ref().ok_or_else(|| {
                 AuditError::NotStored("the audit journal is shut down".to_string())
             })?;
-            queue.send(Append { line, done }).map_err(|_| {
-                AuditError::NotStored("the audit journal writer stopped".to_string())
-            })?;
+            let records = messages.len() as u64;
+            queue
+                .send(Append {
+                    line,
+                    records,
+                    done,
+                })
+                .map_err(|_| {
+                    AuditError::NotStored("the audit journal writer stopped".to_string())
+                })?;
         }
+        Self::stored(wait).await
+    }
+
+    async fn stored(wait: oneshot::Receiver<Result<(), String>>) -> Result<(), AuditError> {
         match wait.await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(reason)) => Err(AuditError::NotStored(reason)),

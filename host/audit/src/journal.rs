@@ -24,7 +24,11 @@ use tokio::sync::{oneshot, watch};
 
 /// One queued record: its line (with the `\n`) and who waits for it.
 pub(crate) struct Append {
+    /// One or more whole records, each ending with '\n' (a request's records travel
+    /// together so that they share one fsync).
     pub line: Vec<u8>,
+    /// How many records `line` holds.
+    pub records: u64,
     pub done: oneshot::Sender<Result<(), String>>,
 }
 
@@ -186,14 +190,16 @@ impl Writer {
             let result = self.append(&buf);
             match result {
                 Ok(()) => {
-                    self.counters.committed(batch.len() as u64, self.forwarding);
+                    let records = batch.iter().map(|a| a.records).sum();
+                    self.counters.committed(records, self.forwarding);
                     self.committed.send_replace(self.end);
                     for a in batch.drain(..) {
                         let _ = a.done.send(Ok(()));
                     }
                 }
                 Err(err) => {
-                    tracing::error!(journal = %path, records = batch.len(), error = %err, "audit journal write failed");
+                    let records: u64 = batch.iter().map(|a| a.records).sum();
+                    tracing::error!(journal = %path, records, error = %err, "audit journal write failed");
                     let reason = format!("audit journal {path}: write failed: {err}");
                     // Cut the partial batch so the next batch does not follow a torn line;
                     // if even that fails the journal is unusable until a restart repairs it.

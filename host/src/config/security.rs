@@ -20,7 +20,8 @@ pub struct AuditSection {
     pub enterprise_site_id: Option<String>,
     /// Group commit: at most this many records per fsync (default 256) ...
     pub max_batch: Option<usize>,
-    /// ... and at most this long waited for more to join a batch (default 2ms).
+    /// ... and at most this long waited for more to join a batch (default 0: a batch is
+    /// what queued while the previous fsync ran).
     pub max_delay: Option<HumanDuration>,
     /// `[audit.syslog]`: forward every record to an Audit Record Repository.
     pub syslog: Option<SyslogSection>,

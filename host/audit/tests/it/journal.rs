@@ -54,6 +54,29 @@ async fn concurrent_records_share_fsyncs_and_each_is_one_line() -> TestResult {
 }
 
 #[tokio::test]
+async fn the_records_of_one_request_share_one_fsync_without_waiting() -> TestResult {
+    let dir = TempDir::new("record-all")?;
+    let journal = dir.path().join("audit.log");
+    // The default: no wait for more records after the first.
+    let auditor = Auditor::open(AuditConfig::new(&journal)).await?;
+    let records: Vec<_> = (0..20).map(record).collect();
+    auditor.record_all(&records).await?;
+    let stats = auditor.stats();
+    assert_eq!(20, stats.written);
+    assert_eq!(
+        1, stats.fsyncs,
+        "one group commit for the request's 20 records"
+    );
+    assert_eq!(
+        (0..20).collect::<Vec<_>>(),
+        journal_order(&journal)?,
+        "in order"
+    );
+    auditor.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_torn_last_line_is_cut_on_open_and_the_rest_kept() -> TestResult {
     let dir = TempDir::new("torn")?;
     let journal = dir.path().join("audit.log");
