@@ -191,13 +191,7 @@ fn kill_9_with_spooled_records_then_restart_delivers_them() {
         "the journal survives as written"
     );
 
-    let arr = Arr::tls(
-        &pki.dir().join("ca.pem"),
-        &pki.dir().join("server.pem"),
-        &pki.dir().join("server.key"),
-        addr,
-    )
-    .unwrap();
+    let arr = Arr::tls_from(pki.dir(), addr).unwrap();
     let started = Instant::now();
     let gw = Gateway::start(&config, "warn", &dir.0, false);
     let waiting = gw.banner.join("");

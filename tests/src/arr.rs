@@ -61,6 +61,16 @@ pub fn free_port() -> std::io::Result<SocketAddr> {
 impl Arr {
     /// A TLS repository on `addr` with the server certificate `cert`/`key`, trusting
     /// client certificates issued by `ca`.
+    /// With the `ca.pem`, `server.pem` and `server.key` of a test PKI folder.
+    pub fn tls_from(pki_dir: &Path, addr: SocketAddr) -> Result<Arr, BoxError> {
+        Arr::tls(
+            &pki_dir.join("ca.pem"),
+            &pki_dir.join("server.pem"),
+            &pki_dir.join("server.key"),
+            addr,
+        )
+    }
+
     pub fn tls(ca: &Path, cert: &Path, key: &Path, addr: SocketAddr) -> Result<Arr, BoxError> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut roots = rustls::RootCertStore::empty();

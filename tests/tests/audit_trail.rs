@@ -807,13 +807,7 @@ async fn records_reach_the_audit_record_repository_after_it_was_down() {
     );
 
     // The repository comes up on that address: everything arrives, in journal order.
-    let arr = Arr::tls(
-        &pki.dir().join("ca.pem"),
-        &pki.dir().join("server.pem"),
-        &pki.dir().join("server.key"),
-        addr,
-    )
-    .unwrap();
+    let arr = Arr::tls_from(pki.dir(), addr).unwrap();
     let started = Instant::now();
     let want = expected.len();
     let (arr, frames) = tokio::task::spawn_blocking(move || {

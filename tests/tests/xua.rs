@@ -251,7 +251,13 @@ trusted_issuers = ["{trusted}"]
 /// behind the IHE SOAP adapter at B, whose endpoint attaches XUA as `xua` says; `issuer`
 /// is A's own `[gateway.xua.issuer]` table, if any.
 async fn gateway_a(b: &TestGateway, idp_cert: &str, xua: &str, issuer: &str) -> TestGateway {
-    TestGateway::start(&format!(
+    TestGateway::start(&gateway_a_config(b, idp_cert, xua, issuer))
+        .await
+        .expect("gateway A starts")
+}
+
+fn gateway_a_config(b: &TestGateway, idp_cert: &str, xua: &str, issuer: &str) -> String {
+    format!(
         r#"[gateway]
 listen = "127.0.0.1:0"
 home_community_id = "urn:oid:2.999.2"
@@ -271,9 +277,7 @@ url = "{}"
 xua = "{xua}"
 "#,
         b.responding_url()
-    ))
-    .await
-    .expect("gateway A starts")
+    )
 }
 
 /// The failure text A reports for B, when B refused.
@@ -346,26 +350,11 @@ async fn without_an_outbound_assertion_the_next_gateway_refuses_and_the_failure_
 async fn issue_without_a_signing_key_is_a_config_error_that_names_the_endpoint() {
     let idp = Idp::new("xua-nokey");
     let b = gateway_b(&idp.cert()).await;
-    let err = TestGateway::start(&format!(
-        r#"[gateway]
-listen = "127.0.0.1:0"
-home_community_id = "urn:oid:2.999.2"
-
-[communities.echo-via-b]
-home_community_id = "urn:oid:2.999.9.1"
-plugin = "{{IHE_SOAP}}"
-settings = {{ sender_home_community_id = "urn:oid:2.999.2", iti55_endpoint = "b" }}
-
-[communities.echo-via-b.endpoints.b]
-url = "{}"
-xua = "issue"
-"#,
-        b.responding_url()
-    ))
-    .await
-    .err()
-    .map(|e| format!("{e:#}"))
-    .unwrap_or_default();
+    let err = TestGateway::start(&gateway_a_config(&b, &idp.cert(), "issue", ""))
+        .await
+        .err()
+        .map(|e| format!("{e:#}"))
+        .unwrap_or_default();
     assert!(
         err.contains("communities.echo-via-b.endpoints.b.xua")
             && err.contains("[gateway.xua.issuer]"),

@@ -190,6 +190,7 @@ struct Edit {
 }
 
 fn header_edit(envelope: &[u8]) -> Result<Edit, String> {
+    const OWN_SECURITY: &str = "the plugin's request has a wsse:Security header; the host attaches the assertion for this endpoint";
     let mut reader = quick_xml::NsReader::from_reader(envelope);
     let mut depth = 0usize;
     let mut envelope_prefix: Option<String> = None;
@@ -199,71 +200,12 @@ fn header_edit(envelope: &[u8]) -> Result<Edit, String> {
         let (ns, event) = reader
             .read_resolved_event()
             .map_err(|e| format!("the request is not well-formed XML: {e}"))?;
-        let is_soap = matches!(ns, ResolveResult::Bound(n) if n.into_inner() == SOAP12);
-        match event {
-            Event::Start(e) => {
-                let local = e.local_name();
-                match depth {
-                    0 if is_soap && local.into_inner() == "Envelope" => {
-                        envelope_prefix = Some(
-                            e.name()
-                                .prefix()
-                                .map(|p| p.into_inner().to_string())
-                                .unwrap_or_default(),
-                        );
-                    }
-                    0 => return Err("the request is not a SOAP 1.2 envelope".into()),
-                    1 if is_soap && local.into_inner() == "Header" => {
-                        in_header = Some(reader.buffer_position() as usize);
-                    }
-                    1 if is_soap && local.into_inner() == "Body" => {
-                        let qname = match envelope_prefix.as_deref() {
-                            Some("") | None => "Header".to_string(),
-                            Some(p) => format!("{p}:Header"),
-                        };
-                        return Ok(Edit {
-                            at: before,
-                            resume: before,
-                            wrap: Some(qname),
-                        });
-                    }
-                    2 if in_header.is_some()
-                        && local.into_inner() == "Security"
-                        && matches!(ns, ResolveResult::Bound(n) if n.into_inner() == WSSE) =>
-                    {
-                        return Err("the plugin's request has a wsse:Security header; the host attaches the assertion for this endpoint".into());
-                    }
-                    _ => {}
-                }
-                depth += 1;
-            }
-            Event::Empty(e) if depth == 1 && is_soap && e.local_name().into_inner() == "Header" => {
-                let qname = e.name().into_inner().to_string();
-                return Ok(Edit {
-                    at: before,
-                    resume: reader.buffer_position() as usize,
-                    wrap: Some(qname),
-                });
-            }
-            Event::Empty(e) if depth == 1 && is_soap && e.local_name().into_inner() == "Body" => {
-                let qname = match envelope_prefix.as_deref() {
-                    Some("") | None => "Header".to_string(),
-                    Some(p) => format!("{p}:Header"),
-                };
-                return Ok(Edit {
-                    at: before,
-                    resume: before,
-                    wrap: Some(qname),
-                });
-            }
-            Event::Empty(e)
-                if depth == 2
-                    && in_header.is_some()
-                    && e.local_name().into_inner() == "Security"
-                    && matches!(ns, ResolveResult::Bound(n) if n.into_inner() == WSSE) =>
-            {
-                return Err("the plugin's request has a wsse:Security header; the host attaches the assertion for this endpoint".into());
-            }
+        let in_ns = |uri: &str| matches!(&ns, ResolveResult::Bound(n) if n.into_inner() == uri);
+        let (soap, wsse) = (in_ns(SOAP12), in_ns(WSSE));
+        let after = reader.buffer_position() as usize;
+        let (e, empty) = match &event {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
             Event::End(_) => {
                 depth = depth.saturating_sub(1);
                 if depth == 1
@@ -277,9 +219,49 @@ fn header_edit(envelope: &[u8]) -> Result<Edit, String> {
                         wrap: None,
                     });
                 }
+                continue;
             }
             Event::Eof => return Err("the request has no SOAP Body".into()),
+            _ => continue,
+        };
+        match (depth, e.local_name().into_inner()) {
+            (0, "Envelope") if soap && !empty => {
+                envelope_prefix = Some(
+                    e.name()
+                        .prefix()
+                        .map(|p| p.into_inner().to_string())
+                        .unwrap_or_default(),
+                );
+            }
+            (0, _) => return Err("the request is not a SOAP 1.2 envelope".into()),
+            // `<S:Header/>`: re-opened around our header.
+            (1, "Header") if soap && empty => {
+                return Ok(Edit {
+                    at: before,
+                    resume: after,
+                    wrap: Some(e.name().into_inner().to_string()),
+                });
+            }
+            (1, "Header") if soap => in_header = Some(after),
+            // No Header before the Body: one is created for ours.
+            (1, "Body") if soap => {
+                let wrap = match envelope_prefix.as_deref() {
+                    Some("") | None => "Header".to_string(),
+                    Some(p) => format!("{p}:Header"),
+                };
+                return Ok(Edit {
+                    at: before,
+                    resume: before,
+                    wrap: Some(wrap),
+                });
+            }
+            (2, "Security") if in_header.is_some() && wsse => {
+                return Err(OWN_SECURITY.into());
+            }
             _ => {}
+        }
+        if !empty {
+            depth += 1;
         }
     }
 }
