@@ -245,6 +245,15 @@ fn check_xua(
         xua.clock_skew(),
     )
     .map_err(RequestError::Security)?;
+    if let Some(v) = &verified
+        && !xua.audiences.is_empty()
+        && !v.audiences.is_empty()
+        && !v.audiences.iter().any(|a| xua.audiences.contains(a))
+    {
+        return Err(RequestError::Security(xcgate_xua::XuaError::Untrusted(
+            "the assertion is restricted to other audiences than this gateway's".into(),
+        )));
+    }
     Ok(verified.map(Arc::new))
 }
 

@@ -211,6 +211,45 @@ async fn an_assertion_from_an_untrusted_issuer_is_refused_as_failed_authenticati
 }
 
 #[tokio::test]
+async fn an_assertion_for_another_audience_is_refused_where_audiences_are_configured() {
+    let idp = Idp::new("xua-audience");
+    let gw = TestGateway::start(&format!(
+        r#"[gateway]
+listen = "127.0.0.1:0"
+home_community_id = "urn:oid:2.999.1"
+
+[gateway.xua]
+initiating = "required"
+trusted_issuers = ["{}"]
+audiences = ["urn:oid:2.999.1"]
+
+{}"#,
+        idp.cert(),
+        echo_community("echo", "urn:oid:2.999.1.30")
+    ))
+    .await
+    .expect("the gateway starts");
+    let for_audience = |audience: Option<&str>| {
+        idp.issuer
+            .issue(
+                &doctor(),
+                audience,
+                Duration::from_secs(300),
+                SystemTime::now(),
+            )
+            .expect("issued")
+    };
+    let elsewhere = for_audience(Some("https://other.example/service"));
+    let answer = send(&gw.initiating_url(), iti55_envelope(Some(&elsewhere))).await;
+    assert_refused(&answer, "FailedAuthentication");
+    assert!(answer.body.contains("audiences"), "{}", answer.body);
+    for fitting in [for_audience(Some("urn:oid:2.999.1")), for_audience(None)] {
+        let answer = send(&gw.initiating_url(), iti55_envelope(Some(&fitting))).await;
+        assert_eq!(reported_user(&answer), DOCTOR_LINE);
+    }
+}
+
+#[tokio::test]
 async fn a_missing_assertion_is_refused_when_required_and_served_when_optional() {
     let idp = Idp::new("xua-missing");
     let required = checking_gateway("required", &idp.cert()).await;

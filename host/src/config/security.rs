@@ -87,6 +87,12 @@ pub struct XuaSection {
     /// When set, the assertion's `Issuer` must be one of these names too.
     #[serde(default)]
     pub issuer_names: Vec<String>,
+    /// When set, an assertion restricted to audiences (`AudienceRestriction`) must name
+    /// one of these, e.g. this gateway's URL or homeCommunityId: an assertion issued for
+    /// another service is not replayed here [SAML2 Core 2.5.1.4]. An unrestricted
+    /// assertion is accepted.
+    #[serde(default)]
+    pub audiences: Vec<String>,
     /// Tolerated clock difference for NotBefore / NotOnOrAfter. Default 5 minutes.
     pub clock_skew: Option<HumanDuration>,
     /// The key that signs the assertions of endpoints with `xua = "issue"`.
