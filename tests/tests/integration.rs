@@ -21,4 +21,5 @@ mod transport_tls;
 mod xca_conformance;
 mod xca_gateway;
 mod xua;
+mod xua_outbound;
 mod zeep_peer;
