@@ -103,7 +103,11 @@ fn serve(source: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Result<
         Some(path) => Config::from_file(path)?,
         None => Config::demo()?,
     };
-    let origin = config.base_dir.clone();
+    // The config file as given (its folder is empty for a bare file name), or the demo.
+    let origin = source.as_ref().map_or_else(
+        || "the bundled demo".to_string(),
+        |p| p.display().to_string(),
+    );
     let addr = match listen {
         Some(a) => a,
         None => config.gateway.listen.parse()?,
@@ -137,11 +141,7 @@ fn serve(source: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Result<
         say!(
             "xcgate listening on {} (config from {})",
             running.url(),
-            if origin.as_os_str() == "." {
-                "the bundled demo".to_string()
-            } else {
-                origin.display().to_string()
-            }
+            origin
         );
         say!(
             "  POST {}/initiating  local initiators: ITI-55 fans out to {}",
