@@ -13,7 +13,10 @@
 //!   when a community failed, one failure record too (PartialSuccess writes both
 //!   [ITI TF-2 3.18.5.1, 3.43.6.1]).
 
+mod alert_budget;
 mod facts;
+
+pub use alert_budget::{AlertBudget, PER_SECOND as ALERTS_PER_SECOND};
 
 pub use facts::{CallFact, Facts, document_object, serialize};
 
@@ -141,13 +144,22 @@ pub async fn security_alert(
     reply_to: Option<&str>,
 ) {
     let Some(auditor) = &gw.audit else { return };
+    let Some(suppressed) = gw.alert_budget.take(std::time::Instant::now()) else {
+        gw.metrics.alert_suppressed();
+        return;
+    };
+    let reason = if suppressed > 0 {
+        format!("{reason} ({suppressed} earlier alerts suppressed by the rate limit)")
+    } else {
+        reason.to_string()
+    };
     let requester = atna::Peer::new(
         reply_to.unwrap_or(ANONYMOUS),
         &peer.address.ip().to_string(),
     )
     .with_user_name(peer.certificate_subject.clone());
     let reporter = atna::Peer::new(endpoint_uri, host_of(endpoint_uri));
-    let message = atna::security_alert(kind, reason, requester, reporter, audit_source(gw));
+    let message = atna::security_alert(kind, &reason, requester, reporter, audit_source(gw));
     if let Err(e) = auditor.record(&message).await {
         gw.metrics.audit_failure();
         tracing::error!("security alert not stored: {e}");

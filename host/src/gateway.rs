@@ -34,6 +34,8 @@ pub struct Gateway {
     pub audit: Option<xcgate_audit::Auditor>,
     /// `[gateway.xua]` trusted issuers, read at load.
     pub xua_trust: Option<Arc<xcgate_xua::TrustedIssuers>>,
+    /// Security Alerts per second; shared with the gateways a reload swaps in.
+    pub alert_budget: Arc<crate::audit::AlertBudget>,
 }
 
 /// Runtime sizing that fits a config: the pool's memory slots must hold the largest
@@ -106,6 +108,7 @@ impl Gateway {
             metrics: Arc::default(),
             audit: None,
             xua_trust,
+            alert_budget: Arc::default(),
         })
     }
 

@@ -78,6 +78,7 @@ impl LiveGateway {
         new.metrics = old.metrics.clone();
         // One process owns the journal: the new set writes through the same auditor.
         new.audit = old.audit.clone();
+        new.alert_budget = old.alert_budget.clone();
         for community in &new.communities {
             community.smoke(SMOKE_TIMEOUT).await.map_err(|e| {
                 anyhow::anyhow!(

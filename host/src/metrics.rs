@@ -52,6 +52,7 @@ struct Registry {
     reloads: BTreeMap<&'static str, u64>,
     /// Audit records that could not be stored.
     audit_failures: u64,
+    alerts_suppressed: u64,
 }
 
 /// The gateway's metrics.
@@ -137,6 +138,11 @@ impl Metrics {
         self.with(|r| r.audit_failures += 1);
     }
 
+    /// Count a Security Alert not written (over the per-second budget).
+    pub fn alert_suppressed(&self) {
+        self.with(|r| r.alerts_suppressed += 1);
+    }
+
     /// Count a reload (`applied` or `refused`).
     pub fn reload(&self, outcome: &'static str) {
         self.with(|r| *r.reloads.entry(outcome).or_default() += 1);
@@ -181,6 +187,8 @@ impl Metrics {
             }
             family(&mut out, "xcgate_audit_failures_total", "counter", "Audit records that could not be stored in the journal.");
             let _ = writeln!(out, "xcgate_audit_failures_total {}", r.audit_failures);
+            family(&mut out, "xcgate_audit_alerts_suppressed_total", "counter", &format!("Security Alerts not written: over the budget of {} per second.", crate::audit::ALERTS_PER_SECOND));
+            let _ = writeln!(out, "xcgate_audit_alerts_suppressed_total {}", r.alerts_suppressed);
             family(&mut out, "xcgate_reloads_total", "counter", "Config reloads, applied or refused.");
             for (o, n) in &r.reloads {
                 let _ = writeln!(out, "xcgate_reloads_total{{outcome=\"{o}\"}} {n}");

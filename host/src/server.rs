@@ -107,6 +107,7 @@ pub async fn route(
             .is_some_and(|t| t.requires_client_certificate(name))
     {
         tracing::info!(peer = %peer.address, "refused: no client certificate");
+        drain(&gw, req).await;
         crate::audit::security_alert(
             &gw,
             xcgate_audit::AlertKind::NodeAuthentication,
@@ -144,6 +145,7 @@ pub async fn route(
         || media == "text/xml"
         || media == "application/xml")
     {
+        drain(&gw, req).await;
         return Ok(refuse(
             &gw,
             RequestError::UnsupportedMediaType(media),
@@ -351,6 +353,13 @@ pub async fn serve(
         }
     }
     graceful.shutdown().await;
+}
+
+/// Read what the client sends (within `max_body`) before refusing it: a connection closed
+/// under a request still being written loses the refusal on the way.
+async fn drain(gw: &Gateway, req: Request<Incoming>) {
+    let limit = usize::try_from(gw.config.gateway.max_body.0).unwrap_or(usize::MAX);
+    let _ = Limited::new(req.into_body(), limit).collect().await;
 }
 
 /// A handshake that failed over the client's certificate (none where one is required, or

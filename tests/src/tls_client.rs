@@ -78,6 +78,9 @@ pub async fn post(sender: &mut Sender, path: &str, body: String) -> Result<(u16,
         .header("content-type", "application/soap+xml; charset=utf-8")
         .body(Full::new(Bytes::from(body)))
         .map_err(|e| e.to_string())?;
+    // A keep-alive connection takes the next request only once it has finished the last
+    // one; sending earlier is refused ("operation was canceled").
+    sender.ready().await.map_err(|e| e.to_string())?;
     let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
     let status = resp.status().as_u16();
     let body = resp
