@@ -18,7 +18,8 @@ pub struct AuditSection {
     pub source_id: Option<String>,
     /// `AuditEnterpriseSiteID`, e.g. the organisation's OID.
     pub enterprise_site_id: Option<String>,
-    /// Group commit: at most this many records per fsync (default 256) ...
+    /// Group commit: at most this many appends (a record, or the records of one request)
+    /// per fsync (default 256) ...
     pub max_batch: Option<usize>,
     /// ... and at most this long waited for more to join a batch (default 0: a batch is
     /// what queued while the previous fsync ran).
