@@ -29,6 +29,32 @@ use xcgate_audit::{
 /// WS-Addressing's anonymous ReplyTo: the requester's id in a synchronous exchange.
 const ANONYMOUS: &str = "http://www.w3.org/2005/08/addressing/anonymous";
 
+/// Who writes the records: the audit source and this machine's name, read from config
+/// and the system once per load, not once per record.
+#[derive(Debug, Clone)]
+pub struct AuditIdentity {
+    source: atna::AuditSourceIdentification,
+    /// This machine's host name: the initiating gateway's network access point.
+    hostname: String,
+}
+
+impl AuditIdentity {
+    pub fn new(config: &crate::config::AuditSection) -> AuditIdentity {
+        let hostname = crate::config::hostname();
+        let source_id = config
+            .source_id
+            .clone()
+            .unwrap_or_else(|| format!("xcgate@{hostname}"));
+        AuditIdentity {
+            source: atna::application_server_source(
+                &source_id,
+                config.enterprise_site_id.as_deref(),
+            ),
+            hostname,
+        }
+    }
+}
+
 /// Who asked and where, for the records of one request.
 #[derive(Debug)]
 pub struct Exchange<'a> {
@@ -121,9 +147,7 @@ pub async fn record(gw: &Gateway, ex: &Exchange<'_>, facts: &Facts) {
     };
     // One group commit for all the records of the request (20 communities: one fsync).
     if let Err(e) = auditor.record_all(&messages).await {
-        for _ in &messages {
-            gw.metrics.audit_failure();
-        }
+        gw.metrics.audit_failures(messages.len() as u64);
         tracing::error!(
             request_id = ex.request_id,
             records = messages.len(),
@@ -153,29 +177,32 @@ pub async fn security_alert(
     } else {
         reason.to_string()
     };
-    let requester = atna::Peer::new(
-        reply_to.unwrap_or(ANONYMOUS),
-        &peer.address.ip().to_string(),
-    )
-    .with_user_name(peer.certificate_subject.clone());
     let reporter = atna::Peer::new(endpoint_uri, host_of(endpoint_uri));
-    let message = atna::security_alert(kind, &reason, requester, reporter, audit_source(gw));
+    let message = atna::security_alert(
+        kind,
+        &reason,
+        requester(reply_to, peer),
+        reporter,
+        audit_source(gw),
+    );
     if let Err(e) = auditor.record(&message).await {
-        gw.metrics.audit_failure();
+        gw.metrics.audit_failures(1);
         tracing::error!("security alert not stored: {e}");
     }
 }
 
-fn source_of_request(ex: &Exchange<'_>) -> atna::Peer {
-    let user_id = ex.reply_to.unwrap_or(ANONYMOUS);
-    // The system that sent the request, as its verified client certificate names it.
-    atna::Peer::new(user_id, &ex.peer.address.ip().to_string())
-        .with_user_name(ex.peer.certificate_subject.clone())
+/// The node that sent a request: its `wsa:ReplyTo` (anonymous when synchronous), its IP
+/// address, and the subject of its verified client certificate.
+fn requester(reply_to: Option<&str>, peer: &Peer) -> atna::Peer {
+    atna::Peer::new(
+        reply_to.unwrap_or(ANONYMOUS),
+        &peer.address.ip().to_string(),
+    )
+    .with_user_name(peer.certificate_subject.clone())
 }
 
 fn audit_source(gw: &Gateway) -> atna::AuditSourceIdentification {
-    let a = &gw.config.audit;
-    atna::application_server_source(&a.source_id(), a.enterprise_site_id.as_deref())
+    gw.audit_identity.source.clone()
 }
 
 /// Records of a transaction answered here (responding gateway, or the initiating
@@ -195,7 +222,7 @@ fn answered_here(
             facts.transaction,
             role,
             outcome,
-            source_of_request(ex),
+            requester(ex.reply_to, ex.peer),
             destination.clone(),
             audit_source(gw),
         );
@@ -264,7 +291,7 @@ fn initiating(gw: &Gateway, ex: &Exchange<'_>, facts: &Facts) -> Vec<atna::Audit
         // destination (the answering side's role puts the process id there).
         out.extend(answered_here(gw, ex, facts, atna::Role::RespondingGateway));
     }
-    let us = atna::Peer::new(ANONYMOUS, &crate::config::hostname());
+    let us = atna::Peer::new(ANONYMOUS, &gw.audit_identity.hostname);
     for call in &facts.calls {
         let community = &call.community;
         let destination = match community.endpoint_urls().first() {

@@ -34,6 +34,8 @@ pub struct Gateway {
     pub audit: Option<xcgate_audit::Auditor>,
     /// `[gateway.xua]` trusted issuers, read at load.
     pub xua_trust: Option<Arc<xcgate_xua::TrustedIssuers>>,
+    /// Audit source and host name, read once per load.
+    pub audit_identity: crate::audit::AuditIdentity,
     /// Security Alerts per second; shared with the gateways a reload swaps in.
     pub alert_budget: Arc<crate::audit::AlertBudget>,
 }
@@ -100,8 +102,10 @@ impl Gateway {
             Some(t) => Some(crate::tls::ServerTls::new(t, &config.base_dir)?),
             None => None,
         };
+        let audit_identity = crate::audit::AuditIdentity::new(&config.audit);
         Ok(Gateway {
             config,
+            audit_identity,
             communities,
             runtime,
             tls,

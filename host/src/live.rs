@@ -78,6 +78,8 @@ impl LiveGateway {
         new.metrics = old.metrics.clone();
         // One process owns the journal: the new set writes through the same auditor.
         new.audit = old.audit.clone();
+        // ...and under the same identity: `[audit]` changes wait for a restart (below).
+        new.audit_identity = old.audit_identity.clone();
         new.alert_budget = old.alert_budget.clone();
         for community in &new.communities {
             community.smoke(SMOKE_TIMEOUT).await.map_err(|e| {

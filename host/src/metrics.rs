@@ -133,9 +133,9 @@ impl Metrics {
         self.with(|r| *r.faults.entry(kind).or_default() += 1);
     }
 
-    /// Count an audit record that could not be stored.
-    pub fn audit_failure(&self) {
-        self.with(|r| r.audit_failures += 1);
+    /// Count audit records that could not be stored.
+    pub fn audit_failures(&self, records: u64) {
+        self.with(|r| r.audit_failures += records);
     }
 
     /// Count a Security Alert not written (over the per-second budget).

@@ -202,13 +202,6 @@ impl AuditSection {
         });
         c
     }
-
-    /// `AuditSourceID`.
-    pub fn source_id(&self) -> String {
-        self.source_id
-            .clone()
-            .unwrap_or_else(|| format!("xcgate@{}", hostname()))
-    }
 }
 
 /// Checks of `[audit]` and `[gateway.xua]` that TOML types cannot express.

@@ -90,23 +90,26 @@ impl Attach {
         user: Option<&VerifiedAssertion>,
         audience: &str,
     ) -> Result<Option<String>, String> {
-        let assertion = match self {
+        let header = match self {
             Attach::Nothing => return Ok(None),
             Attach::Forward => match user {
                 // The bytes as received: re-serialising would break the signature.
-                Some(v) => String::from_utf8(v.raw.clone())
-                    .map_err(|_| "the initiator's assertion is not UTF-8".to_string())?,
+                Some(v) => xcgate_xua::security_header(
+                    std::str::from_utf8(&v.raw)
+                        .map_err(|_| "the initiator's assertion is not UTF-8".to_string())?,
+                ),
                 None => return Ok(None),
             },
             Attach::Issue(issuer) => {
                 let user = user.map_or(&issuer.system_user, |v| &v.user);
-                issuer
+                let assertion = issuer
                     .signer
                     .issue(user, Some(audience), issuer.lifetime, SystemTime::now())
-                    .map_err(|e| format!("no assertion could be issued: {}", e.reason()))?
+                    .map_err(|e| format!("no assertion could be issued: {}", e.reason()))?;
+                xcgate_xua::security_header(&assertion)
             }
         };
-        Ok(Some(xcgate_xua::security_header(&assertion)))
+        Ok(Some(header))
     }
 
     /// The request body with the endpoint's assertion in its SOAP header. A request that is
@@ -128,15 +131,10 @@ impl Attach {
         let mut out = Vec::with_capacity(body.len() + header.len() + 64);
         out.extend_from_slice(&body[..start + edit.at]);
         match &edit.wrap {
-            Some(qname) => {
-                out.extend_from_slice(format!("<{qname}>{header}</{qname}>").as_bytes());
-                out.extend_from_slice(&body[start + edit.resume..]);
-            }
-            None => {
-                out.extend_from_slice(header.as_bytes());
-                out.extend_from_slice(&body[start + edit.resume..]);
-            }
+            Some(qname) => out.extend_from_slice(format!("<{qname}>{header}</{qname}>").as_bytes()),
+            None => out.extend_from_slice(header.as_bytes()),
         }
+        out.extend_from_slice(&body[start + edit.resume..]);
         Ok(out)
     }
 }
