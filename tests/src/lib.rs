@@ -67,10 +67,23 @@ pub fn with_audit(toml: &str) -> String {
         SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
     ));
     let _ = std::fs::create_dir_all(&dir);
-    format!(
-        "{toml}\n[audit]\njournal = \"{}\"\n",
-        dir.join("audit.log").display()
-    )
+    with_journal(toml, &dir.join("audit.log"))
+}
+
+/// The text of a config file that a reload reads again: the guests' paths in place, and
+/// (unless the text has an `[audit]` table) a journal beside the file, the same at every
+/// rewrite, so that a reload sees no `[audit]` change and tests never share the user's
+/// default journal (one writer per journal: a second opener is refused).
+pub fn config_file_text(toml: &str, file: &std::path::Path) -> String {
+    let text = with_guests(toml);
+    if text.contains("[audit]") {
+        return text;
+    }
+    with_journal(&text, &file.with_extension("audit.log"))
+}
+
+fn with_journal(toml: &str, journal: &std::path::Path) -> String {
+    format!("{toml}\n[audit]\njournal = \"{}\"\n", journal.display())
 }
 
 /// A gateway serving in this process.
@@ -96,8 +109,8 @@ impl TestGateway {
         Ok(TestGateway { gateway, running })
     }
 
-    /// Start a gateway from a config file that a reload reads again (the file's text has
-    /// its guest placeholders replaced already: see [`with_guests`]).
+    /// Start a gateway from a config file that a reload reads again (write its text with
+    /// [`config_file_text`]: guests in place, a journal of its own).
     pub async fn start_file(path: &std::path::Path) -> anyhow::Result<TestGateway> {
         let config = Config::from_file(path)?;
         let mut gateway = Gateway::load(config, runtime())?;

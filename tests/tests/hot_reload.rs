@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use xcgate_tests::{TestGateway, soap_client, with_guests};
+use xcgate_tests::{TestGateway, config_file_text, soap_client};
 
 const BASE: &str = r#"[gateway]
 listen = "127.0.0.1:0"
@@ -54,7 +54,7 @@ impl ConfigFile {
         file
     }
     fn write(&self, text: &str) {
-        std::fs::write(&self.0, with_guests(text)).unwrap();
+        std::fs::write(&self.0, config_file_text(text, &self.0)).unwrap();
     }
 }
 

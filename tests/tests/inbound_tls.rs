@@ -4,7 +4,7 @@
 //! connections while the open ones keep working.
 
 use xcgate_tests::pki::Pki;
-use xcgate_tests::{TestGateway, soap_client, tls_client, with_guests};
+use xcgate_tests::{TestGateway, config_file_text, soap_client, tls_client};
 
 fn config(pki: &Pki, cert: &str) -> String {
     format!(
@@ -202,14 +202,14 @@ async fn requiring_client_certificates_without_their_ca_is_a_config_error() {
 async fn a_reload_rotates_the_certificate_for_new_connections_and_keeps_open_ones() {
     let (old, new) = (Pki::generate("old"), Pki::generate("new"));
     let file = old.dir().join("xcgate.toml");
-    std::fs::write(&file, with_guests(&config(&old, "server.pem"))).unwrap();
+    std::fs::write(&file, config_file_text(&config(&old, "server.pem"), &file)).unwrap();
     let gw = TestGateway::start_file(&file).await.unwrap();
     let port = gw.running.addr.port();
 
     let mut open = connect(port, &old).await.unwrap();
     assert_eq!(ask(&mut open).await, 200);
 
-    std::fs::write(&file, with_guests(&config(&new, "server.pem"))).unwrap();
+    std::fs::write(&file, config_file_text(&config(&new, "server.pem"), &file)).unwrap();
     let admin = gw.running.admin_url().unwrap();
     let reload = soap_client::post(&format!("{admin}/admin/reload"), "text/plain", "").await;
     assert_eq!(reload.status, 200, "{}", reload.body);
