@@ -8,6 +8,7 @@
 
 use xcgate_ihe::ebrs::{AdhocQueryResponse, DocumentEntry, ResponseStatus, ReturnType};
 use xcgate_tests::TestGateway;
+use xcgate_tests::pki::Pki;
 use xcgate_tests::soap_client::{self, ITI38, ITI39, post};
 
 const SOAP: &str = "application/soap+xml; charset=utf-8";
@@ -169,6 +170,41 @@ async fn discovery_query_and_retrieve_round_trip_through_two_chained_gateways() 
         .await
         .expect("A starts");
     discover_query_retrieve(&a.initiating_url()).await;
+}
+
+/// B requires XUA on `/responding`, trusting A's signing key only; A issues an assertion
+/// for every request it sends (ITI-55, ITI-38, and ITI-39 as MTOM, whose root part
+/// carries the header) [ITI TF-2 3.40.4.1].
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_round_trip_holds_when_b_requires_xua_and_a_issues_it() {
+    let signer = Pki::generate("chain-xua");
+    let b = TestGateway::start(&gateway_b_config(&format!(
+        "[gateway.xua]\nresponding = \"required\"\ntrusted_issuers = [\"{}\"]\n",
+        signer.path("client.pem")
+    )))
+    .await
+    .expect("B starts");
+    let a = TestGateway::start(&format!(
+        "{}\n[gateway.xua.issuer]\nkey_file = \"{}\"\ncert_file = \"{}\"\nname = \"urn:oid:2.999.2\"\n",
+        gateway_a_config(&b.responding_url(), "xua = \"issue\""),
+        signer.path("client.key"),
+        signer.path("client.pem")
+    ))
+    .await
+    .expect("A starts");
+    discover_query_retrieve(&a.initiating_url()).await;
+    // Each of the three reached B with a verified user: the system subject A asserts,
+    // named as the human requestor of B's records.
+    let journal = b.journal_text();
+    for transaction in ["ITI-55", "ITI-38", "ITI-39"] {
+        assert!(
+            journal
+                .lines()
+                .any(|r| r.contains(&format!("csd-code=\"{transaction}\""))
+                    && r.contains("UserID=\"urn:oid:2.999.2\"")),
+            "{transaction} with A's asserted subject in {journal}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -184,6 +184,31 @@ async fn a_tampered_assertion_is_refused_as_failed_check() {
 }
 
 #[tokio::test]
+async fn an_unsigned_or_unreadable_assertion_is_refused() {
+    let idp = Idp::new("xua-unsigned");
+    let gw = checking_gateway("optional", &idp.cert()).await;
+    let signed = idp.assertion(SystemTime::now());
+    let (start, end) = (
+        signed.find("<ds:Signature").expect("a signature"),
+        signed.find("</ds:Signature>").expect("its end") + "</ds:Signature>".len(),
+    );
+    let unsigned = format!("{}{}", &signed[..start], &signed[end..]);
+    let answer = send(&gw.initiating_url(), iti55_envelope(Some(&unsigned))).await;
+    assert_refused(&answer, "FailedAuthentication");
+    // Not a SAML assertion at all, in a Security header that claims one.
+    let garbage =
+        "<saml2:Assertion xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\"><saml2:Issuer>x";
+    let envelope = iti55_envelope(None).replacen(
+        "<soap:Header>",
+        &format!("<soap:Header>{}", xcgate_xua::security_header(garbage)),
+        1,
+    );
+    let answer = send(&gw.initiating_url(), envelope).await;
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert!(answer.body.contains(":Sender<"), "{}", answer.body);
+}
+
+#[tokio::test]
 async fn an_expired_assertion_is_refused_as_message_expired() {
     let idp = Idp::new("xua-expired");
     let gw = checking_gateway("required", &idp.cert()).await;
