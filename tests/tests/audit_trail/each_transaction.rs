@@ -23,13 +23,7 @@ async fn each_transaction_in_each_role_writes_its_audit_record() {
         .clone();
     let answer = soap_client::iti55(&rg, &query).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
-    let records = next(&journal);
-    assert_eq!(records.len(), 1, "{records:#?}");
-    let r = &records[0];
-    assert_eq!(
-        r.codes(),
-        ("110112".into(), "E".into(), "ITI-55".into(), "0".into())
-    );
+    let r = &the_one(next(&journal), ["110112", "E", "ITI-55", "0"]);
     assert_peers(r, ANONYMOUS, &rg, false);
     assert_remote_requester(r);
     assert_eq!(r.patients(), ["PIR-1001^^^&2.999.1.10.1&ISO"]);
@@ -88,13 +82,7 @@ async fn each_transaction_in_each_role_writes_its_audit_record() {
     let patient = "PIR-1001^^^&2.999.1.10.1&ISO";
     let payload = soap_client::find_documents(patient, ReturnType::LeafClass);
     soap(&rg, ITI38, "urn:uuid:audit-38-rg", &payload).await;
-    let records = next(&journal);
-    assert_eq!(records.len(), 1, "{records:#?}");
-    let r = &records[0];
-    assert_eq!(
-        r.codes(),
-        ("110112".into(), "E".into(), "ITI-38".into(), "0".into())
-    );
+    let r = &the_one(next(&journal), ["110112", "E", "ITI-38", "0"]);
     assert_peers(r, ANONYMOUS, &rg, false);
     assert_remote_requester(r);
     assert_eq!(r.patients(), [patient]);
@@ -125,13 +113,7 @@ async fn each_transaction_in_each_role_writes_its_audit_record() {
         &soap_client::retrieve(&[doc]),
     )
     .await;
-    let records = next(&journal);
-    assert_eq!(records.len(), 1, "{records:#?}");
-    let r = &records[0];
-    assert_eq!(
-        r.codes(),
-        ("110106".into(), "R".into(), "ITI-39".into(), "0".into())
-    );
+    let r = &the_one(next(&journal), ["110106", "R", "ITI-39", "0"]);
     assert_peers(r, ANONYMOUS, &rg, false);
     assert_remote_requester(r);
     assert_eq!(r.documents(), [document(doc)]);
@@ -145,13 +127,7 @@ async fn each_transaction_in_each_role_writes_its_audit_record() {
         &soap_client::retrieve(&[doc]),
     )
     .await;
-    let records = next(&journal);
-    assert_eq!(records.len(), 1, "{records:#?}");
-    let r = &records[0];
-    assert_eq!(
-        r.codes(),
-        ("110107".into(), "C".into(), "ITI-39".into(), "0".into())
-    );
+    let r = &the_one(next(&journal), ["110107", "C", "ITI-39", "0"]);
     assert_peers(r, ANONYMOUS, "urn:oid:2.999.1.20", true);
     assert_eq!(r.documents(), [document(doc)]);
 

@@ -161,3 +161,25 @@ pub(super) fn query_bytes(query: &Element) -> Vec<u8> {
     let text = query.child("", "ParticipantObjectQuery").unwrap().text();
     base64::decode(text.trim()).expect("ParticipantObjectQuery is base64")
 }
+
+/// The single record a request wrote, with its EventID, EventActionCode, EventTypeCode
+/// and EventOutcomeIndicator checked.
+pub(super) fn the_one(
+    records: Vec<Record>,
+    [event, action, transaction, outcome]: [&str; 4],
+) -> Record {
+    assert_eq!(records.len(), 1, "{records:#?}");
+    let r = records.into_iter().next().expect("one record");
+    assert_eq!(
+        r.codes(),
+        (
+            event.into(),
+            action.into(),
+            transaction.into(),
+            outcome.into()
+        ),
+        "{}",
+        r.line
+    );
+    r
+}
