@@ -3,37 +3,14 @@
 //! record's time is written once and reused in the syslog header.
 
 use std::time::{SystemTime, UNIX_EPOCH};
+use xcgate_ihe::calendar::UtcDateTime;
 
 /// `time` in UTC with milliseconds; times before 1970 are written as the epoch (an audit
 /// record of an event before 1970 is a clock fault, not data worth a panic).
 pub fn utc_millis(time: SystemTime) -> String {
     let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = since.as_secs();
-    let millis = since.subsec_millis();
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `civil_from_days`,
-/// restricted to non-negative days).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
+    UtcDateTime::from_unix(i64::try_from(since.as_secs()).unwrap_or(0))
+        .xs_date_time_millis(since.subsec_millis())
 }
 
 #[cfg(test)]

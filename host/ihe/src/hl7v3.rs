@@ -34,6 +34,10 @@ pub mod actions {
     pub const ITI55_DEFERRED_REQUEST: &str =
         "urn:hl7-org:v3:PRPA_IN201305UV02:Deferred:CrossGatewayPatientDiscovery";
     pub const MCCI_ACK: &str = "urn:hl7-org:v3:MCCI_IN000002UV01";
+    /// ITI-56 Patient Location Query (XCPD Health Data Locator; the query and its answer
+    /// are `xcpd:` elements, not HL7 V3, but belong to XCPD).
+    pub const ITI56_REQUEST: &str = "urn:ihe:iti:2009:PatientLocationQuery";
+    pub const ITI56_RESPONSE: &str = "urn:ihe:iti:2009:PatientLocationQueryResponse";
 }
 
 /// A message that is not the HL7 V3 message it should be.

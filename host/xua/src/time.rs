@@ -3,29 +3,7 @@
 //! are still read because some issuers send them.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
+use xcgate_ihe::calendar::{UtcDateTime, days_from_civil};
 
 fn num(s: &str) -> Option<i64> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -63,7 +41,11 @@ pub(crate) fn parse(value: &str) -> Option<SystemTime> {
         return None;
     }
     let nanos = format!("{frac:0<9}").get(..9).and_then(num).unwrap_or(0);
-    let secs = days_from_civil(y, m, d) * 86_400 + h * 3600 + mi * 60 + s - offset;
+    let secs = days_from_civil(y, u32::try_from(m).ok()?, u32::try_from(d).ok()?) * 86_400
+        + h * 3600
+        + mi * 60
+        + s
+        - offset;
     let secs = u64::try_from(secs).ok()?;
     UNIX_EPOCH.checked_add(Duration::new(secs, u32::try_from(nanos).ok()?))
 }
@@ -71,16 +53,8 @@ pub(crate) fn parse(value: &str) -> Option<SystemTime> {
 /// Format as `YYYY-MM-DDThh:mm:ss.fffZ` (UTC, milliseconds) [SAML2 Core §1.3.3].
 pub(crate) fn format(t: SystemTime) -> String {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = i64::try_from(d.as_secs()).unwrap_or(0);
-    let (y, m, day) = civil_from_days(secs.div_euclid(86_400));
-    let rem = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        d.subsec_millis()
-    )
+    UtcDateTime::from_unix(i64::try_from(d.as_secs()).unwrap_or(0))
+        .xs_date_time_millis(d.subsec_millis())
 }
 
 #[cfg(test)]

@@ -44,26 +44,9 @@ pub fn hl7_now() -> String {
     hl7_time(secs)
 }
 
-/// Unix seconds as `YYYYMMDDHHMMSS` (UTC), by the civil-from-days algorithm of the
-/// proleptic Gregorian calendar.
+/// Unix seconds as `YYYYMMDDHHMMSS` (UTC).
 pub fn hl7_time(unix_secs: u64) -> String {
-    let days = (unix_secs / 86_400) as i64;
-    let rem = unix_secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}{month:02}{day:02}{:02}{:02}{:02}",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60
-    )
+    xcgate_ihe::calendar::UtcDateTime::from_unix(i64::try_from(unix_secs).unwrap_or(0)).hl7_ts()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 use crate::hl7_time;
 use std::cmp::Ordering;
+use xcgate_ihe::calendar::{civil_from_days, days_from_civil};
 
 /// The XDS DTM of an HL7 TS: digits up to seconds, shifted to UTC when the TS has a zone
 /// and at least hour precision; `None` when the text is not a TS. Precision is kept
@@ -28,6 +29,7 @@ pub fn shift_to_utc(digits: &str, offset_minutes: i64) -> Option<String> {
     }
     let num = |r: std::ops::Range<usize>| digits.get(r).and_then(|s| s.parse::<i64>().ok());
     let (year, month, day, hour) = (num(0..4)?, num(4..6)?, num(6..8)?, num(8..10)?);
+    let (month, day) = (u32::try_from(month).ok()?, u32::try_from(day).ok()?);
     let minute = num(10..12).unwrap_or(0);
     let second = num(12..14).unwrap_or(0);
     let local = days_from_civil(year, month, day) * 1440 + hour * 60 + minute;
@@ -59,38 +61,6 @@ fn zone_offset(ts: &str) -> Option<Option<i64>> {
     }
     let value = hours * 60 + minutes;
     Some(Some(if sign.ends_with('-') { -value } else { value }))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day number from [`days_from_civil`].
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
 }
 
 /// Compare a metadata DTM with a query bound on the precision both have, so that a bound
