@@ -1,6 +1,6 @@
 //! The typed builder the gateway calls once per audited transaction and role: it picks
 //! EventID, EventActionCode, EventTypeCode and the participant objects of the rows of ITI TF-2
-//! (spec-summary §8), so the host never spells a DICOM code itself.
+//! [ITI TF-2 3.55.5, 3.56.5, 3.38.5, 3.39.5, 3.18.5, 3.43.6], so the host never spells a DICOM code itself.
 
 use crate::model::{
     ActiveParticipant, AuditMessage, AuditSourceIdentification, CodedValue, EventAction,
@@ -8,68 +8,29 @@ use crate::model::{
     ParticipantObjectIdentification,
 };
 use std::time::SystemTime;
+pub use xcgate_ihe::transaction::{Role, Transaction};
 
 #[cfg(test)]
 mod sample_tests;
 #[cfg(test)]
 mod tests;
 
-/// The audited transaction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transaction {
-    /// Cross Gateway Patient Discovery.
-    Iti55,
-    /// Patient Location Query (audited as IPF does: Query, E).
-    Iti56,
-    /// Cross Gateway Query.
-    Iti38,
-    /// Cross Gateway Retrieve.
-    Iti39,
-    /// Registry Stored Query (XDS Affinity Domain option, or a call to a local registry).
-    Iti18,
-    /// Retrieve Document Set (idem, with a repository).
-    Iti43,
+/// The `EventTypeCode` of a transaction: EV("ITI-nn", "IHE Transactions", name).
+fn event_type(t: Transaction) -> CodedValue {
+    CodedValue::new(t.label(), "IHE Transactions", t.title())
 }
 
-impl Transaction {
-    /// `EventTypeCode` EV("ITI-nn", "IHE Transactions", name).
-    pub fn event_type(self) -> CodedValue {
-        let (code, name) = match self {
-            Transaction::Iti55 => ("ITI-55", "Cross Gateway Patient Discovery"),
-            Transaction::Iti56 => ("ITI-56", "Patient Location Query"),
-            Transaction::Iti38 => ("ITI-38", "Cross Gateway Query"),
-            Transaction::Iti39 => ("ITI-39", "Cross Gateway Retrieve"),
-            Transaction::Iti18 => ("ITI-18", "Registry Stored Query"),
-            Transaction::Iti43 => ("ITI-43", "Retrieve Document Set"),
-        };
-        CodedValue::new(code, "IHE Transactions", name)
-    }
-
-    fn is_retrieve(self) -> bool {
-        matches!(self, Transaction::Iti39 | Transaction::Iti43)
-    }
-}
-
-/// The gateway role whose audit this is.
+/// True when the side running in `role` sent the request of `transaction`.
 ///
 /// ITI-55/56/38/39: the Initiating Gateway sends the request, the Responding Gateway answers.
-/// ITI-18/43 are the local XDS transactions of [TF2 3.38.4.1.4, 3.39.6]: the Initiating
+/// ITI-18/43 are the local XDS transactions of [ITI TF-2 3.38.4.1.4, 3.39.6]: the Initiating
 /// Gateway *answers* them (XDS Affinity Domain option, audited as Registry / Repository), the
 /// Responding Gateway *sends* them to its local registry / repository (audited as Document
-/// Consumer). [`Role::is_requester`] encodes exactly that.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    InitiatingGateway,
-    RespondingGateway,
-}
-
-impl Role {
-    /// True when the side running here sent the request of `transaction`.
-    pub fn is_requester(self, transaction: Transaction) -> bool {
-        match transaction {
-            Transaction::Iti18 | Transaction::Iti43 => self == Role::RespondingGateway,
-            _ => self == Role::InitiatingGateway,
-        }
+/// Consumer).
+fn is_requester(role: Role, transaction: Transaction) -> bool {
+    match transaction {
+        Transaction::Iti18 | Transaction::Iti43 => role == Role::Responding,
+        _ => role == Role::Initiating,
     }
 }
 
@@ -252,7 +213,7 @@ impl AuditEvent {
     /// The record.
     pub fn build(self) -> AuditMessage {
         let t = self.transaction;
-        let requester_here = self.role.is_requester(t);
+        let requester_here = is_requester(self.role, t);
         // Query transactions: EV(110112, DCM, "Query"), E on both sides [TF2 3.55.5.1,
         // 3.18.5.1]; retrieves: the requester imports (110107, C), the responder exports
         // (110106, R) [TF2 3.43.6.1].
@@ -320,7 +281,7 @@ impl AuditEvent {
                 date_time: self.time,
                 outcome: self.outcome,
                 outcome_description: self.outcome_description,
-                event_type_codes: vec![t.event_type()],
+                event_type_codes: vec![event_type(t)],
             },
             active_participants: participants,
             audit_source: self.audit_source,
@@ -374,7 +335,7 @@ fn query_object(t: Transaction, query: QueryParameters) -> ParticipantObjectIden
         object_id,
         type_code: 2,
         type_code_role: 24,
-        id_type_code: t.event_type(),
+        id_type_code: event_type(t),
         name: None,
         query: Some(bytes),
         details,

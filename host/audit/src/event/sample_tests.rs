@@ -8,30 +8,12 @@ use xcgate_ihe::xml::{Element, Node, parse};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-/// The corpus folder: `XCGATE_CONFORMANCE_DIR` or `../shared/conformance` next to the
-/// workspace; missing is a failure in CI and a loud skip elsewhere (house rule).
-fn conformance_file(relative: &str) -> Result<Option<std::path::PathBuf>, String> {
-    let dir = std::env::var_os("XCGATE_CONFORMANCE_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
-        });
-    let path = dir.join(relative);
-    if path.is_file() {
-        return Ok(Some(path));
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        return Err(format!("conformance corpus missing: {}", path.display()));
-    }
-    eprintln!("SKIP: conformance corpus missing ({})", path.display());
-    Ok(None)
-}
-
 /// The IPF sample rebuilt from its own values is the same tree (its empty
 /// `EventOutcomeDescription` aside, which xcgate writes only with a text).
 #[test]
 fn iti55_matches_the_ipf_sample() -> TestResult {
-    let Some(path) = conformance_file("samples/atna/atna-iti55-audit-message-ipf.xml")? else {
+    let Some(path) = xcgate_testkit::corpus::file("samples/atna/atna-iti55-audit-message-ipf.xml")
+    else {
         return Ok(());
     };
     let mut sample = parse(&std::fs::read(path)?)?;
@@ -53,7 +35,7 @@ fn iti55_matches_the_ipf_sample() -> TestResult {
     source.type_codes = vec![CodedValue::dcm("9", "Other")];
     let message = AuditEvent::new(
         Transaction::Iti55,
-        Role::RespondingGateway,
+        Role::Responding,
         Outcome::Success,
         Peer::new("unknown", "127.0.0.1"),
         Peer::new("https://localhost:8444/mpi/ws/iti55Service", "localhost"),

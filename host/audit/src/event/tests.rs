@@ -236,7 +236,7 @@ fn assert_document(object: &Element, n: u32) {
 #[test]
 fn iti55_rows() -> TestResult {
     const NAME: &str = "Cross Gateway Patient Discovery";
-    let ig = xml(&event(Transaction::Iti55, Role::InitiatingGateway)
+    let ig = xml(&event(Transaction::Iti55, Role::Initiating)
         .query(xcpd_query())
         .build())?;
     common(&ig, "ITI-55", NAME, ("110112", "Query"), "E", true);
@@ -254,7 +254,7 @@ fn iti55_rows() -> TestResult {
         detail(objects[0], "ihe:homeCommunityID")
     );
 
-    let rg = xml(&event(Transaction::Iti55, Role::RespondingGateway)
+    let rg = xml(&event(Transaction::Iti55, Role::Responding)
         .patient(&patient_cx("p1", "1.2.3"))
         .patient(&patient_cx("p2", "1.2.3"))
         .query(xcpd_query())
@@ -276,10 +276,7 @@ fn iti55_rows() -> TestResult {
 #[test]
 fn iti38_and_iti18_rows() -> TestResult {
     const NAME: &str = "Cross Gateway Query";
-    for (role, pid_on_source) in [
-        (Role::InitiatingGateway, true),
-        (Role::RespondingGateway, false),
-    ] {
+    for (role, pid_on_source) in [(Role::Initiating, true), (Role::Responding, false)] {
         let root = xml(&event(Transaction::Iti38, role)
             .patient(&patient_cx("p1", "1.2.3"))
             .query(stored_query(Some(HOME)))
@@ -310,7 +307,7 @@ fn iti38_and_iti18_rows() -> TestResult {
         );
     }
     // The IG answering ITI-18 (XDS Affinity Domain option) audits as the Registry.
-    let root = xml(&event(Transaction::Iti18, Role::InitiatingGateway)
+    let root = xml(&event(Transaction::Iti18, Role::Initiating)
         .query(stored_query(None))
         .build())?;
     common(
@@ -335,7 +332,7 @@ fn iti38_and_iti18_rows() -> TestResult {
 #[test]
 fn iti39_and_iti43_rows() -> TestResult {
     const NAME: &str = "Cross Gateway Retrieve";
-    let ig = xml(&event(Transaction::Iti39, Role::InitiatingGateway)
+    let ig = xml(&event(Transaction::Iti39, Role::Initiating)
         .document(document(1))
         .document(document(2))
         .patient(&patient_cx("p1", "1.2.3"))
@@ -347,7 +344,7 @@ fn iti39_and_iti43_rows() -> TestResult {
     assert_document(objects[1], 1);
     assert_document(objects[2], 2);
 
-    let rg = xml(&event(Transaction::Iti39, Role::RespondingGateway)
+    let rg = xml(&event(Transaction::Iti39, Role::Responding)
         .document(document(1))
         .document(document(2))
         .build())?;
@@ -358,11 +355,11 @@ fn iti39_and_iti43_rows() -> TestResult {
     assert_document(objects[1], 2);
 
     const RDS: &str = "Retrieve Document Set";
-    let answered = xml(&event(Transaction::Iti43, Role::InitiatingGateway)
+    let answered = xml(&event(Transaction::Iti43, Role::Initiating)
         .document(document(1))
         .build())?;
     common(&answered, "ITI-43", RDS, ("110106", "Export"), "R", false);
-    let called = xml(&event(Transaction::Iti43, Role::RespondingGateway)
+    let called = xml(&event(Transaction::Iti43, Role::Responding)
         .document(document(1))
         .build())?;
     common(&called, "ITI-43", RDS, ("110107", "Import"), "C", true);
@@ -373,7 +370,7 @@ fn iti39_and_iti43_rows() -> TestResult {
 #[test]
 fn iti56_row() -> TestResult {
     const NAME: &str = "Patient Location Query";
-    let root = xml(&event(Transaction::Iti56, Role::InitiatingGateway)
+    let root = xml(&event(Transaction::Iti56, Role::Initiating)
         .query(xcpd_query())
         .build())?;
     common(&root, "ITI-56", NAME, ("110112", "Query"), "E", true);
@@ -389,7 +386,7 @@ fn iti56_row() -> TestResult {
 
 #[test]
 fn human_requestor_and_one_line_escaping() -> TestResult {
-    let message = event(Transaction::Iti38, Role::InitiatingGateway)
+    let message = event(Transaction::Iti38, Role::Initiating)
         .human_requestor(HumanRequestor {
             user_id: "alias<jo@example.org>".to_string(),
             user_name: Some("Jo \"Doc\"\nSmith".to_string()),
