@@ -2,20 +2,14 @@
 //! `kill -9` and reach the Audit Record Repository after the restart, in order; patient data
 //! goes to the audit journal and never to the logs, even at `XCGATE_LOG=debug`.
 
-#[allow(dead_code)]
-#[path = "../../tests/src/arr.rs"]
-mod arr;
-#[allow(dead_code)]
-#[path = "../../tests/src/pki.rs"]
-mod pki;
-
-use arr::Arr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 use xcgate_ihe::retrieve::base64;
+use xcgate_testkit::arr::{self, Arr};
+use xcgate_testkit::pki;
 
 const XCGATE: &str = env!("CARGO_BIN_EXE_xcgate");
 
@@ -23,24 +17,7 @@ fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
 }
 
-/// A fresh folder, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir =
-            std::env::temp_dir().join(format!("xcgate-audit-cli-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use xcgate_testkit::TempDir;
 
 /// A running `xcgate serve`, killed (SIGKILL) on drop.
 struct Gateway {
@@ -160,7 +137,7 @@ fn kill_9_with_spooled_records_then_restart_delivers_them() {
     let pki = pki::Pki::generate("audit-cli");
     let addr: SocketAddr = arr::free_port().unwrap();
     let config = write_config(
-        &dir.0,
+        dir.path(),
         &format!(
             "[audit.syslog]\ntransport = \"tls\"\naddress = \"{addr}\"\nserver_name = \"localhost\"\nca_file = \"{}\"\nclient_cert_file = \"{}\"\nclient_key_file = \"{}\"\n",
             pki.path("ca.pem"),
@@ -168,10 +145,10 @@ fn kill_9_with_spooled_records_then_restart_delivers_them() {
             pki.path("client.key"),
         ),
     );
-    let journal = dir.0.join("audit.log");
+    let journal = dir.path().join("audit.log");
 
     // The repository is down: answers leave, records wait in the journal.
-    let mut gw = Gateway::start(&config, "warn", &dir.0, false);
+    let mut gw = Gateway::start(&config, "warn", dir.path(), false);
     let search = example("iti55-virtanen.xml");
     for _ in 0..5 {
         gw.post("/initiating", &search);
@@ -191,9 +168,9 @@ fn kill_9_with_spooled_records_then_restart_delivers_them() {
         "the journal survives as written"
     );
 
-    let arr = Arr::tls_from(pki.dir(), addr).unwrap();
+    let arr = Arr::tls(&pki, addr).unwrap();
     let started = Instant::now();
-    let gw = Gateway::start(&config, "warn", &dir.0, false);
+    let gw = Gateway::start(&config, "warn", dir.path(), false);
     let waiting = gw.banner.join("");
     assert!(
         waiting.contains(&format!(
@@ -237,9 +214,9 @@ fn a_marker_patient_name_reaches_the_audit_file_and_never_the_logs() {
     const GIVEN: &str = "Zzmarkergiven";
     const PATIENT: &str = "ZZMARKERPID-1";
     let dir = TempDir::new("marker");
-    let config = write_config(&dir.0, "");
-    let journal = dir.0.join("audit.log");
-    let mut gw = Gateway::start(&config, "debug", &dir.0, true);
+    let config = write_config(dir.path(), "");
+    let journal = dir.path().join("audit.log");
+    let mut gw = Gateway::start(&config, "debug", dir.path(), true);
     let mut stderr = gw.child.stderr.take().unwrap();
     let err_reader = std::thread::spawn(move || {
         let mut s = String::new();

@@ -20,7 +20,7 @@ fn tls(ca_file: PathBuf) -> SyslogConfig {
 
 #[tokio::test]
 async fn an_unreadable_ca_file_is_named() -> TestResult {
-    let dir = TempDir::new("bad-ca")?;
+    let dir = TempDir::new("bad-ca");
     let missing = dir.path().join("no-such-ca.pem");
     let mut config = AuditConfig::new(dir.path().join("audit.log"));
     config.syslog = Some(tls(missing.clone()));
@@ -49,7 +49,7 @@ async fn an_unreadable_ca_file_is_named() -> TestResult {
 
 #[tokio::test]
 async fn a_journal_directory_that_cannot_hold_the_file_is_named() -> TestResult {
-    let dir = TempDir::new("bad-journal")?;
+    let dir = TempDir::new("bad-journal");
     // A regular file where the directory should be: not writable as a directory, whoever
     // runs the test (root ignores permission bits).
     let blocker = dir.path().join("not-a-dir");
@@ -68,7 +68,7 @@ async fn a_journal_directory_that_cannot_hold_the_file_is_named() -> TestResult 
 
 #[tokio::test]
 async fn bad_syslog_header_fields_are_refused() -> TestResult {
-    let dir = TempDir::new("bad-header")?;
+    let dir = TempDir::new("bad-header");
     let mut syslog = tls(dir.path().join("ca.pem"));
     syslog.hostname = "has space".to_string();
     let mut config = AuditConfig::new(dir.path().join("audit.log"));

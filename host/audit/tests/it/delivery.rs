@@ -1,24 +1,22 @@
 //! Forwarding to an Audit Record Repository: TLS in order, ARR down at start, connection
 //! dropped mid-way, restart after a crash, UDP.
 
-use crate::arr::Arr;
-use crate::pki::Pki;
-use crate::{
-    TempDir, TestResult, assert_complete_in_order, eventually, journal_order, record, record_all,
-};
+use crate::{TempDir, TestResult, eventually, journal_order, record, record_all};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 use xcgate_audit::{AuditConfig, Auditor, SyslogConfig, SyslogTransport};
+use xcgate_testkit::arr::{Arr, assert_complete_in_order, free_port};
+use xcgate_testkit::pki::Pki;
 
 fn tls_config(journal: &Path, pki: &Pki, addr: SocketAddr) -> AuditConfig {
     let mut syslog = SyslogConfig::new(
         SyslogTransport::Tls {
             address: addr.to_string(),
             server_name: "localhost".to_string(),
-            ca_file: pki.ca.clone(),
-            client_cert_file: Some(pki.client_cert.clone()),
-            client_key_file: Some(pki.client_key.clone()),
+            ca_file: pki.ca(),
+            client_cert_file: Some(pki.client_cert()),
+            client_key_file: Some(pki.client_key()),
         },
         "xcgate",
         "gw.example.org",
@@ -31,23 +29,17 @@ fn tls_config(journal: &Path, pki: &Pki, addr: SocketAddr) -> AuditConfig {
     config
 }
 
-/// A port nobody listens on (bound, then released), to start a repository on later.
-async fn free_port() -> Result<SocketAddr, crate::pki::BoxError> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    Ok(listener.local_addr()?)
-}
-
 #[tokio::test]
 async fn tls_repository_receives_records_in_order() -> TestResult {
-    let dir = TempDir::new("tls-order")?;
-    let pki = Pki::generate(dir.path())?;
-    let arr = Arr::tls(&pki, "127.0.0.1:0".parse()?, None).await?;
+    let dir = TempDir::new("tls-order");
+    let pki = Pki::generate("audit");
+    let arr = Arr::tls(&pki, "127.0.0.1:0".parse()?)?;
     let journal = dir.path().join("audit.log");
     let auditor = Auditor::open(tls_config(&journal, &pki, arr.addr)).await?;
     record_all(&auditor, 0..40).await?;
 
-    let frames = arr.wait_until(|f| f.len() >= 40).await;
-    assert_complete_in_order(&(0..40).collect::<Vec<_>>(), &frames);
+    let frames = arr.wait_for(|f| f.len() >= 40).await;
+    assert_complete_in_order(&journal_order(&journal)?[..40], &frames);
     assert_eq!(40, frames.len(), "no duplicates without a reconnect");
     let first = &frames[0].message;
     let pid = std::process::id();
@@ -66,19 +58,19 @@ async fn tls_repository_receives_records_in_order() -> TestResult {
 
 #[tokio::test]
 async fn records_wait_in_the_journal_while_the_repository_is_down() -> TestResult {
-    let dir = TempDir::new("arr-down")?;
-    let pki = Pki::generate(dir.path())?;
-    let addr = free_port().await?;
+    let dir = TempDir::new("arr-down");
+    let pki = Pki::generate("audit");
+    let addr = free_port()?;
     let journal = dir.path().join("audit.log");
     let auditor = Auditor::open(tls_config(&journal, &pki, addr)).await?;
     record_all(&auditor, 0..25).await?;
     assert!(eventually(|| auditor.stats().delivery_failures >= 2).await);
     assert_eq!(25, auditor.stats().pending, "spooled, none dropped");
 
-    let arr = Arr::tls(&pki, addr, None).await?;
+    let arr = Arr::tls(&pki, addr)?;
     record_all(&auditor, 25..30).await?;
-    let frames = arr.wait_until(|f| f.len() >= 30).await;
-    assert_complete_in_order(&(0..30).collect::<Vec<_>>(), &frames);
+    let frames = arr.wait_for(|f| f.len() >= 30).await;
+    assert_complete_in_order(&journal_order(&journal)?[..30], &frames);
     assert!(eventually(|| auditor.stats().pending == 0).await);
     auditor.shutdown().await;
     Ok(())
@@ -86,9 +78,9 @@ async fn records_wait_in_the_journal_while_the_repository_is_down() -> TestResul
 
 #[tokio::test]
 async fn a_dropped_connection_loses_nothing() -> TestResult {
-    let dir = TempDir::new("arr-drop")?;
-    let pki = Pki::generate(dir.path())?;
-    let arr = Arr::tls(&pki, "127.0.0.1:0".parse()?, Some(20)).await?;
+    let dir = TempDir::new("arr-drop");
+    let pki = Pki::generate("audit");
+    let arr = Arr::tls_dropping(&pki, "127.0.0.1:0".parse()?, Some(20))?;
     let journal = dir.path().join("audit.log");
     let auditor = Auditor::open(tls_config(&journal, &pki, arr.addr)).await?;
 
@@ -104,8 +96,9 @@ async fn a_dropped_connection_loses_nothing() -> TestResult {
     }
     let expected = journal_order(&journal)?;
     let frames = arr
-        .wait_until(|f| {
-            f.last().and_then(|l| l.seq()) == expected.last().copied() && f.len() >= N as usize
+        .wait_for(|f| {
+            f.last().map(|l| l.xml()) == expected.last().map(String::as_str)
+                && f.len() >= N as usize
         })
         .await;
     assert!(
@@ -121,20 +114,20 @@ async fn a_dropped_connection_loses_nothing() -> TestResult {
 
 #[tokio::test]
 async fn a_restart_after_a_crash_delivers_what_was_spooled() -> TestResult {
-    let dir = TempDir::new("restart")?;
-    let pki = Pki::generate(dir.path())?;
-    let addr = free_port().await?;
+    let dir = TempDir::new("restart");
+    let pki = Pki::generate("audit");
+    let addr = free_port()?;
     let journal = dir.path().join("audit.log");
 
     let crashed = Auditor::open(tls_config(&journal, &pki, addr)).await?;
     record_all(&crashed, 0..10).await?;
     drop(crashed); // no shutdown: as a kill would leave it
 
-    let arr = Arr::tls(&pki, addr, None).await?;
+    let arr = Arr::tls(&pki, addr)?;
     let restarted = Auditor::open(tls_config(&journal, &pki, addr)).await?;
     assert_eq!(10, restarted.stats().pending, "counted from the cursor");
-    let frames = arr.wait_until(|f| f.len() >= 10).await;
-    assert_complete_in_order(&(0..10).collect::<Vec<_>>(), &frames);
+    let frames = arr.wait_for(|f| f.len() >= 10).await;
+    assert_complete_in_order(&journal_order(&journal)?[..10], &frames);
     assert!(eventually(|| restarted.stats().pending == 0).await);
     restarted.shutdown().await;
     drop(restarted);
@@ -143,8 +136,8 @@ async fn a_restart_after_a_crash_delivers_what_was_spooled() -> TestResult {
     let again = Auditor::open(tls_config(&journal, &pki, addr)).await?;
     assert_eq!(0, again.stats().pending);
     again.record(&record(10)).await?;
-    let frames = arr.wait_until(|f| f.len() >= 11).await;
-    assert_complete_in_order(&(0..11).collect::<Vec<_>>(), &frames);
+    let frames = arr.wait_for(|f| f.len() >= 11).await;
+    assert_complete_in_order(&journal_order(&journal)?[..11], &frames);
     assert_eq!(11, frames.len(), "nothing re-sent after an orderly stop");
     again.shutdown().await;
     Ok(())
@@ -152,9 +145,10 @@ async fn a_restart_after_a_crash_delivers_what_was_spooled() -> TestResult {
 
 #[tokio::test]
 async fn udp_datagrams_arrive_in_order() -> TestResult {
-    let dir = TempDir::new("udp")?;
-    let arr = Arr::udp().await?;
-    let mut config = AuditConfig::new(dir.path().join("audit.log"));
+    let dir = TempDir::new("udp");
+    let arr = Arr::udp()?;
+    let journal = dir.path().join("audit.log");
+    let mut config = AuditConfig::new(&journal);
     config.syslog = Some(SyslogConfig::new(
         SyslogTransport::Udp {
             address: arr.addr.to_string(),
@@ -164,9 +158,9 @@ async fn udp_datagrams_arrive_in_order() -> TestResult {
     ));
     let auditor = Auditor::open(config).await?;
     record_all(&auditor, 0..20).await?;
-    let frames = arr.wait_until(|f| f.len() >= 20).await;
+    let frames = arr.wait_for(|f| f.len() >= 20).await;
     assert_eq!(20, frames.len());
-    assert_complete_in_order(&(0..20).collect::<Vec<_>>(), &frames);
+    assert_complete_in_order(&journal_order(&journal)?[..20], &frames);
     assert!(frames[0].message.starts_with("<85>1 "));
     auditor.shutdown().await;
     Ok(())

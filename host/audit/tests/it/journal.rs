@@ -1,13 +1,13 @@
 //! The journal: group commit, one parseable record per line, torn-tail repair, one writer.
 
-use crate::{TempDir, TestResult, journal_order, record};
+use crate::{TempDir, TestResult, journal_numbers, record};
 use std::io::Write;
 use std::time::Duration;
 use xcgate_audit::{AuditConfig, AuditError, Auditor};
 
 #[tokio::test]
 async fn concurrent_records_share_fsyncs_and_each_is_one_line() -> TestResult {
-    let dir = TempDir::new("group-commit")?;
+    let dir = TempDir::new("group-commit");
     let journal = dir.path().join("audit.log");
     let mut config = AuditConfig::new(&journal);
     config.max_delay = Duration::from_millis(20);
@@ -38,7 +38,7 @@ async fn concurrent_records_share_fsyncs_and_each_is_one_line() -> TestResult {
     for line in text.lines() {
         xcgate_ihe::xml::parse(line.as_bytes())?;
     }
-    let mut numbers = journal_order(&journal)?;
+    let mut numbers = journal_numbers(&journal)?;
     numbers.sort_unstable();
     assert_eq!(
         (0..N).collect::<Vec<_>>(),
@@ -55,7 +55,7 @@ async fn concurrent_records_share_fsyncs_and_each_is_one_line() -> TestResult {
 
 #[tokio::test]
 async fn the_records_of_one_request_share_one_fsync_without_waiting() -> TestResult {
-    let dir = TempDir::new("record-all")?;
+    let dir = TempDir::new("record-all");
     let journal = dir.path().join("audit.log");
     // The default: no wait for more records after the first.
     let auditor = Auditor::open(AuditConfig::new(&journal)).await?;
@@ -69,7 +69,7 @@ async fn the_records_of_one_request_share_one_fsync_without_waiting() -> TestRes
     );
     assert_eq!(
         (0..20).collect::<Vec<_>>(),
-        journal_order(&journal)?,
+        journal_numbers(&journal)?,
         "in order"
     );
     auditor.shutdown().await;
@@ -78,7 +78,7 @@ async fn the_records_of_one_request_share_one_fsync_without_waiting() -> TestRes
 
 #[tokio::test]
 async fn a_torn_last_line_is_cut_on_open_and_the_rest_kept() -> TestResult {
-    let dir = TempDir::new("torn")?;
+    let dir = TempDir::new("torn");
     let journal = dir.path().join("audit.log");
     let auditor = Auditor::open(AuditConfig::new(&journal)).await?;
     for n in 0..3 {
@@ -98,13 +98,13 @@ async fn a_torn_last_line_is_cut_on_open_and_the_rest_kept() -> TestResult {
     let auditor = Auditor::open(AuditConfig::new(&journal)).await?;
     assert_eq!(whole, std::fs::read(&journal)?, "the torn tail is cut");
     auditor.record(&record(3)).await?;
-    assert_eq!(vec![0, 1, 2, 3], journal_order(&journal)?);
+    assert_eq!(vec![0, 1, 2, 3], journal_numbers(&journal)?);
     Ok(())
 }
 
 #[tokio::test]
 async fn one_writer_per_journal() -> TestResult {
-    let dir = TempDir::new("lock")?;
+    let dir = TempDir::new("lock");
     let journal = dir.path().join("audit.log");
     let first = Auditor::open(AuditConfig::new(&journal)).await?;
     match Auditor::open(AuditConfig::new(&journal)).await {

@@ -124,23 +124,5 @@ pub fn signed_envelope(signer: &Signer) -> Res<String> {
 
 /// The conformance corpus directory, or `None` (loud skip) outside CI.
 pub fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("XCGATE_CONFORMANCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
-        });
-    if dir.join("samples").is_dir() {
-        return Some(dir);
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    assert!(
-        !ci,
-        "the conformance corpus is missing at {} (set XCGATE_CONFORMANCE_DIR)",
-        dir.display()
-    );
-    eprintln!(
-        "SKIPPED: conformance corpus not found at {} (set XCGATE_CONFORMANCE_DIR)",
-        dir.display()
-    );
-    None
+    xcgate_testkit::corpus::dir()
 }
