@@ -1,5 +1,12 @@
-//! Used from `build.rs` files: compile adapter plugins of this workspace to
-//! `wasm32-wasip2` components, so that no `.wasm` file is ever committed.
+//! Used from `build.rs` files: find the plugin crates of this workspace and compile them
+//! to `wasm32-wasip2` components, so that no `.wasm` file is ever committed.
+//!
+//! A plugin crate is a workspace member under `plugins/` that builds a `cdylib` and says
+//! what it is in `[package.metadata.xcgate] plugin = "bundled" | "test" | "adapter"`
+//! ([`Guest`]); [`guests`] lists them with `cargo metadata`, the way wasmtime's
+//! `crates/test-programs/artifacts/build.rs` finds its test programs, so adding a plugin
+//! crate is the only edit needed for the tests to build it (and, when bundled, for the
+//! binary to ship it).
 //!
 //! The plugins are built by a nested `cargo build` into `<target>/plugins`, a target
 //! directory of their own (the outer cargo holds the lock on its own), with the
@@ -63,6 +70,91 @@ fn ensure_target() {
     }
 }
 
+/// A plugin crate of the workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guest {
+    /// The package name (`demo-community`).
+    pub package: String,
+    /// `[package.metadata.xcgate] plugin`: `bundled` (built into the `xcgate` binary as
+    /// `bundled:<package>`), `test` (a guest for the tests only) or `adapter`.
+    pub kind: String,
+}
+
+impl Guest {
+    pub fn is_bundled(&self) -> bool {
+        self.kind == "bundled"
+    }
+
+    /// The Rust constant name tests know it by: the package name without an
+    /// `xcgate-testing-` prefix, in upper snake case (`DEMO_COMMUNITY`, `MISBEHAVING`).
+    pub fn const_name(&self) -> String {
+        self.package
+            .trim_start_matches("xcgate-testing-")
+            .replace('-', "_")
+            .to_uppercase()
+    }
+}
+
+/// Every plugin crate of the workspace, sorted by package name.
+pub fn guests() -> Vec<Guest> {
+    let root = workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(&root)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("could not run cargo metadata to find the plugins: {e}"));
+    assert!(
+        out.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("cargo metadata prints JSON");
+    let plugins_dir = root.join("plugins");
+    let mut guests: Vec<Guest> = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| {
+            p["manifest_path"]
+                .as_str()
+                .is_some_and(|m| Path::new(m).starts_with(&plugins_dir))
+        })
+        .filter(|p| {
+            p["targets"].as_array().into_iter().flatten().any(|t| {
+                t["crate_types"]
+                    .as_array()
+                    .is_some_and(|c| c.iter().any(|k| k == "cdylib"))
+            })
+        })
+        .filter_map(|p| {
+            let package = p["name"].as_str()?.to_string();
+            let kind = p["metadata"]["xcgate"]["plugin"].as_str().unwrap_or_else(|| {
+                panic!(
+                    "plugin crate {package} builds a cdylib but has no [package.metadata.xcgate] plugin = \"bundled\" | \"test\" | \"adapter\""
+                )
+            });
+            assert!(
+                matches!(kind, "bundled" | "test" | "adapter"),
+                "{package}: [package.metadata.xcgate] plugin = {kind:?}; expected \"bundled\", \"test\" or \"adapter\""
+            );
+            Some(Guest {
+                package,
+                kind: kind.to_string(),
+            })
+        })
+        .collect();
+    guests.sort_by(|a, b| a.package.cmp(&b.package));
+    guests
+}
+
 /// Build the given workspace packages as components and return the path of each
 /// `.wasm` file, in the same order. Also tells cargo to rerun when their sources change.
 pub fn build_plugins(packages: &[&str]) -> Vec<PathBuf> {
@@ -72,7 +164,7 @@ pub fn build_plugins(packages: &[&str]) -> Vec<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"))
         .join("plugins");
-    for dir in ["wit", "plugins"] {
+    for dir in ["wit", "plugins", "Cargo.toml"] {
         println!("cargo:rerun-if-changed={}", root.join(dir).display());
     }
     println!(
