@@ -4,15 +4,18 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::sync::Arc;
 use std::time::Duration;
+use xcgate::call::CallContext;
 use xcgate::config::Config;
-use xcgate::gateway::{Gateway, runtime_options};
-use xcgate::plugin::{CallContext, PluginRuntime};
+use xcgate::gateway::Gateway;
+use xcgate::plugin::PluginRuntime;
+use xcgate::process::{Process, runtime_options};
 use xcgate_ihe::xcpd::{Ii, PatientQuery, PersonName, TimeQuery};
 
 fn bench(c: &mut Criterion) {
     let config = Config::demo().expect("demo config");
     let runtime = PluginRuntime::new(runtime_options(&config)).expect("runtime");
-    let gw = Gateway::load(config, runtime.clone()).expect("demo loads");
+    let process = Process::offline(&config, runtime.clone());
+    let gw = Gateway::load(config, &process).expect("demo loads");
     let pirkanmaa = gw
         .communities
         .iter()

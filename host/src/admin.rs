@@ -1,38 +1,49 @@
 //! The operator's endpoint, on its own listener (`[admin] listen`): `POST /admin/reload`
-//! reloads the config file as SIGHUP does and says what happened; `GET /healthz` answers
-//! `ok` while the gateway serves; `GET /metrics` gives the counters in Prometheus text.
+//! reloads the config file as SIGHUP does and says what happened; `GET /metrics` gives the
+//! counters in Prometheus text; `GET /live` and `GET /ready` as on the SOAP listener
+//! ([`crate::health`]). Plain HTTP: bind it to loopback or a management network.
 
+use crate::answer::{self, Chunks};
+use crate::listener::Site;
 use crate::live::LiveGateway;
-use bytes::Bytes;
-use http::{Method, StatusCode};
-use http_body_util::Full;
+use crate::peer::Peer;
+use http::{Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
 use std::sync::Arc;
-use tokio::net::TcpListener;
 
-fn text(status: StatusCode, body: String) -> http::Response<Full<Bytes>> {
-    let mut response = http::Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
+/// The admin endpoint of the gateway in service.
+#[derive(Debug)]
+pub struct AdminSite(pub Arc<LiveGateway>);
+
+impl Site for AdminSite {
+    fn tls(&self) -> Option<crate::tls::ServerTls> {
+        None
+    }
+
+    async fn handle(self: Arc<Self>, req: Request<Incoming>, _peer: Arc<Peer>) -> Response<Chunks> {
+        route(&self.0, &req).await
+    }
+
+    async fn handshake_refused(
+        self: Arc<Self>,
+        _error: std::io::Error,
+        _local: std::net::SocketAddr,
+        _peer: Peer,
+    ) {
+    }
 }
 
-async fn route(
-    live: Arc<LiveGateway>,
-    req: http::Request<Incoming>,
-) -> http::Response<Full<Bytes>> {
+async fn route(live: &LiveGateway, req: &Request<Incoming>) -> Response<Chunks> {
+    if let Some(health) = crate::health::answer(req.method(), req.uri().path(), live) {
+        return health;
+    }
     match (req.method(), req.uri().path()) {
         (&Method::POST, "/admin/reload") => match live.reload_logged("admin endpoint").await {
-            Ok(r) if r.needs_restart.is_empty() => text(
+            Ok(r) if r.needs_restart.is_empty() => answer::plain(
                 StatusCode::OK,
                 format!("reloaded: {} communities\n", r.communities),
             ),
-            Ok(r) => text(
+            Ok(r) => answer::plain(
                 StatusCode::OK,
                 format!(
                     "reloaded: {} communities; changes to {} take effect only after a restart\n",
@@ -40,49 +51,25 @@ async fn route(
                     r.needs_restart.join(", ")
                 ),
             ),
-            Err(e) => text(
+            Err(e) => answer::plain(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 format!("reload refused, the previous config keeps serving: {e:#}\n"),
             ),
         },
-        (&Method::GET, "/healthz") => text(StatusCode::OK, "ok\n".into()),
         (&Method::GET, "/metrics") => {
-            let mut r = text(StatusCode::OK, live.current().metrics.render());
+            let mut r = answer::plain(StatusCode::OK, live.current().process.metrics.render());
             r.headers_mut().insert(
                 http::header::CONTENT_TYPE,
                 http::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
             );
             r
         }
-        (_, "/admin/reload") => text(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "use POST /admin/reload\n".into(),
-        ),
-        _ => text(
+        (_, "/admin/reload") => {
+            answer::plain(StatusCode::METHOD_NOT_ALLOWED, "use POST /admin/reload\n")
+        }
+        _ => answer::plain(
             StatusCode::NOT_FOUND,
-            "admin endpoints: POST /admin/reload, GET /healthz, GET /metrics\n".into(),
+            "admin endpoints: POST /admin/reload, GET /metrics, GET /live, GET /ready\n",
         ),
-    }
-}
-
-/// Serve the admin endpoint until the task is aborted.
-pub async fn serve(listener: TcpListener, live: Arc<LiveGateway>) {
-    let builder = auto::Builder::new(TokioExecutor::new());
-    loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            continue;
-        };
-        let live = live.clone();
-        let builder = builder.clone();
-        tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req| {
-                let live = live.clone();
-                async move { Ok::<_, std::convert::Infallible>(route(live, req).await) }
-            });
-            let _ = builder
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
     }
 }

@@ -3,7 +3,7 @@
 //! community costs the initiators neither its timeout nor a sandbox), then one request
 //! probes it: success closes the circuit, failure opens it for another cool-down.
 
-use crate::plugin::{AdapterError, CallFailure};
+use crate::call::{AdapterError, CallFailure};
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -105,7 +105,8 @@ impl CircuitBreaker {
     }
 }
 
-/// Failures that say the community is down or broken. Our own bulkhead refusing a call, or
+/// Failures that say the community is down or broken. Our own bulkhead refusing a call, a
+/// bug of ours (a panicked call task), or
 /// no free sandbox slot at this instant (a plugin that cannot start at all is refused at
 /// load and reload), says nothing about the community; Case 3 (more attributes) is an
 /// answer.
@@ -113,6 +114,7 @@ fn counts_against(failure: &CallFailure) -> bool {
     !matches!(
         failure,
         CallFailure::Overloaded(_)
+            | CallFailure::Internal
             | CallFailure::Instantiate(_)
             | CallFailure::CircuitOpen(_)
             | CallFailure::Adapter(AdapterError::MoreAttributesRequested(_))

@@ -2,6 +2,7 @@
 //! community. Unknown keys are refused, and every error says where it is, what is wrong
 //! and what is expected.
 
+mod paths;
 mod security;
 mod units;
 mod validate;
@@ -11,6 +12,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+pub use xcgate_ihe::transaction::{Role, Transaction};
 
 pub use security::{
     AuditSection, OutboundXua, SyslogSection, SyslogTransportName, XuaIssuerSection, XuaMode,
@@ -38,6 +40,23 @@ pub struct Config {
     /// Where the file was read from: relative plugin paths are resolved against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
+    /// What the config came from: its file, the bundled demo, or text (tests). A config
+    /// without `[audit] journal` gets a state folder of its own derived from this, so
+    /// that gateways started from different files never share a journal.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// What a [`Config`] was read from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// A config file (the path as given).
+    File(PathBuf),
+    /// The bundled demo config.
+    Demo,
+    /// Config text from a program (tests, tools).
+    #[default]
+    Text,
 }
 
 /// `[gateway]`: this gateway itself.
@@ -85,24 +104,14 @@ pub struct Deadlines {
     pub iti39: Option<HumanDuration>,
 }
 
-/// The transactions a deadline can be set for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transaction {
-    /// ITI-55 Cross Gateway Patient Discovery.
-    Iti55,
-    /// ITI-38 Cross Gateway Query (and ITI-18 from local consumers).
-    Iti38,
-    /// ITI-39 Cross Gateway Retrieve (and ITI-43 from local consumers).
-    Iti39,
-}
-
 impl GatewayConfig {
-    /// The request deadline of `transaction`.
+    /// The request deadline of `transaction` (ITI-18 follows `iti38`, ITI-43 `iti39`,
+    /// ITI-56 `iti55`: each local transaction shares its cross-gateway twin's).
     pub fn deadline_for(&self, transaction: Transaction) -> Duration {
-        let specific = match transaction {
-            Transaction::Iti55 => &self.deadlines.iti55,
-            Transaction::Iti38 => &self.deadlines.iti38,
-            Transaction::Iti39 => &self.deadlines.iti39,
+        let specific = match transaction.cross_gateway() {
+            Transaction::Iti55 | Transaction::Iti56 => &self.deadlines.iti55,
+            Transaction::Iti38 | Transaction::Iti18 => &self.deadlines.iti38,
+            Transaction::Iti39 | Transaction::Iti43 => &self.deadlines.iti39,
         };
         specific.as_ref().unwrap_or(&self.deadline).0
     }
@@ -116,21 +125,6 @@ impl GatewayConfig {
 pub struct AdminConfig {
     /// e.g. `"127.0.0.1:8099"`.
     pub listen: String,
-}
-
-impl Config {
-    /// The plugin cache folder to use, if any (see `gateway.plugin_cache`).
-    pub fn plugin_cache_dir(&self) -> Option<PathBuf> {
-        match &self.gateway.plugin_cache {
-            Some(p) if p.as_os_str().is_empty() => None,
-            Some(p) => Some(self.base_dir.join(p)),
-            None => std::env::var_os("XDG_CACHE_HOME")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-                .map(|d| d.join("xcgate")),
-        }
-    }
 }
 
 /// `[gateway.tls]`: the gateway's own certificate, and whom it accepts as clients.
@@ -149,20 +143,29 @@ pub struct ServerTlsConfig {
     /// default both. On an endpoint left out, a client may come without one (a certificate
     /// that is presented is still verified), e.g. `["responding"]` for remote gateways
     /// with mutual TLS and local initiators behind the hospital network.
-    pub require_client_certificate: Option<Vec<EndpointName>>,
+    #[serde(default, deserialize_with = "roles")]
+    pub require_client_certificate: Option<Vec<Role>>,
 }
 
-/// One of the two SOAP endpoints, by the name of its path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EndpointName {
-    Initiating,
-    Responding,
+/// A list of endpoints by role name (`["initiating", "responding"]`).
+fn roles<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<Role>>, D::Error> {
+    let names = Vec::<String>::deserialize(d)?;
+    names
+        .iter()
+        .map(|n| {
+            Role::from_name(n).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "unknown endpoint `{n}`, expected `initiating` or `responding`"
+                ))
+            })
+        })
+        .collect::<Result<Vec<Role>, D::Error>>()
+        .map(Some)
 }
 
 impl ServerTlsConfig {
     /// Whether a request to `endpoint` must come with a verified client certificate.
-    pub fn requires_client_certificate(&self, endpoint: EndpointName) -> bool {
+    pub fn requires_client_certificate(&self, endpoint: Role) -> bool {
         self.client_ca_file.is_some()
             && self
                 .require_client_certificate
@@ -320,6 +323,21 @@ pub enum ConfigError {
     },
 }
 
+impl ConfigError {
+    /// A value that is wrong: where (`origin`, `key`) and what to do instead.
+    pub fn invalid(
+        origin: &str,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        ConfigError::Invalid {
+            origin: origin.to_string(),
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+}
+
 impl Config {
     /// Read and validate a config file.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
@@ -328,12 +346,16 @@ impl Config {
             source,
         })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        Config::from_toml(&text, &path.display().to_string(), base)
+        let mut config = Config::from_toml(&text, &path.display().to_string(), base)?;
+        config.origin = Origin::File(path.to_path_buf());
+        Ok(config)
     }
 
     /// The bundled demo config.
     pub fn demo() -> Result<Config, ConfigError> {
-        Config::from_toml(DEMO_CONFIG, DEMO_CONFIG_NAME, PathBuf::from("."))
+        let mut config = Config::from_toml(DEMO_CONFIG, DEMO_CONFIG_NAME, PathBuf::from("."))?;
+        config.origin = Origin::Demo;
+        Ok(config)
     }
 
     /// Parse and validate config text; `origin` names it in errors.

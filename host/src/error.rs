@@ -1,7 +1,14 @@
-//! The one place where failures become wire errors: SOAP 1.2 faults for requests that
-//! cannot be served, HL7 detectedIssueEvent codes for communities that failed.
+//! The one place where what went wrong becomes an answer: a request that cannot be served
+//! is refused here ([`refuse`]: counted, logged, audited as a Security Alert when its node
+//! or user could not be authenticated, answered with a SOAP 1.2 fault or, before SOAP, a
+//! plain HTTP status); a community that failed becomes its HL7 detectedIssueEvent code or
+//! XDS RegistryError code.
 
-use crate::plugin::{AdapterError, CallFailure};
+mod refusal;
+
+pub use refusal::{Refusal, RequestSite, handshake_refused, refuse};
+
+use crate::call::{AdapterError, CallFailure};
 use xcgate_ihe::hl7v3::Hl7Error;
 use xcgate_ihe::soap::{Fault, FaultCode, SoapError};
 use xcgate_ihe::wsa::AddressingError;
@@ -39,6 +46,14 @@ pub enum RequestError {
     Security(xcgate_xua::XuaError),
     #[error("internal error while serving request {request_id}")]
     Internal { request_id: String },
+    #[error("not found: xcgate serves POST /initiating and POST /responding")]
+    NotFound,
+    #[error("SOAP endpoints accept POST only")]
+    MethodNotAllowed,
+    #[error("a client certificate is required on this endpoint (mutual TLS)")]
+    ClientCertificateRequired,
+    #[error("the request body could not be read")]
+    BodyUnreadable,
 }
 
 fn names(list: &[(String, String)]) -> String {
@@ -94,7 +109,23 @@ impl RequestError {
             RequestError::BadPayload(_) => "bad_payload",
             RequestError::Security(_) => "xua_refused",
             RequestError::Internal { .. } => "internal",
+            RequestError::NotFound => "not_found",
+            RequestError::MethodNotAllowed => "method_not_allowed",
+            RequestError::ClientCertificateRequired => "client_certificate_required",
+            RequestError::BodyUnreadable => "body_unreadable",
         }
+    }
+
+    /// True for refusals answered before SOAP, with a plain-text HTTP status: the request
+    /// never reached an endpoint that speaks SOAP, or its sender was not let in.
+    pub fn is_plain_http(&self) -> bool {
+        matches!(
+            self,
+            RequestError::NotFound
+                | RequestError::MethodNotAllowed
+                | RequestError::ClientCertificateRequired
+                | RequestError::BodyUnreadable
+        )
     }
 
     /// The HTTP status: 413 and 415 where HTTP has a precise code, otherwise the SOAP 1.2
@@ -103,6 +134,10 @@ impl RequestError {
         match self {
             RequestError::BodyTooLarge { .. } => 413,
             RequestError::UnsupportedMediaType(_) => 415,
+            RequestError::NotFound => 404,
+            RequestError::MethodNotAllowed => 405,
+            RequestError::ClientCertificateRequired => 403,
+            RequestError::BodyUnreadable => 400,
             _ => self.fault().code.http_status(),
         }
     }
@@ -119,27 +154,6 @@ pub fn issue_code(failure: &CallFailure) -> IssueCode {
         | CallFailure::Adapter(AdapterError::Unavailable(_))
         | CallFailure::Adapter(AdapterError::Unauthorized(_)) => IssueCode::AnswerNotAvailable,
         _ => IssueCode::InternalError,
-    }
-}
-
-/// A short, log-safe name for the kind of failure (metrics label, log field).
-pub fn failure_kind(failure: &CallFailure) -> &'static str {
-    match failure {
-        CallFailure::Timeout(_) => "timeout",
-        CallFailure::Trap(_) => "trap",
-        CallFailure::MemoryLimit(_) => "memory_limit",
-        CallFailure::TableLimit { .. } => "table_limit",
-        CallFailure::Instantiate(_) => "instantiate",
-        CallFailure::Overloaded(_) => "overloaded",
-        CallFailure::CircuitOpen(_) => "circuit_open",
-        CallFailure::AnswerTooLarge(_) => "answer_too_large",
-        CallFailure::InvalidAnswer(_) => "invalid_answer",
-        CallFailure::Adapter(AdapterError::Unavailable(_)) => "unavailable",
-        CallFailure::Adapter(AdapterError::Busy(_)) => "busy",
-        CallFailure::Adapter(AdapterError::MoreAttributesRequested(_)) => "more_attributes",
-        CallFailure::Adapter(AdapterError::Unauthorized(_)) => "unauthorized",
-        CallFailure::Adapter(AdapterError::BadResponse(_)) => "bad_response",
-        CallFailure::Adapter(AdapterError::Internal(_)) => "adapter_error",
     }
 }
 

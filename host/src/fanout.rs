@@ -6,7 +6,7 @@
 //! (the tasks are aborted, which drops their wasm `Store`s).
 
 use crate::breaker::{Admission, CircuitBreaker};
-use crate::plugin::{CallContext, CallFailure};
+use crate::call::{CallContext, CallFailure};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -68,6 +68,7 @@ where
     let mut slots: Vec<Option<(Result<T, CallFailure>, Duration)>> =
         communities.iter().map(|_| None).collect();
     let mut tasks = JoinSet::new();
+    let mut task_index = std::collections::HashMap::new();
     let mut called = vec![false; communities.len()];
     for (index, community) in communities.iter().enumerate() {
         if let Some(Admission::Skip(remaining)) = community.breaker().map(CircuitBreaker::admit) {
@@ -83,17 +84,23 @@ where
             user: user.cloned(),
         };
         let fut = call(community.clone(), ctx);
-        tasks.spawn(async move {
+        let task = tasks.spawn(async move {
             let result = fut.await;
             (index, result, started.elapsed())
         });
+        task_index.insert(task.id(), index);
     }
     let collect = async {
-        while let Some(joined) = tasks.join_next().await {
+        while let Some(joined) = tasks.join_next_with_id().await {
             match joined {
-                Ok((index, result, elapsed)) => slots[index] = Some((result, elapsed)),
-                // A task that panicked: its slot stays empty and is reported below.
-                Err(e) => tracing::error!(request_id, "community call task failed: {e}"),
+                Ok((_, (index, result, elapsed))) => slots[index] = Some((result, elapsed)),
+                // A task that panicked is a bug of ours, not a late community.
+                Err(e) => {
+                    tracing::error!(request_id, "community call task failed: {e}");
+                    if let Some(index) = task_index.get(&e.id()) {
+                        slots[*index] = Some((Err(CallFailure::Internal), started.elapsed()));
+                    }
+                }
             }
         }
     };

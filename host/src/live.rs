@@ -7,9 +7,11 @@
 
 use crate::config::Config;
 use crate::gateway::Gateway;
+use anyhow::Context as _;
 use arc_swap::ArcSwap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// How long the smoke instantiation of one plugin may take during a reload.
@@ -22,6 +24,9 @@ pub struct LiveGateway {
     source: Option<PathBuf>,
     /// One reload at a time.
     reloading: tokio::sync::Mutex<()>,
+    /// Set when shutdown begins: `/ready` answers 503 from then on, so load balancers
+    /// stop sending while open connections drain.
+    draining: AtomicBool,
 }
 
 /// What a successful reload did.
@@ -41,12 +46,23 @@ impl LiveGateway {
             current: ArcSwap::new(gateway),
             source,
             reloading: tokio::sync::Mutex::new(()),
+            draining: AtomicBool::new(false),
         })
     }
 
     /// The gateway a new request is served by.
     pub fn current(&self) -> Arc<Gateway> {
         self.current.load_full()
+    }
+
+    /// Mark the gateway as draining (shutdown has begun); it never comes back.
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::SeqCst);
+    }
+
+    /// True once shutdown has begun.
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::SeqCst)
     }
 
     /// Read the config file again and swap in the new set (SIGHUP, `POST /admin/reload`).
@@ -64,7 +80,7 @@ impl LiveGateway {
     /// in. On any error the old set keeps serving.
     pub async fn reload_with(&self, config: Config) -> anyhow::Result<Reloaded> {
         let _one_at_a_time = self.reloading.lock().await;
-        let metrics = self.current().metrics.clone();
+        let metrics = self.current().process.metrics.clone();
         let result = self.swap_in(config).await;
         metrics.reload(if result.is_ok() { "applied" } else { "refused" });
         result
@@ -72,21 +88,18 @@ impl LiveGateway {
 
     async fn swap_in(&self, config: Config) -> anyhow::Result<Reloaded> {
         let old = self.current();
-        let runtime = old.runtime.clone();
+        // The new set runs on the same process: runtime, metrics and audit trail (so
+        // `[audit]` changes wait for a restart, below).
+        let process = old.process.clone();
         // Compiling is CPU work; keep it off the threads that serve requests.
-        let mut new = tokio::task::spawn_blocking(move || Gateway::load(config, runtime)).await??;
-        new.metrics = old.metrics.clone();
-        // One process owns the journal: the new set writes through the same auditor.
-        new.audit = old.audit.clone();
-        // ...and under the same identity: `[audit]` changes wait for a restart (below).
-        new.audit_identity = old.audit_identity.clone();
-        new.alert_budget = old.alert_budget.clone();
+        let new = tokio::task::spawn_blocking(move || Gateway::load(config, &process))
+            .await
+            .context("the reload task failed")??;
         for community in &new.communities {
-            community.smoke(SMOKE_TIMEOUT).await.map_err(|e| {
-                anyhow::anyhow!(
-                    "community `{}` ({}): the new plugin does not start: {e}",
-                    community.name,
-                    community.home_community_id
+            community.smoke(SMOKE_TIMEOUT).await.with_context(|| {
+                format!(
+                    "community `{}` ({}): the new plugin does not start",
+                    community.name, community.home_community_id
                 )
             })?;
         }
@@ -99,7 +112,9 @@ impl LiveGateway {
         {
             needs_restart.push("admin.listen".to_string());
         }
-        if new.config.audit != old.config.audit {
+        if new.config.audit != old.config.audit
+            || new.config.journal_path() != old.config.journal_path()
+        {
             needs_restart.push("audit".to_string());
         }
         let reloaded = Reloaded {

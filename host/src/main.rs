@@ -10,11 +10,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use xcgate::config::Config;
-use xcgate::gateway::{Gateway, runtime_options};
-use xcgate::live::LiveGateway;
+use xcgate::gateway::Gateway;
 use xcgate::plugin::PluginRuntime;
+use xcgate::process::{Process, runtime_options};
 
 #[derive(Parser)]
 #[command(
@@ -45,20 +44,6 @@ enum Command {
     },
 }
 
-/// Print a line for the operator; a closed stdout (a detached service) must not stop the
-/// gateway, so write errors are ignored.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
-    }};
-}
-
-fn load(config: Config) -> anyhow::Result<Gateway> {
-    let runtime = PluginRuntime::new(runtime_options(&config))?;
-    Gateway::load(config, runtime)
-}
-
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -72,7 +57,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::CheckConfig { file } => check_config(&file),
-        Command::Serve { config, listen } => serve(config, listen),
+        Command::Serve { config, listen } => xcgate::run::serve(config, listen),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -84,7 +69,10 @@ fn main() -> ExitCode {
 }
 
 fn check_config(file: &std::path::Path) -> anyhow::Result<()> {
-    let gw = load(Config::from_file(file)?)?;
+    let config = Config::from_file(file)?;
+    let runtime = PluginRuntime::new(runtime_options(&config))?;
+    let process = Process::offline(&config, runtime);
+    let gw = Gateway::load(config, &process)?;
     println!(
         "{}: ok ({} communities: {})",
         file.display(),
@@ -96,85 +84,4 @@ fn check_config(file: &std::path::Path) -> anyhow::Result<()> {
             .join(", ")
     );
     Ok(())
-}
-
-fn serve(source: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Result<()> {
-    let config = match &source {
-        Some(path) => Config::from_file(path)?,
-        None => Config::demo()?,
-    };
-    // The config file as given (its folder is empty for a bare file name), or the demo.
-    let origin = source.as_ref().map_or_else(
-        || "the bundled demo".to_string(),
-        |p| p.display().to_string(),
-    );
-    let addr = match listen {
-        Some(a) => a,
-        None => config.gateway.listen.parse()?,
-    };
-    let mut gw = load(config)?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async move {
-        gw.open_audit().await?;
-        let audit = gw.audit.clone();
-        let journal = gw.config.audit.journal_path(&gw.config.base_dir);
-        let gw = Arc::new(gw);
-        let live = LiveGateway::new(gw.clone(), source);
-        let running = live
-            .clone()
-            .start(addr)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
-        // Handlers first, so that a signal sent once the address is printed is handled:
-        // SIGHUP reloads the config file (a refused reload is logged and changes
-        // nothing); Ctrl-C or SIGTERM (what service managers send) stop gracefully.
-        let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
-        let mut terminate =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        let names: Vec<String> = gw
-            .communities
-            .iter()
-            .map(|c| format!("{} ({})", c.name, c.home_community_id))
-            .collect();
-        say!(
-            "xcgate listening on {} (config from {})",
-            running.url(),
-            origin
-        );
-        say!(
-            "  POST {}/initiating  local initiators: ITI-55 fans out to {}",
-            running.url(),
-            names.join(", ")
-        );
-        say!("  POST {}/responding  remote gateways", running.url());
-        if let Some(a) = &audit {
-            say!(
-                "  audit journal {} ({} records waiting for the repository)",
-                journal.display(),
-                a.stats().pending
-            );
-        }
-        if let Some(admin) = running.admin_url() {
-            say!("  POST {admin}/admin/reload  reload the config (also: SIGHUP)");
-        }
-        let reloads = tokio::spawn(async move {
-            while hangup.recv().await.is_some() {
-                let _ = live.reload_logged("SIGHUP").await;
-            }
-        });
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r?,
-            _ = terminate.recv() => {}
-        }
-        reloads.abort();
-        say!("shutting down");
-        running.stop().await;
-        if let Some(a) = audit {
-            // Flush the journal and give the forwarder a moment to deliver.
-            a.shutdown().await;
-        }
-        Ok(())
-    })
 }

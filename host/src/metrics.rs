@@ -3,16 +3,17 @@
 //!
 //! Labels are bounded by construction: a transaction is one of a handful of names, a
 //! community is one of the configured communities, an outcome is `ok` or one of the fixed
-//! failure kinds of [`crate::error::failure_kind`]. Nothing taken from a request (ids,
+//! failure kinds of [`CallFailure::kind`]. Nothing taken from a request (ids,
 //! names, endpoints) ever becomes a label, so a hostile peer cannot grow the series set and
 //! no patient data reaches the metrics. The registry outlives reloads (a reload hands the
 //! same `Arc<Metrics>` to the new gateway), so counters stay monotonic.
 
-use crate::error::failure_kind;
+use crate::call::CallFailure;
 use crate::fanout::{Outcome, Target};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Mutex;
+use xcgate_ihe::transaction::Transaction;
 
 /// Upper bounds (seconds) of the call-latency histogram buckets.
 const BUCKETS: [f64; 11] = [
@@ -41,13 +42,15 @@ impl Histogram {
 #[derive(Default)]
 struct Registry {
     /// (transaction, outcome) → requests answered.
-    requests: BTreeMap<(&'static str, &'static str), u64>,
+    requests: BTreeMap<(Transaction, &'static str), u64>,
     /// (community, transaction, outcome) → community calls.
-    calls: BTreeMap<(String, &'static str, &'static str), u64>,
+    calls: BTreeMap<(String, Transaction, &'static str), u64>,
     /// (community, transaction) → latency of the calls that ended (any outcome).
-    latency: BTreeMap<(String, &'static str), Histogram>,
+    latency: BTreeMap<(String, Transaction), Histogram>,
     /// SOAP faults sent, by fault kind.
     faults: BTreeMap<&'static str, u64>,
+    /// Requests refused with a plain HTTP answer (no SOAP), by kind.
+    http_refusals: BTreeMap<&'static str, u64>,
     /// Reloads, by outcome (`applied` / `refused`).
     reloads: BTreeMap<&'static str, u64>,
     /// Audit records that could not be stored.
@@ -92,7 +95,7 @@ impl Metrics {
     /// patient data), and count the request by how it went.
     pub fn observe_calls<C: Target, T>(
         &self,
-        transaction: &'static str,
+        transaction: Transaction,
         request_id: &str,
         outcomes: &[Outcome<C, T>],
     ) {
@@ -102,9 +105,9 @@ impl Metrics {
                 failed += 1;
                 tracing::warn!(
                     request_id,
-                    transaction,
+                    transaction = transaction.label(),
                     community = o.community.name(),
-                    kind = failure_kind(f),
+                    kind = f.kind(),
                     elapsed_ms = o.elapsed.as_millis() as u64,
                     "community failed: {f}"
                 );
@@ -112,7 +115,7 @@ impl Metrics {
         }
         self.with(|r| {
             for o in outcomes {
-                let kind = o.result.as_ref().map_or_else(failure_kind, |_| "ok");
+                let kind = o.result.as_ref().map_or_else(CallFailure::kind, |_| "ok");
                 let name = o.community.name();
                 *r.calls
                     .entry((name.to_string(), transaction, kind))
@@ -133,6 +136,11 @@ impl Metrics {
         self.with(|r| *r.faults.entry(kind).or_default() += 1);
     }
 
+    /// Count a request refused with a plain HTTP answer (no SOAP envelope).
+    pub fn http_refusal(&self, kind: &'static str) {
+        self.with(|r| *r.http_refusals.entry(kind).or_default() += 1);
+    }
+
     /// Count audit records that could not be stored.
     pub fn audit_failures(&self, records: u64) {
         self.with(|r| r.audit_failures += records);
@@ -149,7 +157,7 @@ impl Metrics {
     }
 
     /// Calls of `community` in `transaction` that ended as `outcome` (for tests and tools).
-    pub fn calls(&self, community: &str, transaction: &str, outcome: &str) -> u64 {
+    pub fn calls(&self, community: &str, transaction: Transaction, outcome: &str) -> u64 {
         self.with(|r| {
             r.calls
                 .iter()
@@ -165,15 +173,17 @@ impl Metrics {
         self.with(|r| {
             family(&mut out, "xcgate_requests_total", "counter", "Requests answered, by transaction and by how their communities did.");
             for ((t, o), n) in &r.requests {
+                let t = t.label();
                 let _ = writeln!(out, "xcgate_requests_total{{transaction=\"{t}\",outcome=\"{o}\"}} {n}");
             }
             family(&mut out, "xcgate_community_calls_total", "counter", "Adapter calls, by community, transaction and outcome (ok or the failure kind).");
             for ((c, t, o), n) in &r.calls {
+                let t = t.label();
                 let _ = writeln!(out, "xcgate_community_calls_total{{community=\"{}\",transaction=\"{t}\",outcome=\"{o}\"}} {n}", label(c));
             }
             family(&mut out, "xcgate_community_call_seconds", "histogram", "Adapter call latency, by community and transaction.");
             for ((c, t), h) in &r.latency {
-                let c = label(c);
+                let (c, t) = (label(c), t.label());
                 for (bound, n) in BUCKETS.iter().zip(h.counts) {
                     let _ = writeln!(out, "xcgate_community_call_seconds_bucket{{community=\"{c}\",transaction=\"{t}\",le=\"{bound}\"}} {n}");
                 }
@@ -185,9 +195,13 @@ impl Metrics {
             for (k, n) in &r.faults {
                 let _ = writeln!(out, "xcgate_soap_faults_total{{kind=\"{k}\"}} {n}");
             }
+            family(&mut out, "xcgate_http_refusals_total", "counter", "Requests refused with a plain HTTP answer (404, 405, 403 without a required client certificate, 400 unreadable body), by kind.");
+            for (k, n) in &r.http_refusals {
+                let _ = writeln!(out, "xcgate_http_refusals_total{{kind=\"{k}\"}} {n}");
+            }
             family(&mut out, "xcgate_audit_failures_total", "counter", "Audit records that could not be stored in the journal.");
             let _ = writeln!(out, "xcgate_audit_failures_total {}", r.audit_failures);
-            family(&mut out, "xcgate_audit_alerts_suppressed_total", "counter", &format!("Security Alerts not written: over the budget of {} per second.", crate::audit::ALERTS_PER_SECOND));
+            family(&mut out, "xcgate_audit_alerts_suppressed_total", "counter", "Security Alerts not written: over the per-second budget of the audit trail.");
             let _ = writeln!(out, "xcgate_audit_alerts_suppressed_total {}", r.alerts_suppressed);
             family(&mut out, "xcgate_reloads_total", "counter", "Config reloads, applied or refused.");
             for (o, n) in &r.reloads {

@@ -1,86 +1,51 @@
-//! The HTTP server: hyper 1.x, HTTP/1.1 and HTTP/2, two SOAP endpoints, SOAP and MTOM.
+//! The SOAP listener: `POST /initiating` and `POST /responding` (SOAP 1.2 or MTOM/XOP),
+//! plus the health checks. Reads the body within `gateway.max_body`, hands the envelope to
+//! [`crate::soap_endpoint`], and sends its answer as SOAP or MTOM; every refusal goes
+//! through [`crate::error::refuse`].
 
-mod body;
-
-pub use body::Chunks;
-
-use crate::error::RequestError;
+use crate::answer::{self, Chunks};
+use crate::error::{RequestError, RequestSite, refuse};
 use crate::gateway::Gateway;
-pub use crate::peer::Peer;
-use crate::soap_endpoint::{self, Endpoint};
+use crate::listener::Site;
+use crate::live::LiveGateway;
+use crate::peer::Peer;
+use crate::soap_endpoint;
 use http::{Method, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use std::convert::Infallible;
 use std::sync::Arc;
-use tokio::net::TcpListener;
+use xcgate_ihe::transaction::Role;
 
-const SOAP_CONTENT_TYPE: &str = "application/soap+xml; charset=utf-8";
+/// The SOAP endpoints of the gateway in service.
+#[derive(Debug)]
+pub struct SoapSite(pub Arc<LiveGateway>);
 
-fn plain(status: StatusCode, text: &str) -> Response<Chunks> {
-    let mut r = Response::new(Chunks::one(text.to_string()));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    r
-}
-
-fn soap(status: u16, envelope: String, request_id: &str) -> Response<Chunks> {
-    let mut r = Response::new(Chunks::one(envelope));
-    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static(SOAP_CONTENT_TYPE),
-    );
-    if let Ok(v) = header::HeaderValue::from_str(request_id) {
-        r.headers_mut().insert("x-request-id", v);
+impl Site for SoapSite {
+    fn tls(&self) -> Option<crate::tls::ServerTls> {
+        self.0.current().tls.clone()
     }
-    r
-}
 
-fn refuse(gw: &Gateway, e: RequestError, request_id: &str) -> Response<Chunks> {
-    gw.metrics.fault(e.kind());
-    tracing::info!(
-        request_id,
-        kind = e.kind(),
-        status = e.http_status(),
-        "request refused: {e}"
-    );
-    soap(e.http_status(), e.fault().to_envelope(None), request_id)
-}
-
-/// Route one HTTP request.
-pub async fn route(
-    gw: Arc<Gateway>,
-    req: Request<Incoming>,
-    peer: Arc<Peer>,
-) -> Result<Response<Chunks>, Infallible> {
-    let endpoint = match req.uri().path() {
-        "/initiating" => Endpoint::Initiating,
-        "/responding" => Endpoint::Responding,
-        "/live" if req.method() == Method::GET => return Ok(plain(StatusCode::OK, "ok\n")),
-        _ => {
-            return Ok(plain(
-                StatusCode::NOT_FOUND,
-                "not found: xcgate serves POST /initiating and POST /responding\n",
-            ));
+    async fn handle(self: Arc<Self>, req: Request<Incoming>, peer: Arc<Peer>) -> Response<Chunks> {
+        if let Some(health) = crate::health::answer(req.method(), req.uri().path(), &self.0) {
+            return health;
         }
-    };
-    if req.method() != Method::POST {
-        let mut r = plain(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "SOAP endpoints accept POST only\n",
-        );
-        r.headers_mut()
-            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-        return Ok(r);
+        // Each request takes the gateway current when it arrives, for its whole life.
+        route(self.0.current(), req, &peer).await
     }
-    let request_id = crate::wire::new_uuid();
-    // Our endpoint as the requester addressed it: the audit record's destination.
+
+    async fn handshake_refused(
+        self: Arc<Self>,
+        error: std::io::Error,
+        local: std::net::SocketAddr,
+        peer: Peer,
+    ) {
+        let gw = self.0.current();
+        crate::error::handshake_refused(&gw.process, &error, local, &peer).await;
+    }
+}
+
+/// Our endpoint as the requester addressed it: the audit record's destination.
+fn endpoint_uri(gw: &Gateway, req: &Request<Incoming>) -> String {
     let authority = req
         .uri()
         .authority()
@@ -93,34 +58,37 @@ pub async fn route(
         })
         .unwrap_or_else(|| gw.config.gateway.listen.clone());
     let scheme = if gw.tls.is_some() { "https" } else { "http" };
-    let endpoint_uri = format!("{scheme}://{authority}{}", req.uri().path());
-    let name = match endpoint {
-        Endpoint::Initiating => crate::config::EndpointName::Initiating,
-        Endpoint::Responding => crate::config::EndpointName::Responding,
+    format!("{scheme}://{authority}{}", req.uri().path())
+}
+
+/// Serve one request of the SOAP listener.
+async fn route(gw: Arc<Gateway>, req: Request<Incoming>, peer: &Peer) -> Response<Chunks> {
+    let request_id = crate::wire::new_uuid();
+    let uri = endpoint_uri(&gw, &req);
+    let role = Role::ALL.into_iter().find(|r| r.path() == req.uri().path());
+    let site = RequestSite {
+        request_id: &request_id,
+        role,
+        endpoint_uri: &uri,
+        peer,
     };
+    let refused = |e: RequestError| refuse(&gw.process, e.into(), site);
+    let Some(role) = role else {
+        return refused(RequestError::NotFound).await;
+    };
+    if req.method() != Method::POST {
+        return refused(RequestError::MethodNotAllowed).await;
+    }
     if peer.certificate_subject.is_none()
         && gw
             .config
             .gateway
             .tls
             .as_ref()
-            .is_some_and(|t| t.requires_client_certificate(name))
+            .is_some_and(|t| t.requires_client_certificate(role))
     {
-        tracing::info!(peer = %peer.address, "refused: no client certificate");
         drain(&gw, req).await;
-        crate::audit::security_alert(
-            &gw,
-            xcgate_audit::AlertKind::NodeAuthentication,
-            "no client certificate on an endpoint that requires one",
-            &endpoint_uri,
-            &peer,
-            None,
-        )
-        .await;
-        return Ok(plain(
-            StatusCode::FORBIDDEN,
-            "a client certificate is required on this endpoint (mutual TLS)\n",
-        ));
+        return refused(RequestError::ClientCertificateRequired).await;
     }
     // The boundary of a multipart type is case-sensitive: keep the raw value too.
     let content_type_raw = req
@@ -132,12 +100,7 @@ pub async fn route(
     let content_type = content_type_raw.to_ascii_lowercase();
     // SOAP 1.2 is application/soap+xml; text/xml is SOAP 1.1's media type, but the envelope
     // namespace decides (a SOAP 1.1 envelope gets a VersionMismatch fault).
-    let media = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_string();
+    let media = content_type.split(';').next().unwrap_or("").trim();
     let mtom = media == "multipart/related";
     if !(mtom
         || media.is_empty()
@@ -145,12 +108,9 @@ pub async fn route(
         || media == "text/xml"
         || media == "application/xml")
     {
+        let media = media.to_string();
         drain(&gw, req).await;
-        return Ok(refuse(
-            &gw,
-            RequestError::UnsupportedMediaType(media),
-            &request_id,
-        ));
+        return refused(RequestError::UnsupportedMediaType(media)).await;
     }
     let limit = gw.config.gateway.max_body.0;
     let body = match Limited::new(
@@ -165,18 +125,11 @@ pub async fn route(
             if e.downcast_ref::<http_body_util::LengthLimitError>()
                 .is_some() =>
         {
-            return Ok(refuse(
-                &gw,
-                RequestError::BodyTooLarge { limit },
-                &request_id,
-            ));
+            return refused(RequestError::BodyTooLarge { limit }).await;
         }
         Err(e) => {
-            tracing::info!(request_id, "request body could not be read: {e}");
-            return Ok(plain(
-                StatusCode::BAD_REQUEST,
-                "the request body could not be read\n",
-            ));
+            tracing::debug!(request_id, "request body could not be read: {e}");
+            return refused(RequestError::BodyUnreadable).await;
         }
     };
     // An MTOM request: the SOAP envelope is the root part [App V V.8]. Requests carry no
@@ -184,175 +137,30 @@ pub async fn route(
     let envelope = if mtom {
         match xcgate_ihe::mtom::parse_multipart(&content_type_raw, body) {
             Ok(parts) => parts.root().body().clone(),
-            Err(e) => {
-                return Ok(refuse(
-                    &gw,
-                    RequestError::BadMtom(e.to_string()),
-                    &request_id,
-                ));
-            }
+            Err(e) => return refused(RequestError::BadMtom(e.to_string())).await,
         }
     } else {
         body
     };
-    let reply =
-        soap_endpoint::handle(&gw, endpoint, &envelope, &request_id, &peer, &endpoint_uri).await;
-    match reply.attachments {
-        None => Ok(soap(reply.status, reply.envelope, &request_id)),
-        Some(attachments) => Ok(mtom_reply(
-            &gw,
-            reply.status,
-            reply.envelope,
-            attachments,
-            &request_id,
-        )),
-    }
-}
-
-/// An MTOM/XOP answer [ITI TF-2 3.43.5, App V V.9.3]: the envelope as root part and each
-/// document as a binary part, streamed from the adapters' buffers.
-fn mtom_reply(
-    gw: &Gateway,
-    status: u16,
-    envelope: String,
-    attachments: Vec<crate::xca::Attachment>,
-    request_id: &str,
-) -> Response<Chunks> {
-    let mut builder = xcgate_ihe::mtom::MtomBuilder::new(request_id, envelope);
-    for a in attachments {
-        builder = builder.attachment(a.content_id, a.content_type, a.body);
-    }
-    match builder.build() {
-        Ok((content_type, chunks)) => {
-            let mut r = Response::new(Chunks::new(chunks));
-            *r.status_mut() =
-                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            if let Ok(v) = header::HeaderValue::from_str(&content_type) {
-                r.headers_mut().insert(header::CONTENT_TYPE, v);
+    let served = match soap_endpoint::handle(&gw, role, &envelope, &request_id, peer, &uri).await {
+        Ok(served) => served,
+        Err(refusal) => return refuse(&gw.process, refusal, site).await,
+    };
+    match served.attachments {
+        None => answer::soap(StatusCode::OK, served.envelope, &request_id),
+        Some(attachments) => {
+            match answer::mtom(StatusCode::OK, served.envelope, attachments, &request_id) {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!(request_id, "MTOM answer could not be built: {e}");
+                    refused(RequestError::Internal {
+                        request_id: request_id.clone(),
+                    })
+                    .await
+                }
             }
-            if let Ok(v) = header::HeaderValue::from_str(request_id) {
-                r.headers_mut().insert("x-request-id", v);
-            }
-            r
-        }
-        Err(e) => {
-            tracing::error!(request_id, "MTOM answer could not be built: {e}");
-            refuse(
-                gw,
-                RequestError::Internal {
-                    request_id: request_id.to_string(),
-                },
-                request_id,
-            )
         }
     }
-}
-
-/// Accept connections until `shutdown` resolves, then stop accepting and let open
-/// connections finish.
-pub async fn serve(
-    listener: TcpListener,
-    live: Arc<crate::live::LiveGateway>,
-    shutdown: impl std::future::Future<Output = ()>,
-) {
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    // A client that opens a connection and never finishes its headers is dropped.
-    builder
-        .http1()
-        .timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(std::time::Duration::from_secs(30));
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let (stream, address) = match accepted {
-                    Ok(a) => a,
-                    Err(e) => {
-                        tracing::warn!("accept failed: {e}");
-                        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-                        continue;
-                    }
-                };
-                let _ = stream.set_nodelay(true);
-                // TLS from the gateway current at accept time (a reload rotates
-                // certificates for new connections); each request then takes the gateway
-                // current when it arrives, for its whole life.
-                let alert_gateway = live.current();
-                let tls = alert_gateway.tls.clone();
-                let local = stream
-                    .local_addr()
-                    .map_or_else(|_| "unknown".to_string(), |a| a.to_string());
-                let live = live.clone();
-                let service = move |peer: Arc<Peer>| {
-                    hyper::service::service_fn(move |req| route(live.current(), req, peer.clone()))
-                };
-                let (builder, watcher) = (builder.clone(), graceful.watcher());
-                tokio::spawn(async move {
-                    let result = match tls {
-                        None => {
-                            drop(alert_gateway);
-                            let peer = Arc::new(Peer { address, certificate_subject: None });
-                            let conn = builder.serve_connection(TokioIo::new(stream), service(peer));
-                            watcher.watch(conn.into_owned()).await
-                        }
-                        Some(tls) => {
-                            // A client that stalls in the handshake is dropped like one
-                            // that stalls in its headers.
-                            let handshake = tokio::time::timeout(
-                                std::time::Duration::from_secs(30),
-                                tls.0.accept(stream),
-                            )
-                            .await;
-                            let stream = match handshake {
-                                Ok(Ok(s)) => s,
-                                Ok(Err(e)) => {
-                                    tracing::info!("TLS handshake refused: {e}");
-                                    if refused_certificate(&e) {
-                                        let endpoint = format!("https://{local}");
-                                        let peer = Peer { address, certificate_subject: None };
-                                        crate::audit::security_alert(
-                                            &alert_gateway,
-                                            xcgate_audit::AlertKind::NodeAuthentication,
-                                            &format!("TLS client certificate refused: {e}"),
-                                            &endpoint,
-                                            &peer,
-                                            None,
-                                        )
-                                        .await;
-                                    }
-                                    return;
-                                }
-                                Err(_) => {
-                                    tracing::info!("TLS handshake timed out");
-                                    return;
-                                }
-                            };
-                            // Requests take the gateway current when they arrive; this one
-                            // was for the handshake's alert only.
-                            drop(alert_gateway);
-                            // The client certificate's subject (mutual TLS) goes with every
-                            // request of the connection: into the log and the audit record.
-                            let certificate_subject = stream
-                                .get_ref()
-                                .1
-                                .peer_certificates()
-                                .and_then(|chain| chain.first())
-                                .and_then(crate::tls::subject_of);
-                            let peer = Arc::new(Peer { address, certificate_subject });
-                            let conn = builder.serve_connection(TokioIo::new(stream), service(peer));
-                            watcher.watch(conn.into_owned()).await
-                        }
-                    };
-                    if let Err(e) = result {
-                        tracing::debug!("connection ended with an error: {e}");
-                    }
-                });
-            }
-            () = &mut shutdown => break,
-        }
-    }
-    graceful.shutdown().await;
 }
 
 /// Read what the client sends (within `max_body`) before refusing it: a connection closed
@@ -360,15 +168,4 @@ pub async fn serve(
 async fn drain(gw: &Gateway, req: Request<Incoming>) {
     let limit = usize::try_from(gw.config.gateway.max_body.0).unwrap_or(usize::MAX);
     let _ = Limited::new(req.into_body(), limit).collect().await;
-}
-
-/// A handshake that failed over the client's certificate (none where one is required, or
-/// one that does not verify), as opposed to a client that hung up or spoke no TLS: the
-/// failures ATNA asks a secure node to audit as node authentication [ITI TF-2 3.20.4.1].
-fn refused_certificate(e: &std::io::Error) -> bool {
-    matches!(
-        e.get_ref()
-            .and_then(|inner| inner.downcast_ref::<rustls::Error>()),
-        Some(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented)
-    )
 }

@@ -1,46 +1,26 @@
-//! A SOAP 1.2 endpoint: envelope checks, WS-Addressing, dispatch on `wsa:Action`
-//! [ITI TF-2 App V], and the response envelope.
+//! A SOAP 1.2 endpoint: envelope checks, WS-Addressing, XUA, dispatch on `wsa:Action`
+//! [ITI TF-2 App V] to the transaction handlers, the response envelope and the audit
+//! records of what was answered.
 
-use crate::error::RequestError;
-use crate::gateway::{Gateway, Role};
+use crate::error::{Refusal, RequestError};
+use crate::gateway::Gateway;
+use crate::reply::{Attachment, Reply};
 use crate::wire;
-use crate::xca::{self, Attachment};
+use crate::xca;
 use crate::xcpd;
 use std::sync::Arc;
 use xcgate_ihe::ebrs::actions as xds;
 use xcgate_ihe::hl7v3::actions;
 use xcgate_ihe::soap::{self, Envelope};
+use xcgate_ihe::transaction::{Role, Transaction};
 use xcgate_ihe::wsa;
 use xcgate_ihe::xml::ns;
-
-/// Which of the two endpoints a request came to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Endpoint {
-    /// `/initiating`: local initiators; xcgate fans out to the communities.
-    Initiating,
-    /// `/responding`: remote gateways; reserved for the responding-gateway role.
-    Responding,
-}
-
-/// A transaction this gateway serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Transaction {
-    Iti55,
-    Iti55Deferred,
-    Iti38,
-    Iti18,
-    Iti39,
-    Iti43,
-}
 
 /// An action, the Body element it carries, and the transaction it starts.
 struct Route {
     action: &'static str,
     body: (&'static str, &'static str),
     transaction: Transaction,
-    /// A cross-gateway transaction, also served on `/responding` to remote gateways
-    /// [ITI TF-2 3.55, 3.38, 3.39]; ITI-18/43 come from local consumers only.
-    cross_gateway: bool,
 }
 
 const PRPA: (&str, &str) = (ns::HL7, "PRPA_IN201305UV02");
@@ -54,64 +34,45 @@ const ROUTES: &[Route] = &[
         action: actions::ITI55_REQUEST,
         body: PRPA,
         transaction: Transaction::Iti55,
-        cross_gateway: true,
     },
     Route {
+        // The Deferred Response option [ITI TF-2 3.55.6.2]: the handler answers it.
         action: actions::ITI55_DEFERRED_REQUEST,
         body: PRPA,
-        transaction: Transaction::Iti55Deferred,
-        cross_gateway: true,
+        transaction: Transaction::Iti55,
     },
     Route {
         action: xds::ITI38_REQUEST,
         body: ADHOC,
         transaction: Transaction::Iti38,
-        cross_gateway: true,
     },
     Route {
         action: xds::ITI18_REQUEST,
         body: ADHOC,
         transaction: Transaction::Iti18,
-        cross_gateway: false,
     },
     Route {
         action: xds::ITI39_REQUEST,
         body: RETRIEVE,
         transaction: Transaction::Iti39,
-        cross_gateway: true,
     },
     Route {
         action: xds::ITI43_REQUEST,
         body: RETRIEVE,
         transaction: Transaction::Iti43,
-        cross_gateway: false,
     },
 ];
 
-impl Endpoint {
-    pub fn path(self) -> &'static str {
-        match self {
-            Endpoint::Initiating => "/initiating",
-            Endpoint::Responding => "/responding",
-        }
-    }
-
-    fn role(self) -> Role {
-        match self {
-            Endpoint::Initiating => Role::Initiating,
-            Endpoint::Responding => Role::Responding,
-        }
-    }
-
-    /// The routes served; the responding endpoint serves nothing until the config names a
-    /// community it fronts (`gateway.responding`).
-    fn routes(self, gw: &Gateway) -> impl Iterator<Item = &'static Route> + Clone {
-        let responding = self == Endpoint::Responding;
-        let off = responding && gw.config.gateway.responding.is_empty();
-        ROUTES
-            .iter()
-            .filter(move |r| !off && (r.cross_gateway || !responding))
-    }
+/// The routes served in `role`: cross-gateway transactions on both endpoints, ITI-18/43
+/// from local consumers only on `/initiating` [ITI TF-2 3.38.4.1.4, 3.39.6]; the
+/// responding endpoint serves nothing until the config names a community it fronts
+/// (`gateway.responding`).
+fn routes(gw: &Gateway, role: Role) -> impl Iterator<Item = &'static Route> + Clone {
+    let responding = role == Role::Responding;
+    let off = responding && gw.config.gateway.responding.is_empty();
+    ROUTES
+        .iter()
+        .filter(move |r| !off && (r.transaction.is_cross_gateway() || !responding))
 }
 
 /// Header namespaces this gateway understands: WS-Addressing (both), WS-Security (its
@@ -121,19 +82,10 @@ const UNDERSTOOD: &[&str] = &[ns::WSA, ns::WSA_2004, ns::WSSE, ns::XCPD];
 
 /// A finished SOAP answer; with attachments it goes out as MTOM/XOP.
 #[derive(Debug)]
-pub struct SoapReply {
-    pub status: u16,
+pub struct Served {
     pub envelope: String,
     /// `Some` for answers that must be MTOM (ITI-39/43), even without attachments.
     pub attachments: Option<Vec<Attachment>>,
-}
-
-/// What a served request produced.
-struct Served {
-    action: &'static str,
-    payload: String,
-    attachments: Option<Vec<Attachment>>,
-    audit: Option<crate::audit::Facts>,
 }
 
 /// What serving a request learned that its answer and its audit record need.
@@ -144,87 +96,67 @@ struct Seen {
     user: Option<Arc<xcgate_xua::VerifiedAssertion>>,
 }
 
-/// Serve one SOAP request; `endpoint_uri` is our endpoint as the requester addressed it
-/// (for the audit record).
+/// Serve one SOAP request that came to `role`'s endpoint; `endpoint_uri` is our endpoint
+/// as the requester addressed it (for the audit record). A refusal is answered by
+/// [`crate::error::refuse`].
 pub async fn handle(
     gw: &Gateway,
-    endpoint: Endpoint,
+    role: Role,
     body: &[u8],
     request_id: &str,
     peer: &crate::peer::Peer,
     endpoint_uri: &str,
-) -> SoapReply {
+) -> Result<Served, Refusal> {
     if let Some(subject) = &peer.certificate_subject {
         // A certificate subject names a system, not a patient.
         tracing::debug!(request_id, peer = %peer.address, client_certificate = %subject, "request");
     }
     let mut seen = Seen::default();
-    let result = serve(gw, endpoint, body, request_id, &mut seen).await;
-    match result {
-        Ok(mut served) => {
-            if let Some(facts) = served.audit.take() {
-                let exchange = crate::audit::Exchange {
-                    role: endpoint.role(),
-                    endpoint_uri,
-                    peer,
-                    reply_to: seen.reply_to.as_deref(),
-                    user: seen.user.as_deref().map(|v| &v.user),
-                    request_id,
-                };
-                crate::audit::record(gw, &exchange, &facts).await;
-            }
-            let headers = wsa::response_headers(
-                served.action,
-                &wire::new_message_id(),
-                seen.relates_to.as_deref(),
-            );
-            SoapReply {
-                status: 200,
-                envelope: soap::build_envelope(&headers, &served.payload),
-                attachments: served.attachments,
-            }
+    let mut reply = match serve(gw, role, body, request_id, &mut seen).await {
+        Ok(reply) => reply,
+        Err(error) => {
+            return Err(Refusal {
+                error,
+                relates_to: seen.relates_to,
+                reply_to: seen.reply_to,
+            });
         }
-        Err(e) => {
-            gw.metrics.fault(e.kind());
-            tracing::info!(
-                request_id,
-                endpoint = endpoint.path(),
-                kind = e.kind(),
-                status = e.http_status(),
-                "request refused: {e}"
-            );
-            if let RequestError::Security(x) = &e {
-                crate::audit::security_alert(
-                    gw,
-                    xcgate_audit::AlertKind::AuthenticationDecision,
-                    &x.reason(),
-                    endpoint_uri,
-                    peer,
-                    seen.reply_to.as_deref(),
-                )
-                .await;
-            }
-            SoapReply {
-                status: e.http_status(),
-                envelope: e.fault().to_envelope(seen.relates_to.as_deref()),
-                attachments: None,
-            }
-        }
+    };
+    if let Some(facts) = reply.audit.take() {
+        let exchange = crate::audit::Exchange {
+            role,
+            endpoint_uri,
+            peer,
+            reply_to: seen.reply_to.as_deref(),
+            user: seen.user.as_deref().map(|v| &v.user),
+            request_id,
+            home_community_id: &gw.config.gateway.home_community_id,
+        };
+        gw.process.audit.record(&exchange, &facts).await;
     }
+    let headers = wsa::response_headers(
+        reply.action,
+        &wire::new_message_id(),
+        seen.relates_to.as_deref(),
+    );
+    Ok(Served {
+        envelope: soap::build_envelope(&headers, &reply.body),
+        attachments: reply.attachments,
+    })
 }
 
 /// Check the XUA assertion as the endpoint's `[gateway.xua]` mode asks; the verified user,
 /// if any.
 fn check_xua(
     gw: &Gateway,
-    endpoint: Endpoint,
+    role: Role,
     body: &[u8],
 ) -> Result<Option<Arc<xcgate_xua::VerifiedAssertion>>, RequestError> {
     use crate::config::XuaMode;
     let xua = &gw.config.gateway.xua;
-    let policy = match endpoint {
-        Endpoint::Initiating => xua.initiating,
-        Endpoint::Responding => xua.responding,
+    let policy = match role {
+        Role::Initiating => xua.initiating,
+        Role::Responding => xua.responding,
     };
     let policy = match policy {
         XuaMode::Off => return Ok(None),
@@ -259,11 +191,11 @@ fn check_xua(
 
 async fn serve(
     gw: &Gateway,
-    endpoint: Endpoint,
+    role: Role,
     body: &[u8],
     request_id: &str,
     seen: &mut Seen,
-) -> Result<Served, RequestError> {
+) -> Result<Reply, RequestError> {
     let env: Envelope = soap::parse_envelope(body)?;
     seen.relates_to = env.addressing.message_id.clone();
     seen.reply_to = env.addressing.reply_to.clone();
@@ -271,17 +203,17 @@ async fn serve(
     if !not_understood.is_empty() {
         return Err(RequestError::MustUnderstand(not_understood));
     }
-    seen.user = check_xua(gw, endpoint, body)?;
+    seen.user = check_xua(gw, role, body)?;
     let user = seen.user.as_ref();
     let body_is = |b: (&str, &str)| env.body.ns == b.0 && env.body.local == b.1;
     let body_name = format!("{{{}}}{}", env.body.ns, env.body.local);
-    let routes = endpoint.routes(gw);
+    let routes = routes(gw, role);
     let route =
         match env.addressing.action.as_deref() {
             Some(action) => routes.clone().find(|r| r.action == action).ok_or_else(|| {
                 RequestError::ActionNotSupported {
                     action: action.to_string(),
-                    endpoint: endpoint.path(),
+                    endpoint: role.path(),
                     supported: if routes.clone().next().is_none() {
                         "none (this gateway fronts no community: set gateway.responding)"
                             .to_string()
@@ -313,31 +245,20 @@ async fn serve(
             body,
         });
     }
-    let role = endpoint.role();
-    let soap = |reply: xcpd::Reply| Served {
-        action: reply.action,
-        payload: reply.body,
-        attachments: None,
-        audit: reply.audit,
-    };
     let body = &env.body;
     Ok(match route.transaction {
-        Transaction::Iti55 | Transaction::Iti55Deferred => {
-            soap(xcpd::patient_discovery(gw, role, body, request_id, user).await?)
+        Transaction::Iti55 => xcpd::patient_discovery(gw, role, body, request_id, user).await?,
+        t @ (Transaction::Iti38 | Transaction::Iti18) => {
+            xca::stored_query(gw, role, t, body, request_id, user).await
         }
-        Transaction::Iti38 => {
-            soap(xca::stored_query(gw, role, body, request_id, user, false).await)
+        t @ (Transaction::Iti39 | Transaction::Iti43) => {
+            xca::retrieve(gw, role, t, body, request_id, user).await
         }
-        Transaction::Iti18 => soap(xca::stored_query(gw, role, body, request_id, user, true).await),
-        Transaction::Iti39 | Transaction::Iti43 => {
-            let iti43 = route.transaction == Transaction::Iti43;
-            let reply = xca::retrieve(gw, role, body, request_id, user, iti43).await;
-            Served {
-                action: reply.action,
-                payload: reply.body,
-                attachments: Some(reply.attachments),
-                audit: Some(reply.audit),
-            }
+        // No route leads here: ITI-56 is not served.
+        Transaction::Iti56 => {
+            return Err(RequestError::Internal {
+                request_id: request_id.to_string(),
+            });
         }
     })
 }

@@ -2,7 +2,8 @@
 //! provider everywhere; certificates and keys only from files the config names, read at
 //! start-up so a bad file is a start-up error naming the key and the file.
 
-use crate::config::{EndpointName, ServerTlsConfig};
+use crate::config::{Role, ServerTlsConfig};
+use anyhow::Context as _;
 use rustls::RootCertStore;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
@@ -18,12 +19,7 @@ pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 pub fn read_certs(key: &str, path: &Path) -> anyhow::Result<Vec<CertificateDer<'static>>> {
     let certs = CertificateDer::pem_file_iter(path)
         .and_then(|iter| iter.collect::<Result<Vec<_>, _>>())
-        .map_err(|err| {
-            anyhow::anyhow!(
-                "{key} {}: cannot read PEM certificates: {err}",
-                path.display()
-            )
-        })?;
+        .with_context(|| format!("{key} {}: cannot read PEM certificates", path.display()))?;
     if certs.is_empty() {
         anyhow::bail!(
             "{key} {} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)",
@@ -45,12 +41,8 @@ pub fn subject_of(cert: &CertificateDer<'_>) -> Option<String> {
 /// error that names the file than a gateway every peer refuses. One that expires within
 /// 30 days is a warning.
 pub fn check_validity(key: &str, path: &Path, cert: &CertificateDer<'_>) -> anyhow::Result<()> {
-    let (_, parsed) = x509_parser::parse_x509_certificate(cert.as_ref()).map_err(|err| {
-        anyhow::anyhow!(
-            "{key} {}: the certificate cannot be parsed: {err}",
-            path.display()
-        )
-    })?;
+    let (_, parsed) = x509_parser::parse_x509_certificate(cert.as_ref())
+        .with_context(|| format!("{key} {}: the certificate cannot be parsed", path.display()))?;
     let validity = parsed.validity();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -82,9 +74,9 @@ pub fn check_validity(key: &str, path: &Path, cert: &CertificateDer<'_>) -> anyh
 
 /// The first private key of a PEM file.
 pub fn read_key(key: &str, path: &Path) -> anyhow::Result<PrivateKeyDer<'static>> {
-    PrivateKeyDer::from_pem_file(path).map_err(|err| {
-        anyhow::anyhow!(
-            "{key} {}: no usable PEM private key (PKCS#8, PKCS#1 or SEC1): {err}",
+    PrivateKeyDer::from_pem_file(path).with_context(|| {
+        format!(
+            "{key} {}: no usable PEM private key (PKCS#8, PKCS#1 or SEC1)",
             path.display()
         )
     })
@@ -94,9 +86,9 @@ pub fn read_key(key: &str, path: &Path) -> anyhow::Result<PrivateKeyDer<'static>
 pub fn read_roots(key: &str, path: &Path) -> anyhow::Result<RootCertStore> {
     let mut roots = RootCertStore::empty();
     for cert in read_certs(key, path)? {
-        roots.add(cert).map_err(|err| {
-            anyhow::anyhow!(
-                "{key} {} holds a certificate rustls cannot use as a trust root: {err}",
+        roots.add(cert).with_context(|| {
+            format!(
+                "{key} {} holds a certificate rustls cannot use as a trust root",
                 path.display()
             )
         })?;
@@ -124,7 +116,7 @@ impl ServerTls {
         let key = read_key("gateway.tls.key_file", &key_path)?;
         let builder = rustls::ServerConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()
-            .map_err(|err| anyhow::anyhow!("gateway.tls: {err}"))?;
+            .context("gateway.tls")?;
         let builder = match &tls.client_ca_file {
             Some(ca) => {
                 let roots = read_roots("gateway.tls.client_ca_file", &base_dir.join(ca))?;
@@ -135,22 +127,20 @@ impl ServerTls {
                 // An endpoint that does not require a certificate is checked per request
                 // (server.rs); the handshake then lets a client come without one, and
                 // still verifies one that is presented.
-                let everywhere = [EndpointName::Initiating, EndpointName::Responding]
+                let everywhere = Role::ALL
                     .into_iter()
                     .all(|e| tls.requires_client_certificate(e));
                 if !everywhere {
                     verifier = verifier.allow_unauthenticated();
                 }
-                let verifier = verifier
-                    .build()
-                    .map_err(|err| anyhow::anyhow!("gateway.tls.client_ca_file: {err}"))?;
+                let verifier = verifier.build().context("gateway.tls.client_ca_file")?;
                 builder.with_client_cert_verifier(verifier)
             }
             None => builder.with_no_client_auth(),
         };
-        let mut config = builder.with_single_cert(chain, key).map_err(|err| {
-            anyhow::anyhow!(
-                "gateway.tls.key_file {} does not match gateway.tls.cert_file {}: {err}",
+        let mut config = builder.with_single_cert(chain, key).with_context(|| {
+            format!(
+                "gateway.tls.key_file {} does not match gateway.tls.cert_file {}",
                 key_path.display(),
                 cert_path.display()
             )

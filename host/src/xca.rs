@@ -7,12 +7,13 @@ mod query;
 mod retrieve;
 
 pub use query::{aggregate_query, stored_query};
-pub use retrieve::{Attachment, RetrieveReply, aggregate_retrieve, retrieve};
+pub use retrieve::{aggregate_retrieve, retrieve};
 
-use crate::gateway::{Gateway, Role};
+use crate::gateway::Gateway;
 use crate::plugin::{Capability, CommunityPlugin};
 use std::sync::Arc;
 use xcgate_ihe::hl7v3::bare_oid;
+use xcgate_ihe::transaction::Role;
 
 /// The community reachable in `role` with this homeCommunityId (compared as bare OIDs, so a
 /// doubled `urn:oid:urn:oid:` prefix still matches) that serves `capability`.

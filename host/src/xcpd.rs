@@ -2,10 +2,13 @@
 //! community whose adapter exports patient-discovery and answer with one
 //! PRPA_IN201306UV02 [ITI TF-2 3.55.4.2].
 
+use crate::audit::{CallFact, Facts};
+use crate::call::{AdapterError, CallFailure};
 use crate::error::issue_code;
 use crate::fanout::{Outcome, fan_out};
-use crate::gateway::{Gateway, Role};
-use crate::plugin::{AdapterError, CallFailure, Capability, CommunityPlugin};
+use crate::gateway::Gateway;
+use crate::plugin::{Capability, CommunityPlugin};
+use crate::reply::Reply;
 use crate::wire;
 use std::sync::Arc;
 use tokio::time::Instant;
@@ -13,18 +16,9 @@ use xcgate_ihe::hl7v3::{
     self, AckCode, Custodian, DiscoveryRequest, DiscoveryResponse, Hl7Error, Party,
     QueryResponseCode,
 };
+use xcgate_ihe::transaction::{Role, Transaction};
 use xcgate_ihe::xcpd::{DetectedIssue, Ii, PatientMatch, RequestedAttribute};
 use xcgate_ihe::xml::{Element, ns::HL7};
-
-/// What the SOAP layer sends back: the response action and the Body payload.
-#[derive(Debug)]
-pub struct Reply {
-    pub action: &'static str,
-    pub body: String,
-    /// What the audit records are built from; `None`: a refusal without a transaction
-    /// outcome worth more than the SOAP layer's own record.
-    pub audit: Option<crate::audit::Facts>,
-}
 
 impl Gateway {
     fn our_party(&self) -> Party {
@@ -59,7 +53,7 @@ pub async fn patient_discovery(
     if req.priority == hl7v3::Priority::Deferred {
         tracing::info!(
             request_id,
-            transaction = "ITI-55",
+            transaction = Transaction::Iti55.label(),
             "deferred response requested; refused with NS250"
         );
         let body = hl7v3::accept_ack_not_supported(
@@ -69,24 +63,18 @@ pub async fn patient_discovery(
             &their_party(&req),
             &gw.our_party(),
         );
-        return Ok(Reply {
-            action: hl7v3::actions::MCCI_ACK,
+        return Ok(Reply::soap(
+            hl7v3::actions::MCCI_ACK,
             body,
-            audit: Some(crate::audit::Facts::refused(
-                xcgate_audit::Transaction::Iti55,
-                "deferred response not supported",
-            )),
-        });
+            Facts::refused(Transaction::Iti55, "deferred response not supported"),
+        ));
     }
     let communities: Vec<Arc<CommunityPlugin>> = gw
         .communities_for(role)
         .filter(|c| c.supports(Capability::PatientDiscovery))
         .cloned()
         .collect();
-    let deadline = started
-        + gw.config
-            .gateway
-            .deadline_for(crate::config::Transaction::Iti55);
+    let deadline = started + gw.config.gateway.deadline_for(Transaction::Iti55);
     let query = Arc::new(req.query.clone());
     let initiator = req
         .sender_home_community
@@ -107,7 +95,7 @@ pub async fn patient_discovery(
     let answer = aggregate(&outcomes);
     tracing::info!(
         request_id,
-        transaction = "ITI-55",
+        transaction = Transaction::Iti55.label(),
         communities = communities.len(),
         matches = answer.events.len(),
         failed = answer.failed,
@@ -115,7 +103,9 @@ pub async fn patient_discovery(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "patient discovery answered"
     );
-    gw.metrics.observe_calls("ITI-55", request_id, &outcomes);
+    gw.process
+        .metrics
+        .observe_calls(Transaction::Iti55, request_id, &outcomes);
     let detail = (answer.ack == AckCode::AE)
         .then_some("no community could answer the query; see the detectedIssueEvents");
     let response = DiscoveryResponse {
@@ -133,7 +123,7 @@ pub async fn patient_discovery(
         issues: &answer.issues,
         query_by_parameter: Some(&req.query_by_parameter),
     };
-    let mut facts = crate::audit::Facts::new(xcgate_audit::Transaction::Iti55);
+    let mut facts = Facts::new(Transaction::Iti55);
     facts.query = Some(xcgate_audit::QueryParameters::Xcpd {
         query_id: format!(
             "{}@{}",
@@ -146,7 +136,7 @@ pub async fn patient_discovery(
     facts.calls = outcomes
         .iter()
         .map(|o| {
-            let mut fact = crate::audit::CallFact::of(o);
+            let mut fact = CallFact::of(o);
             if let Ok(matches) = &o.result {
                 fact.patients = matches
                     .iter()
@@ -161,11 +151,11 @@ pub async fn patient_discovery(
             fact
         })
         .collect();
-    Ok(Reply {
-        action: hl7v3::actions::ITI55_RESPONSE,
-        body: response.build(),
-        audit: Some(facts),
-    })
+    Ok(Reply::soap(
+        Transaction::Iti55.response_action(),
+        response.build(),
+        facts,
+    ))
 }
 
 fn new_hl7_id(gw: &Gateway) -> Ii {
@@ -297,7 +287,7 @@ fn query_error(gw: &Gateway, payload: &Element, error: Hl7Error) -> Result<Reply
         issues: &[],
         query_by_parameter: Some(qbp),
     };
-    let mut facts = crate::audit::Facts::refused(xcgate_audit::Transaction::Iti55, "query error");
+    let mut facts = Facts::refused(Transaction::Iti55, "query error");
     facts.query = Some(xcgate_audit::QueryParameters::Xcpd {
         query_id: format!(
             "{}@{}",
@@ -307,9 +297,9 @@ fn query_error(gw: &Gateway, payload: &Element, error: Hl7Error) -> Result<Reply
         query_by_parameter: crate::audit::serialize(qbp),
         home_community_id: String::new(),
     });
-    Ok(Reply {
-        action: hl7v3::actions::ITI55_RESPONSE,
-        body: response.build(),
-        audit: Some(facts),
-    })
+    Ok(Reply::soap(
+        Transaction::Iti55.response_action(),
+        response.build(),
+        facts,
+    ))
 }

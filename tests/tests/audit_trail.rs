@@ -239,7 +239,7 @@ async fn records_reach_the_audit_record_repository_after_it_was_down() {
     }
     let expected = journal_lines(&journal);
     assert_eq!(expected.len(), 3 * N, "one record per community called");
-    let stats = gw.gateway.audit.as_ref().unwrap().stats();
+    let stats = gw.gateway.process.audit.stats().unwrap();
     assert_eq!(
         stats.pending,
         expected.len() as u64,
@@ -247,7 +247,7 @@ async fn records_reach_the_audit_record_repository_after_it_was_down() {
     );
 
     // The repository comes up on that address: everything arrives, in journal order.
-    let arr = Arr::tls_from(pki.dir(), addr).unwrap();
+    let arr = Arr::tls(&pki, addr).unwrap();
     let started = Instant::now();
     let want = expected.len();
     let (arr, frames) = tokio::task::spawn_blocking(move || {

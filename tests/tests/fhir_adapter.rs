@@ -24,7 +24,7 @@ deadline = "8s"
 
 [communities.fhir-ward]
 home_community_id = "{HOME}"
-plugin = "{{FHIR}}"
+plugin = "{{FHIR_COMMUNITY}}"
 timeout = "6s"
 settings = {{ assigning_authority = "2.999.44.1", repository_unique_id = "{REPOSITORY}", base_url = "{base_url}" }}
 [communities.fhir-ward.endpoints.fhir]

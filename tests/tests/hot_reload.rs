@@ -16,7 +16,7 @@ listen = "127.0.0.1:0"
 
 [communities.first]
 home_community_id = "urn:oid:2.999.1.10"
-plugin = "{DEMO}"
+plugin = "{DEMO_COMMUNITY}"
 [[communities.first.settings.patients]]
 id = { root = "2.999.1.10.1", extension = "FIRST-1" }
 family = ["Virtanen"]
@@ -28,7 +28,7 @@ birth_time = "19900312"
 const SECOND: &str = r#"
 [communities.second]
 home_community_id = "urn:oid:2.999.1.20"
-plugin = "{DEMO}"
+plugin = "{DEMO_COMMUNITY}"
 [[communities.second.settings.patients]]
 id = { root = "2.999.1.20.1", extension = "SECOND-1" }
 family = ["Virtanen"]
@@ -157,7 +157,7 @@ async fn a_broken_config_or_plugin_is_refused_with_the_reason_and_the_old_set_ke
         (
             format!(
                 "{BASE}{}",
-                SECOND.replace("{DEMO}", "/nonexistent/plugin.wasm")
+                SECOND.replace("{DEMO_COMMUNITY}", "/nonexistent/plugin.wasm")
             ),
             "cannot read plugin file",
         ),
@@ -165,8 +165,8 @@ async fn a_broken_config_or_plugin_is_refused_with_the_reason_and_the_old_set_ke
             format!(
                 "{BASE}{}",
                 SECOND.replace(
-                    "plugin = \"{DEMO}\"",
-                    "plugin = \"{DEMO}\"\nmemory_limit = \"1MiB\""
+                    "plugin = \"{DEMO_COMMUNITY}\"",
+                    "plugin = \"{DEMO_COMMUNITY}\"\nmemory_limit = \"1MiB\""
                 )
             ),
             "does not start",
@@ -184,7 +184,7 @@ async fn a_broken_config_or_plugin_is_refused_with_the_reason_and_the_old_set_ke
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_admin_endpoint_answers_health_and_only_post_reloads() {
+async fn the_admin_endpoint_answers_liveness_and_only_post_reloads() {
     let file = ConfigFile::new(BASE);
     let gw = TestGateway::start_file(&file.0).await.unwrap();
     let admin = gw.running.admin_url().unwrap();
@@ -192,7 +192,7 @@ async fn the_admin_endpoint_answers_health_and_only_post_reloads() {
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
             .build_http();
     let health = client
-        .get(format!("{admin}/healthz").parse().unwrap())
+        .get(format!("{admin}/live").parse().unwrap())
         .await
         .unwrap();
     assert_eq!(health.status(), 200);

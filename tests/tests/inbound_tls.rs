@@ -22,7 +22,7 @@ listen = "127.0.0.1:0"
 
 [communities.north]
 home_community_id = "urn:oid:2.999.1.10"
-plugin = "{{DEMO}}"
+plugin = "{{DEMO_COMMUNITY}}"
 [[communities.north.settings.patients]]
 id = {{ root = "2.999.1.10.1", extension = "N-1" }}
 family = ["Virtanen"]

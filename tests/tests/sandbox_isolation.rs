@@ -18,7 +18,7 @@ deadline = "{deadline}"
 
 [communities.healthy]
 home_community_id = "urn:oid:2.999.1.10"
-plugin = "{{DEMO}}"
+plugin = "{{DEMO_COMMUNITY}}"
 timeout = "5s"
 [[communities.healthy.settings.patients]]
 id = {{ root = "2.999.1.10.1", extension = "H-1" }}
@@ -207,7 +207,7 @@ async fn adapter_errors_map_to_their_hl7_codes() {
 async fn when_no_community_can_answer_the_answer_is_ae() {
     let text = config("2s", &[("trapper", "trap", "1s")])
         .replace(
-            "plugin = \"{DEMO}\"",
+            "plugin = \"{DEMO_COMMUNITY}\"",
             "plugin = \"{MISBEHAVING}\"\nsettings.behaviour = \"error\"",
         )
         .replace(

@@ -107,7 +107,7 @@ deadline = "5s"
 
 [communities.healthy]
 home_community_id = "urn:oid:2.999.1.10"
-plugin = "{{DEMO}}"
+plugin = "{{DEMO_COMMUNITY}}"
 [[communities.healthy.settings.patients]]
 id = {{ root = "2.999.1.10.1", extension = "H-1" }}
 family = ["Virtanen"]

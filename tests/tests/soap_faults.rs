@@ -112,7 +112,7 @@ async fn an_action_that_does_not_match_the_body_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_body_is_refused_with_413_and_a_fault() {
     let gw = TestGateway::start(
-        "[gateway]\nlisten = \"127.0.0.1:0\"\nhome_community_id = \"urn:oid:2.999.1\"\nmax_body = \"64KiB\"\n[communities.a]\nhome_community_id = \"urn:oid:2.999.1.1\"\nplugin = \"{DEMO}\"\nsettings = { patients = [] }\n",
+        "[gateway]\nlisten = \"127.0.0.1:0\"\nhome_community_id = \"urn:oid:2.999.1\"\nmax_body = \"64KiB\"\n[communities.a]\nhome_community_id = \"urn:oid:2.999.1.1\"\nplugin = \"{DEMO_COMMUNITY}\"\nsettings = { patients = [] }\n",
     )
     .await
     .unwrap();

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 /// Security Alerts written per second at most.
 pub const PER_SECOND: u32 = 20;
 
-/// Shared by the gateways a reload swaps in.
+/// One per process, in the audit [`super::Recorder`].
 #[derive(Debug)]
 pub struct AlertBudget {
     state: Mutex<State>,

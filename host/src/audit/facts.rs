@@ -2,7 +2,7 @@
 //! community call went. Built from data the handler already has; no patient data is
 //! logged from here.
 
-use crate::error::failure_kind;
+use crate::call::CallFailure;
 use crate::fanout::Outcome;
 use crate::plugin::CommunityPlugin;
 use std::sync::Arc;
@@ -28,7 +28,7 @@ impl CallFact {
     pub fn of<T>(outcome: &Outcome<CommunityPlugin, T>) -> CallFact {
         CallFact {
             community: outcome.community.clone(),
-            failure: outcome.result.as_ref().err().map(failure_kind),
+            failure: outcome.result.as_ref().err().map(CallFailure::kind),
             patients: Vec::new(),
             documents: Vec::new(),
             failed_documents: Vec::new(),

@@ -1,7 +1,7 @@
 //! `[audit]` and `[gateway.xua]`: where ATNA audit records go, and how XUA assertions on
 //! inbound requests are checked.
 
-use super::HumanDuration;
+use super::{ConfigError, HumanDuration};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -152,23 +152,10 @@ pub fn hostname() -> String {
 }
 
 impl AuditSection {
-    /// The journal file to use.
-    pub fn journal_path(&self, base_dir: &Path) -> PathBuf {
-        match &self.journal {
-            Some(p) => base_dir.join(p),
-            None => std::env::var_os("XDG_STATE_HOME")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-                .unwrap_or_else(|| PathBuf::from("."))
-                .join("xcgate")
-                .join("audit.log"),
-        }
-    }
-
-    /// The audit crate's config, with paths resolved against `base_dir`.
-    pub fn to_audit_config(&self, base_dir: &Path) -> xcgate_audit::AuditConfig {
-        let mut c = xcgate_audit::AuditConfig::new(self.journal_path(base_dir));
+    /// The audit crate's config: the journal at `journal`, other paths resolved against
+    /// `base_dir`.
+    pub fn to_audit_config(&self, journal: PathBuf, base_dir: &Path) -> xcgate_audit::AuditConfig {
+        let mut c = xcgate_audit::AuditConfig::new(journal);
         if let Some(n) = self.max_batch {
             c.max_batch = n;
         }
@@ -205,13 +192,12 @@ impl AuditSection {
 }
 
 /// Checks of `[audit]` and `[gateway.xua]` that TOML types cannot express.
-pub(super) fn check(c: &super::Config, origin: &str) -> Result<(), super::ConfigError> {
-    use super::validate::invalid;
+pub(super) fn check(c: &super::Config, origin: &str) -> Result<(), ConfigError> {
     let x = &c.gateway.xua;
     if (x.initiating != XuaMode::Off || x.responding != XuaMode::Off)
         && x.trusted_issuers.is_empty()
     {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             origin,
             "gateway.xua.trusted_issuers",
             "XUA is on but no issuer is trusted; list the PEM files of the STS certificates (or their CAs) whose assertions are accepted",
@@ -221,7 +207,7 @@ pub(super) fn check(c: &super::Config, origin: &str) -> Result<(), super::Config
         && t.require_client_certificate.is_some()
         && t.client_ca_file.is_none()
     {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             origin,
             "gateway.tls.require_client_certificate",
             "needs gateway.tls.client_ca_file: the PEM file of the CAs whose client certificates are accepted",
@@ -236,7 +222,7 @@ pub(super) fn check(c: &super::Config, origin: &str) -> Result<(), super::Config
                 .map(|(e, _)| (name, e))
         })
     {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             origin,
             format!("communities.{community}.endpoints.{endpoint}.xua"),
             "`issue` needs a signing key: add [gateway.xua.issuer] with key_file, cert_file and name",
@@ -246,7 +232,7 @@ pub(super) fn check(c: &super::Config, origin: &str) -> Result<(), super::Config
     if let Some(n) = a.max_batch
         && !(1..=10_000).contains(&n)
     {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             origin,
             "audit.max_batch",
             "must be between 1 and 10000",
@@ -255,7 +241,7 @@ pub(super) fn check(c: &super::Config, origin: &str) -> Result<(), super::Config
     if let Some(d) = &a.max_delay
         && d.0 > Duration::from_secs(1)
     {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             origin,
             "audit.max_delay",
             "must be at most 1s (answers wait for their audit record)",
@@ -267,7 +253,7 @@ pub(super) fn check(c: &super::Config, origin: &str) -> Result<(), super::Config
             .rsplit_once(':')
             .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok());
         if !port_ok {
-            return Err(invalid(
+            return Err(ConfigError::invalid(
                 origin,
                 "audit.syslog.address",
                 format!(
@@ -277,14 +263,14 @@ pub(super) fn check(c: &super::Config, origin: &str) -> Result<(), super::Config
             ));
         }
         if s.transport == SyslogTransportName::Tls && s.ca_file.is_none() {
-            return Err(invalid(
+            return Err(ConfigError::invalid(
                 origin,
                 "audit.syslog.ca_file",
                 "syslog over TLS needs the PEM file of the CAs that sign the repository's certificate",
             ));
         }
         if s.client_cert_file.is_some() != s.client_key_file.is_some() {
-            return Err(invalid(
+            return Err(ConfigError::invalid(
                 origin,
                 "audit.syslog.client_cert_file",
                 "client_cert_file and client_key_file go together (mutual TLS)",
@@ -293,7 +279,7 @@ pub(super) fn check(c: &super::Config, origin: &str) -> Result<(), super::Config
         if s.transport == SyslogTransportName::Udp
             && (s.ca_file.is_some() || s.client_cert_file.is_some())
         {
-            return Err(invalid(
+            return Err(ConfigError::invalid(
                 origin,
                 "audit.syslog.transport",
                 "TLS files are set but transport is \"udp\"; use transport = \"tls\"",

@@ -5,16 +5,8 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-pub(super) fn invalid(
-    origin: &str,
-    key: impl Into<String>,
-    message: impl Into<String>,
-) -> ConfigError {
-    ConfigError::Invalid {
-        origin: origin.to_string(),
-        key: key.into(),
-        message: message.into(),
-    }
+fn invalid(origin: &str, key: impl Into<String>, message: impl Into<String>) -> ConfigError {
+    ConfigError::invalid(origin, key, message)
 }
 
 /// True for a dotted-decimal OID such as `1.2.246.21`.

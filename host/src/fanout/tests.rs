@@ -114,3 +114,28 @@ async fn a_call_that_ignores_its_deadline_is_cut_off_and_cancelled() {
         "the late call kept running after the deadline"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_call_task_that_panics_is_an_internal_error_not_a_timeout() {
+    let communities = vec![mock(1, 10, 1000), mock(2, 10, 1000)];
+    let out = fan_out(
+        &communities,
+        Instant::now() + Duration::from_secs(1),
+        "r",
+        None,
+        None,
+        |m: Arc<Mock>, ctx| async move {
+            if m.hcid.ends_with(".2") {
+                panic!("a bug in the host's call path");
+            }
+            respond(m, ctx).await
+        },
+    )
+    .await;
+    assert_eq!(out[0].result, Ok(10));
+    assert_eq!(out[1].result, Err(CallFailure::Internal));
+    assert!(
+        out[1].elapsed < Duration::from_secs(1),
+        "reported at once, not at the deadline"
+    );
+}

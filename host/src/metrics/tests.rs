@@ -1,7 +1,8 @@
 use super::*;
-use crate::plugin::CallFailure;
+use crate::call::CallFailure;
 use std::sync::Arc;
 use std::time::Duration;
+use xcgate_ihe::transaction::Transaction;
 
 #[derive(Debug)]
 struct Named(&'static str);
@@ -30,17 +31,17 @@ fn outcome(name: &'static str, result: Result<u32, CallFailure>) -> Outcome<Name
 fn each_call_is_counted_under_its_community_and_failure_kind() {
     let m = Metrics::default();
     m.observe_calls(
-        "ITI-55",
+        Transaction::Iti55,
         "req-1",
         &[
             outcome("north", Ok(1)),
             outcome("south", Err(CallFailure::MemoryLimit(1 << 20))),
         ],
     );
-    m.observe_calls("ITI-55", "req-2", &[outcome("north", Ok(1))]);
-    assert_eq!(m.calls("north", "ITI-55", "ok"), 2);
-    assert_eq!(m.calls("south", "ITI-55", "memory_limit"), 1);
-    assert_eq!(m.calls("south", "ITI-55", "ok"), 0);
+    m.observe_calls(Transaction::Iti55, "req-2", &[outcome("north", Ok(1))]);
+    assert_eq!(m.calls("north", Transaction::Iti55, "ok"), 2);
+    assert_eq!(m.calls("south", Transaction::Iti55, "memory_limit"), 1);
+    assert_eq!(m.calls("south", Transaction::Iti55, "ok"), 0);
     let text = m.render();
     assert!(text.contains(
         "xcgate_community_calls_total{community=\"south\",transaction=\"ITI-55\",outcome=\"memory_limit\"} 1"
@@ -52,7 +53,7 @@ fn each_call_is_counted_under_its_community_and_failure_kind() {
 #[test]
 fn the_latency_histogram_is_cumulative_and_ends_with_inf() {
     let m = Metrics::default();
-    m.observe_calls("ITI-38", "r", &[outcome("north", Ok(1))]);
+    m.observe_calls(Transaction::Iti38, "r", &[outcome("north", Ok(1))]);
     let text = m.render();
     // 3 ms: not in the 1 ms or 2.5 ms buckets, in every bucket from 5 ms up.
     assert!(text.contains("le=\"0.0025\"} 0"));

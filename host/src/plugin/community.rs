@@ -2,10 +2,12 @@
 
 use super::bindings::xcgate::adapter::types as witt;
 use super::capabilities::{CONTRACT, Capabilities, Capability};
+use super::convert;
 use super::host_api::CallState;
 use super::runtime::PluginRuntime;
-use super::{CallContext, CallFailure, convert};
+use crate::call::{CallContext, CallFailure};
 use crate::config::CommunityConfig;
+use anyhow::Context as _;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -19,7 +21,7 @@ use xcgate_ihe::xcpd::{PatientMatch, PatientQuery};
 /// store and the WIT call context, and returns the guest's `result`.
 macro_rules! sandboxed_call {
     ($plugin:ident, $ctx:ident, $capability:ident, $name:literal, |$instance:ident, $store:ident, $wit_ctx:ident| $call:expr) => {{
-        use $crate::plugin::CallFailure;
+        use $crate::call::CallFailure;
         match &$plugin.capabilities.$capability {
             None => Err(CallFailure::Instantiate(
                 concat!("the plugin does not export ", $name).into(),
@@ -62,18 +64,8 @@ macro_rules! sandboxed_call {
 }
 pub(super) use sandboxed_call;
 
-/// Bundled adapters, built into the binary by `build.rs`.
-const BUNDLED: &[(&str, &[u8])] = &[
-    (
-        "demo-community",
-        include_bytes!(env!("XCGATE_DEMO_COMMUNITY_WASM")),
-    ),
-    ("ihe-soap", include_bytes!(env!("XCGATE_IHE_SOAP_WASM"))),
-    (
-        "fhir-community",
-        include_bytes!(env!("XCGATE_FHIR_COMMUNITY_WASM")),
-    ),
-];
+// `BUNDLED`: every plugin crate marked `plugin = "bundled"`, built by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 
 /// A community's loaded adapter.
 pub struct CommunityPlugin {
@@ -130,7 +122,7 @@ fn read_plugin(
     let path = base_dir.join(reference);
     std::fs::read(&path)
         .map(std::borrow::Cow::Owned)
-        .map_err(|e| anyhow::anyhow!("cannot read plugin file {}: {e}", path.display()))
+        .with_context(|| format!("cannot read plugin file {}", path.display()))
 }
 
 impl CommunityPlugin {
@@ -145,9 +137,9 @@ impl CommunityPlugin {
         issuer: Option<&Arc<super::transport::xua::HostIssuer>>,
     ) -> anyhow::Result<CommunityPlugin> {
         let bytes = read_plugin(&config.plugin, base_dir)?;
-        let component = runtime.compile(&bytes).map_err(|e| {
-            anyhow::anyhow!(
-                "plugin `{}` is not a valid WebAssembly component: {e:#}",
+        let component = runtime.compile(&bytes).with_context(|| {
+            format!(
+                "plugin `{}` is not a valid WebAssembly component",
                 config.plugin
             )
         })?;

@@ -1,8 +1,8 @@
 //! Conversions between the message model (`xcgate_ihe::xcpd`) and the generated WIT types.
 
-use super::AdapterError;
 use super::bindings::xcgate::adapter::types as witt;
 use super::bindings::xcpd::exports::xcgate::adapter::patient_discovery as wit;
+use crate::call::AdapterError;
 use xcgate_ihe::xcpd as m;
 
 pub fn ii_in(i: &m::Ii) -> witt::InstanceId {

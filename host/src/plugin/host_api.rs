@@ -36,7 +36,7 @@ impl CallState {
         settings: Arc<BTreeMap<String, String>>,
         endpoints: Arc<Endpoints>,
         community: Arc<str>,
-        ctx: &super::CallContext,
+        ctx: &crate::call::CallContext,
     ) -> Self {
         // Deny-all WASI: no preopened directories, no environment, no arguments, no
         // sockets, no name lookups. Clocks and randomness stay (std needs them).

@@ -9,6 +9,7 @@ pub mod xua;
 
 use super::bindings::xcgate::adapter::transport as wit;
 use crate::config::EndpointConfig;
+use anyhow::Context as _;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_rustls::HttpsConnector;
@@ -59,9 +60,10 @@ impl Endpoints {
     ) -> anyhow::Result<Endpoints> {
         let mut map = HashMap::new();
         for (name, e) in config {
-            let uri: http::Uri = e.url.parse().map_err(|err| {
-                anyhow::anyhow!("endpoint `{name}`: `{}` is not a URL: {err}", e.url)
-            })?;
+            let uri: http::Uri = e
+                .url
+                .parse()
+                .with_context(|| format!("endpoint `{name}`: `{}` is not a URL", e.url))?;
             let mut http = HttpConnector::new();
             http.set_nodelay(true);
             http.set_connect_timeout(Some(e.timeout.0));
@@ -98,7 +100,7 @@ impl Endpoints {
                     max_response: e.max_response.0,
                     client,
                     xua: xua::Attach::new(e.xua, issuer)
-                        .map_err(|err| anyhow::anyhow!("endpoint `{name}`: {err}"))?,
+                        .with_context(|| format!("endpoint `{name}`"))?,
                     url: e.url.clone(),
                 }),
             );

@@ -4,7 +4,7 @@
 
 use super::community::{CommunityPlugin, sandboxed_call};
 use super::convert_xca::{self, RetrievedDocument};
-use super::{CallContext, CallFailure};
+use crate::call::{CallContext, CallFailure};
 use xcgate_ihe::ebrs::{AdhocQueryRequest, RegistryError, RegistryObject};
 use xcgate_ihe::retrieve::DocumentRequest;
 

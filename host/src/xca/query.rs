@@ -5,34 +5,30 @@ use super::{communities_with, community_for};
 use crate::audit::{CallFact, Facts};
 use crate::error::xds_error_code;
 use crate::fanout::{Outcome, Target, fan_out};
-use crate::gateway::{Gateway, Role};
+use crate::gateway::Gateway;
 use crate::plugin::{Capability, FoundObjects};
-use crate::xcpd::Reply;
+use crate::reply::Reply;
 use std::sync::Arc;
 use tokio::time::Instant;
 use xcgate_ihe::ebrs::{
     AdhocQueryRequest, AdhocQueryResponse, ObjectKind, RegistryError, RegistryObject,
-    RegistryResponse, ResponseStatus, ReturnType, Severity, actions, error_codes,
+    RegistryResponse, ResponseStatus, ReturnType, Severity, error_codes,
 };
+use xcgate_ihe::transaction::{Role, Transaction};
 use xcgate_ihe::xml::Element;
 
 /// A Failure answer with one error.
-fn failure(action: &'static str, code: &str, context: &str, location: Option<&str>) -> Reply {
+fn failure(transaction: Transaction, code: &str, context: &str, location: Option<&str>) -> Reply {
     let mut response = AdhocQueryResponse::new(ResponseStatus::Failure);
     response.registry = RegistryResponse::new(
         ResponseStatus::Failure,
         vec![RegistryError::new(Severity::Error, code, context, location)],
     );
-    let transaction = if action == actions::ITI18_RESPONSE {
-        xcgate_audit::Transaction::Iti18
-    } else {
-        xcgate_audit::Transaction::Iti38
-    };
-    Reply {
-        action,
-        body: response.build(),
-        audit: Some(Facts::refused(transaction, code)),
-    }
+    Reply::soap(
+        transaction.response_action(),
+        response.build(),
+        Facts::refused(transaction, code),
+    )
 }
 
 /// The stored query and the patient it is about, for the audit records: the Query
@@ -59,26 +55,21 @@ fn with_audited_query(mut reply: Reply, request: &AdhocQueryRequest, payload: &E
     reply
 }
 
-/// Serve an ITI-38 (`iti18 == false`) or ITI-18 stored query in `role`.
+/// Serve an ITI-38 or ITI-18 (`transaction`) stored query in `role`.
 pub async fn stored_query(
     gw: &Gateway,
     role: Role,
+    transaction: Transaction,
     payload: &Element,
     request_id: &str,
     user: Option<&Arc<xcgate_xua::VerifiedAssertion>>,
-    iti18: bool,
 ) -> Reply {
     let started = Instant::now();
-    let action = if iti18 {
-        actions::ITI18_RESPONSE
-    } else {
-        actions::ITI38_RESPONSE
-    };
     let request = match AdhocQueryRequest::parse(payload) {
         Ok(r) => r,
         Err(e) => {
             return failure(
-                action,
+                transaction,
                 error_codes::REGISTRY_ERROR,
                 &format!("the AdhocQueryRequest is not valid: {e}"),
                 None,
@@ -93,7 +84,12 @@ pub async fn stored_query(
             None => {
                 let context =
                     format!("no community with homeCommunityId {home} is served by this gateway");
-                let reply = failure(action, error_codes::UNKNOWN_COMMUNITY, &context, Some(home));
+                let reply = failure(
+                    transaction,
+                    error_codes::UNKNOWN_COMMUNITY,
+                    &context,
+                    Some(home),
+                );
                 return with_audited_query(reply, &request, payload);
             }
         },
@@ -106,7 +102,7 @@ pub async fn stored_query(
                 request.query_id()
             );
             let reply = failure(
-                action,
+                transaction,
                 error_codes::MISSING_HOME_COMMUNITY_ID,
                 &context,
                 None,
@@ -114,10 +110,7 @@ pub async fn stored_query(
             return with_audited_query(reply, &request, payload);
         }
     };
-    let deadline = started
-        + gw.config
-            .gateway
-            .deadline_for(crate::config::Transaction::Iti38);
+    let deadline = started + gw.config.gateway.deadline_for(transaction);
     let shared = Arc::new(request);
     let call_request = shared.clone();
     let outcomes = fan_out(
@@ -133,32 +126,22 @@ pub async fn stored_query(
     )
     .await;
     let response = aggregate_query(&outcomes, shared.return_type());
-    gw.metrics.observe_calls(
-        if iti18 { "ITI-18" } else { "ITI-38" },
-        request_id,
-        &outcomes,
-    );
+    gw.process
+        .metrics
+        .observe_calls(transaction, request_id, &outcomes);
     tracing::info!(
         request_id,
-        transaction = if iti18 { "ITI-18" } else { "ITI-38" },
+        transaction = transaction.label(),
         communities = targets.len(),
         objects = response.objects.len(),
         status = ?response.status(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "stored query answered"
     );
-    let mut facts = Facts::new(if iti18 {
-        xcgate_audit::Transaction::Iti18
-    } else {
-        xcgate_audit::Transaction::Iti38
-    });
+    let mut facts = Facts::new(transaction);
     audit_query(&mut facts, &shared, payload);
     facts.calls = outcomes.iter().map(CallFact::of).collect();
-    Reply {
-        action,
-        body: response.build(),
-        audit: Some(facts),
-    }
+    Reply::soap(transaction.response_action(), response.build(), facts)
 }
 
 /// The reference form of an object for `returnType="ObjectRef"` [ITI TF-2 3.18.4.1.2.3.6].

@@ -6,60 +6,51 @@ use super::community_for;
 use crate::audit::{CallFact, Facts, document_object};
 use crate::error::xds_error_code;
 use crate::fanout::{Outcome, Target, fan_out};
-use crate::gateway::{Gateway, Role};
+use crate::gateway::Gateway;
 use crate::plugin::{Capability, CommunityPlugin, Retrieved};
-use bytes::Bytes;
+use crate::reply::{Attachment, Reply};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::time::Instant;
-use xcgate_ihe::ebrs::{
-    RegistryError, RegistryResponse, ResponseStatus, Severity, actions, error_codes,
-};
+use xcgate_ihe::ebrs::{RegistryError, RegistryResponse, ResponseStatus, Severity, error_codes};
 use xcgate_ihe::mtom::cid_href;
 use xcgate_ihe::retrieve::{
     DocumentContent, DocumentRequest, DocumentResponse, RetrieveDocumentSetRequest,
     RetrieveDocumentSetResponse,
 };
+use xcgate_ihe::transaction::{Role, Transaction};
 use xcgate_ihe::xml::Element;
-
-/// A binary part of an MTOM answer.
-#[derive(Debug, Clone)]
-pub struct Attachment {
-    pub content_id: String,
-    pub content_type: String,
-    pub body: Bytes,
-}
-
-/// The retrieve answer: the Body payload (with `xop:Include` where documents go) and the
-/// documents as attachments.
-#[derive(Debug)]
-pub struct RetrieveReply {
-    pub action: &'static str,
-    pub body: String,
-    pub attachments: Vec<Attachment>,
-    /// What the audit records are built from.
-    pub audit: Facts,
-}
 
 fn error(code: &str, context: String, location: &str) -> RegistryError {
     RegistryError::new(Severity::Error, code, &context, Some(location))
 }
 
-/// Serve an ITI-39 (`iti43 == false`) or ITI-43 retrieve in `role`.
+/// The answer: the Body payload (with `xop:Include` where documents go) and the
+/// documents as attachments; always MTOM.
+fn mtom_reply(
+    transaction: Transaction,
+    response: &RetrieveDocumentSetResponse,
+    attachments: Vec<Attachment>,
+    facts: Facts,
+) -> Reply {
+    Reply {
+        action: transaction.response_action(),
+        body: response.build(),
+        attachments: Some(attachments),
+        audit: Some(facts),
+    }
+}
+
+/// Serve an ITI-39 or ITI-43 (`transaction`) retrieve in `role`.
 pub async fn retrieve(
     gw: &Gateway,
     role: Role,
+    transaction: Transaction,
     payload: &Element,
     request_id: &str,
     user: Option<&Arc<xcgate_xua::VerifiedAssertion>>,
-    iti43: bool,
-) -> RetrieveReply {
+) -> Reply {
     let started = Instant::now();
-    let action = if iti43 {
-        actions::ITI43_RESPONSE
-    } else {
-        actions::ITI39_RESPONSE
-    };
     let request = match RetrieveDocumentSetRequest::parse(payload) {
         Ok(r) => r,
         Err(e) => {
@@ -71,17 +62,8 @@ pub async fn retrieve(
             )];
             let mut response = RetrieveDocumentSetResponse::new(ResponseStatus::Failure);
             response.registry = RegistryResponse::new(ResponseStatus::Failure, errors);
-            let transaction = if iti43 {
-                xcgate_audit::Transaction::Iti43
-            } else {
-                xcgate_audit::Transaction::Iti39
-            };
-            return RetrieveReply {
-                action,
-                body: response.build(),
-                attachments: Vec::new(),
-                audit: Facts::refused(transaction, error_codes::REPOSITORY_ERROR),
-            };
+            let facts = Facts::refused(transaction, error_codes::REPOSITORY_ERROR);
+            return mtom_reply(transaction, &response, Vec::new(), facts);
         }
     };
     // Group by community, in request order; requests that cannot be routed become errors.
@@ -140,10 +122,7 @@ pub async fn retrieve(
             .collect(),
     );
     let calls = by_community.clone();
-    let deadline = started
-        + gw.config
-            .gateway
-            .deadline_for(crate::config::Transaction::Iti39);
+    let deadline = started + gw.config.gateway.deadline_for(transaction);
     let outcomes = fan_out(
         &targets,
         deadline,
@@ -162,16 +141,10 @@ pub async fn retrieve(
         },
     )
     .await;
-    gw.metrics.observe_calls(
-        if iti43 { "ITI-43" } else { "ITI-39" },
-        request_id,
-        &outcomes,
-    );
-    let mut facts = Facts::new(if iti43 {
-        xcgate_audit::Transaction::Iti43
-    } else {
-        xcgate_audit::Transaction::Iti39
-    });
+    gw.process
+        .metrics
+        .observe_calls(transaction, request_id, &outcomes);
+    let mut facts = Facts::new(transaction);
     facts.unrouted_documents = unrouted;
     facts.calls = outcomes
         .iter()
@@ -205,7 +178,7 @@ pub async fn retrieve(
     let (response, attachments) = aggregate_retrieve(&outcomes, &by_community, routing_errors);
     tracing::info!(
         request_id,
-        transaction = if iti43 { "ITI-43" } else { "ITI-39" },
+        transaction = transaction.label(),
         communities = targets.len(),
         documents = attachments.len(),
         bytes = attachments.iter().map(|a| a.body.len()).sum::<usize>(),
@@ -213,12 +186,7 @@ pub async fn retrieve(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "retrieve answered"
     );
-    RetrieveReply {
-        action,
-        body: response.build(),
-        attachments,
-        audit: facts,
-    }
+    mtom_reply(transaction, &response, attachments, facts)
 }
 
 /// Consolidate per-community retrieve outcomes. Every requested document ends as either a

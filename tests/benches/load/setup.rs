@@ -6,8 +6,8 @@ use bytes::Bytes;
 use std::path::PathBuf;
 use std::sync::Arc;
 use xcgate::config::Config;
-use xcgate::gateway::{Gateway, runtime_options};
 use xcgate::plugin::PluginRuntime;
+use xcgate::process::runtime_options;
 use xcgate_ihe::xcpd::DetectedIssue;
 use xcgate_tests::TestGateway;
 use xcgate_tests::soap_client::{self, ITI39, ITI55};
@@ -58,7 +58,7 @@ pub fn gateway_config(gateway: &str, communities: &[Community]) -> String {
     for (i, c) in communities.iter().enumerate() {
         text.push_str(&format!(
             "\n[communities.c{i}]\nhome_community_id = \"urn:oid:2.999.7.{i}\"\nplugin = \"{}\"\n{}\nsettings = {{ {} }}\n",
-            xcgate_tests::MISBEHAVING,
+            xcgate_tests::guests::MISBEHAVING,
             c.table,
             c.settings
         ));
@@ -74,11 +74,7 @@ pub async fn start_gateway(toml: &str) -> anyhow::Result<TestGateway> {
     let toml = xcgate_tests::with_audit(toml);
     let config = Config::from_toml(&toml, "load bench config", PathBuf::from("."))?;
     let runtime = PluginRuntime::new(runtime_options(&config))?;
-    let mut gateway = Gateway::load(config, runtime)?;
-    gateway.open_audit().await?;
-    let gateway = Arc::new(gateway);
-    let running = gateway.clone().start("127.0.0.1:0".parse()?).await?;
-    Ok(TestGateway { gateway, running })
+    TestGateway::serve(config, None, runtime).await
 }
 
 /// An ITI-55 demographic query for the demo patient, to `/initiating`.

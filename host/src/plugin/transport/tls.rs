@@ -4,6 +4,7 @@
 
 use crate::config::EndpointConfig;
 use crate::tls::{check_validity, provider, read_certs, read_key, read_roots};
+use anyhow::Context as _;
 use std::path::Path;
 
 /// The rustls client config of an endpoint (`None` for plain http).
@@ -19,7 +20,7 @@ pub fn client_config(
     let roots = read_roots(&key("ca_file"), &base_dir.join(ca_file))?;
     let builder = rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
-        .map_err(|err| anyhow::anyhow!("endpoint `{endpoint}`: TLS setup: {err}"))?
+        .with_context(|| format!("endpoint `{endpoint}`: TLS setup"))?
         .with_root_certificates(roots);
     let config = match (&e.client_cert_file, &e.client_key_file) {
         (Some(cert_file), Some(key_file)) => {
@@ -28,13 +29,8 @@ pub fn client_config(
             let chain = read_certs(&key("client_cert_file"), &cert_path)?;
             check_validity(&key("client_cert_file"), &cert_path, &chain[0])?;
             let private = read_key(&key("client_key_file"), &key_path)?;
-            builder.with_client_auth_cert(chain, private).map_err(|err| {
-                anyhow::anyhow!(
-                    "endpoint `{endpoint}`: client_key_file {} does not match client_cert_file {}: {err}",
-                    key_path.display(),
-                    cert_path.display()
-                )
-            })?
+            builder.with_client_auth_cert(chain, private).with_context(|| format!("endpoint `{endpoint}`: client_key_file {} does not match client_cert_file {}", key_path.display(),
+                    cert_path.display()))?
         }
         _ => builder.with_no_client_auth(),
     };

@@ -4,6 +4,7 @@
 //! sees the assertion or the signing key.
 
 use crate::config::{OutboundXua, XuaIssuerSection};
+use anyhow::Context as _;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use std::path::Path;
@@ -41,7 +42,7 @@ impl HostIssuer {
             &base_dir.join(&section.cert_file),
             section.name.clone(),
         )
-        .map_err(|e| anyhow::anyhow!("gateway.xua.issuer: {e}"))?;
+        .context("gateway.xua.issuer")?;
         let subject = section
             .system_subject
             .clone()

@@ -1,7 +1,8 @@
 //! Aggregation cases, table-driven [ITI TF-2 3.38.4.1.3, 3.43.5].
 
 use super::*;
-use crate::plugin::{CallFailure, Retrieved, RetrievedDocument};
+use crate::call::CallFailure;
+use crate::plugin::{Retrieved, RetrievedDocument};
 use crate::xca::aggregate_retrieve;
 use std::collections::HashMap;
 use std::time::Duration;
