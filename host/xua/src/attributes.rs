@@ -3,9 +3,9 @@
 //! as `hl7:CE` elements (`Role`, `PurposeOfUse`, NHIN `PurposeForUse`) or as that element
 //! escaped into text (NHN HelseID), or as a bare code.
 
-use crate::dom::{self, Child, Doc, Id};
-use crate::extract::{SAML2, collapsed};
+use crate::dom::{self, Child, Doc, Id, collapsed};
 use crate::model::{AssertedUser, Coded};
+use crate::names::SAML2;
 
 const HL7: &str = "urn:hl7-org:v3";
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";

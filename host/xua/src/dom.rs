@@ -11,6 +11,14 @@ mod parse;
 
 pub(crate) use parse::parse;
 
+/// Trimmed, white-space-collapsed text of an element.
+pub(crate) fn collapsed(doc: &Doc, id: Id) -> String {
+    doc.text_of(id)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 pub(crate) const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 const MAX_DEPTH: usize = 128;
 const MAX_ELEMENTS: usize = 200_000;

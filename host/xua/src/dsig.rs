@@ -7,8 +7,9 @@
 use crate::XuaError;
 use crate::algs::{self, ENVELOPED, EXC_C14N, EXC_C14N_WITH_COMMENTS};
 use crate::c14n::{self, Options};
+use crate::dom::collapsed;
 use crate::dom::{Doc, Id, XML_NS};
-use crate::extract::{DS, collapsed};
+use crate::names::DS;
 use crate::trust::{PublicKey, TrustedIssuers, strip_zeros};
 use std::time::SystemTime;
 use xcgate_ihe::retrieve::base64;

@@ -2,16 +2,12 @@
 //! [SAML2 Core §2.3-2.7; WSS SAML Token Profile 1.1 §3.3; IHE ITI TF-2 3.40.4.1.2].
 
 use crate::attributes::read_user_attributes;
-use crate::dom::{self, Doc, Id};
+use crate::dom::{self, Doc, Id, collapsed};
 use crate::model::{AssertionInfo, AuthnInfo};
+use crate::names::{DS, SAML1, SAML2, SOAP11, SOAP12};
 use crate::{XuaError, time};
 
-pub(crate) const SAML2: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
-pub(crate) const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
-const SAML1: &str = "urn:oasis:names:tc:SAML:1.0:assertion";
 const WSSE: &str = crate::error::WSSE_NS;
-const SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
-const SOAP11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 
 /// The parsed message and the one assertion in it.
 pub(crate) struct Located {
@@ -90,14 +86,6 @@ pub(crate) fn locate(message: &[u8]) -> Result<Option<Located>, XuaError> {
             "more than one SAML assertion in wsse:Security".into(),
         )),
     }
-}
-
-/// Trimmed, white-space-collapsed text of an element.
-pub(crate) fn collapsed(doc: &Doc, id: Id) -> String {
-    doc.text_of(id)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn time_attr(doc: &Doc, id: Id, name: &str) -> Result<Option<std::time::SystemTime>, XuaError> {

@@ -4,8 +4,8 @@
 
 use crate::algs::{ECDSA_SHA256, ENVELOPED, EXC_C14N, RSA_SHA256, SHA256};
 use crate::c14n::{self, Options};
-use crate::extract::{DS, SAML2};
 use crate::model::{AssertedUser, Coded};
+use crate::names::{DS, SAML2};
 use crate::trust::parse_cert;
 use crate::{XuaConfigError, XuaError, algs, dom, time};
 use ring::rand::{SecureRandom, SystemRandom};

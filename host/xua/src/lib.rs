@@ -34,6 +34,7 @@ mod error;
 mod extract;
 mod issue;
 mod model;
+mod names;
 mod time;
 mod trust;
 mod verify;
