@@ -1,5 +1,5 @@
 //! The sandbox cost: instantiate + call + drop of the demo community adapter for one ITI-55
-//! query (target: ≤ 60 µs p50, ARCHITECTURE §6). `cargo bench -p xcgate --bench plugin_call`
+//! query (target: ≤ 60 µs p50, README, "Load benchmark"). `cargo bench -p xcgate --bench plugin_call`
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::sync::Arc;

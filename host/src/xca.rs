@@ -1,7 +1,7 @@
 //! XCA: ITI-38 / ITI-18 (stored queries) and ITI-39 / ITI-43 (retrieve). Initiating: from
 //! local consumers, fanned out to the communities that serve them; responding: from remote
 //! gateways, to the local communities this gateway fronts [ITI TF-2 3.38, 3.39;
-//! spec-summary §3, §9]. The routing and consolidation rules are the same.
+//! ITI TF-3 4.2.4]. The routing and consolidation rules are the same.
 
 mod query;
 mod retrieve;

@@ -1,4 +1,4 @@
-//! The ATNA audit trail as the gateway writes it [ITI TF-2 3.20; spec-summary §8]: every
+//! The ATNA audit trail as the gateway writes it [ITI TF-2 3.20, 3.55.5, 3.38.4.1.4, 3.39.6, 3.18.5, 3.43.6]: every
 //! transaction in each role writes its DICOM audit record to the journal, PartialSuccess
 //! writes both a success and a failure record, and records spooled while the Audit Record
 //! Repository is down reach it afterwards, in journal order, none missing.

@@ -1,6 +1,6 @@
 //! The responding-gateway role on `POST /responding`: a remote gateway's ITI-55 / ITI-38 /
 //! ITI-39 reach only the local communities this gateway fronts (`gateway.responding`)
-//! [ITI TF-2 3.55.4.2, 3.38.4.1.3, 3.39.4.1.3; spec-summary §9].
+//! [ITI TF-2 3.55.4.2, 3.38.4.1.3, 3.39.4.1.3].
 
 use xcgate_ihe::ebrs::{AdhocQueryResponse, ResponseStatus, ReturnType, error_codes};
 use xcgate_ihe::soap::{Fault, FaultCode};

@@ -2,7 +2,7 @@
 //!
 //! - [`AuditEvent`] builds the record of one transaction (ITI-55/56/38/39/18/43) seen from one
 //!   gateway role, with the event codes and participant objects ITI TF-2 prescribes
-//!   (spec-summary §8); [`AuditMessage::to_xml`] writes it as one line of DICOM audit XML.
+//!   [ITI TF-2 3.55.5, 3.38.4.1.4, 3.39.6, 3.18.5, 3.43.6]; [`AuditMessage::to_xml`] writes it as one line of DICOM audit XML.
 //! - [`security_alert`] builds the Security Alert of a request refused because its node or
 //!   user could not be authenticated.
 //! - [`Auditor`] stores records in an append-only journal (group commit: `record()` returns

@@ -7,7 +7,7 @@
 //! model ([`RegistryObject`]): every attribute in order, every Slot with its raw values, and
 //! anything the model has no field for as a verbatim XML subtree. Typed read-only views
 //! ([`DocumentEntry`]) sit on top. Values are never rewritten by the parser (`home=""` and a
-//! doubled `urn:oid:urn:oid:` stay as sent [spec-summary §10]).
+//! doubled `urn:oid:urn:oid:` stay as sent [host/ihe/README.md, "What real peers send"]).
 
 mod document_entry;
 pub mod ids;

@@ -7,7 +7,7 @@
 //! copied: every [`Part`] body is a [`Bytes`] slice of the received buffer, and the
 //! [`MtomBuilder`] hands attachment `Bytes` back unchanged as body chunks.
 //!
-//! Reading is liberal, as the corpus demands [spec-summary §4, §10]: CRLF or bare LF line
+//! Reading is liberal, as the corpus demands [ITI TF-2 3.43.5, App V V.8; host/ihe/README.md]: CRLF or bare LF line
 //! ends, header names in any case, Axis2 / WCF / CXF boundaries and Content-IDs, `cid:`
 //! hrefs that are URL-encoded, a preamble and an epilogue. Writing is strict.
 

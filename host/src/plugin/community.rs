@@ -27,7 +27,7 @@ macro_rules! sandboxed_call {
                 concat!("the plugin does not export ", $name).into(),
             )),
             // Bulkhead: over the community's cap the call fails at once, so one slow
-            // community cannot hold the gateway's slots [ARCHITECTURE §4].
+            // community cannot hold the gateway's slots (README, "Limits and isolation").
             Some(pre) => match $plugin.bulkhead.try_acquire() {
                 Err(_) => Err(CallFailure::Overloaded($plugin.max_concurrent)),
                 Ok(_permit) => {

@@ -1,6 +1,6 @@
 //! Reading the responding gateway's HTTP answer into a SOAP payload, or the right
 //! `adapter-error`. Liberal in the shapes it accepts (simple SOAP or MTOM for every
-//! transaction, any prefixes, a bare payload) [spec-summary §10], strict about what is
+//! transaction, any prefixes, a bare payload) [host/ihe/README.md, "What real peers send"], strict about what is
 //! not an answer: a Fault, an error status without a SOAP body, or garbage is never read
 //! as an empty result.
 

@@ -105,7 +105,7 @@ pub fn query_out(q: &PatientQuery, fallback_authority: Option<&str>) -> m::Patie
 
 /// One registrationEvent as a match. `home_community_id` is the custodian's, as the
 /// responder stated it [ITI TF-2 3.55.4.2.2.4]; `None` (custodian without id, a CONNECT
-/// deviation [spec-summary §10]) lets the host use the community called.
+/// deviation [host/ihe/README.md, "What real peers send"]) lets the host use the community called.
 pub fn match_in(p: m::PatientMatch) -> PatientMatch {
     PatientMatch {
         patient_id: ii_in(p.patient_id),

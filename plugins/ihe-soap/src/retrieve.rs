@@ -42,7 +42,7 @@ fn bad(reason: impl std::fmt::Display) -> AdapterError {
 }
 
 /// The body of the MTOM part an `xop:Include` names (URL-encoded `cid:` hrefs and
-/// Content-IDs in any case are matched [spec-summary §4]), looked up per document so that
+/// Content-IDs in any case are matched [ITI TF-2 App V V.8]), looked up per document so that
 /// one dangling reference costs only its own document.
 fn attachment(multipart: Option<&Multipart>, href: &str) -> Result<Vec<u8>, String> {
     let mp =
@@ -78,7 +78,7 @@ fn refused(document_unique_id: Option<String>, reason: String) -> RegistryError 
 /// documents and errors (per-document errors keep their location [ITI TF-2 3.43.5]);
 /// Failure gives its errors only (no documents [ITI TF-3 Table 4.2.4.2-4]), and a Failure
 /// that names no error is not an answer. A Document that cannot be read (not base64
-/// [spec-summary §10], a dangling `xop:Include`) becomes an error for that document only.
+/// [host/ihe/README.md, "What real peers send"], a dangling `xop:Include`) becomes an error for that document only.
 pub fn answer(answer: &Answer) -> Result<Outcome, AdapterError> {
     let r = RetrieveDocumentSetResponse::parse_per_document(&answer.payload).map_err(bad)?;
     let status = r.registry.status;

@@ -15,7 +15,7 @@ use xcgate_sdk::transport::TransportError;
 pub struct Request<'a> {
     /// The endpoint name declared in this community's config.
     pub endpoint: &'a str,
-    /// `wsa:Action` [spec-summary §1.1].
+    /// `wsa:Action` [ITI TF-2 3.55.6.1.1, Tables 3.38.5-2, 3.39.5-2].
     pub action: &'static str,
     /// `wsa:To`.
     pub to: &'a str,

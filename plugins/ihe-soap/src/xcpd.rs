@@ -80,7 +80,7 @@ fn error_code(parsed: &ParsedResponse) -> Option<IssueCode> {
 }
 
 /// Interpret a parsed PRPA_IN201306UV02 [ITI TF-2 3.55.4.2.3]:
-/// - AE (acknowledgement or queryAck), QE (CONNECT sends it [spec-summary §5.3]), or a
+/// - AE (acknowledgement or queryAck), QE (CONNECT sends it [ITI TF-2 3.55.4.2.3]), or a
 ///   rejecting acknowledgement (AR, CE, CR) → Case 5, an error;
 /// - matches → the matches (Cases 1 and 2), whatever else came along;
 /// - requested attributes and no match → Case 3;
@@ -115,7 +115,7 @@ pub fn interpret(parsed: ParsedResponse) -> Result<Vec<PatientMatch>, AdapterErr
 }
 
 /// Read the answer payload: a PRPA_IN201306UV02 in the HL7 namespace, else bad-response
-/// (e.g. a payload bound to the wrong namespace [spec-summary §10]).
+/// (e.g. a payload bound to the wrong namespace [host/ihe/README.md, "What real peers send"]).
 pub fn parse(payload: &Element) -> Result<ParsedResponse, AdapterError> {
     hl7v3::parse_response(payload).map_err(|e| {
         AdapterError::BadResponse(format!(

@@ -1,4 +1,4 @@
-//! The rows of spec-summary §8 (ITI TF-2 3.55.5.1, 3.18.5.1, 3.38.4.1.4, 3.39.6, 3.43.6.1),
+//! The audit rows of ITI TF-2 ( 3.55.5.1, 3.18.5.1, 3.38.4.1.4, 3.39.6, 3.43.6.1),
 //! checked field by field on the XML parsed back (there is no DICOM audit schema in the
 //! conformance corpus to validate against).
 //!

@@ -129,7 +129,7 @@ impl RegistryObject {
         self.attr("lid")
     }
 
-    /// `home` as sent (may be empty [spec-summary §10]).
+    /// `home` as sent (may be empty [host/ihe/README.md, "What real peers send"]).
     pub fn home(&self) -> Option<&str> {
         self.attr("home")
     }

@@ -1,5 +1,5 @@
 //! Reading a PRPA_IN201306UV02 from a responding gateway, tolerant of the deviations seen in
-//! real traffic [spec-summary §10]: element order, empty `asOtherIDs`, `extension=""`,
+//! real traffic [host/ihe/README.md, "What real peers send"]: element order, empty `asOtherIDs`, `extension=""`,
 //! `detectedIssueEvent` outside `reasonOf` (CONNECT), custodian without id.
 
 use super::datatypes::{read_address, read_ii, read_name, read_telecom};

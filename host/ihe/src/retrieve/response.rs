@@ -12,7 +12,7 @@ use crate::xml::{Element, Node, XmlWriter, ns};
 pub enum DocumentContent {
     /// The bytes, decoded from the inline base64 text.
     Inline(Vec<u8>),
-    /// An MTOM attachment: `href` as sent (a `cid:` URI, often URL-encoded [spec-summary
+    /// An MTOM attachment: `href` as sent (a `cid:` URI, often URL-encoded [host/ihe/README.md,
     /// §4]); resolving it against the MIME parts is the transport's job [App V V.8].
     XopInclude { href: String },
 }
@@ -103,7 +103,7 @@ impl RetrieveDocumentSetResponse {
 
     /// Read the payload document by document, for a gateway that relays it: a
     /// DocumentResponse that cannot be used (e.g. Document text that is not base64, a
-    /// deviation seen in real traffic [spec-summary §10]) is set aside with its reason
+    /// deviation seen in real traffic [host/ihe/README.md, "What real peers send"]) is set aside with its reason
     /// instead of refusing the whole answer, so the other documents still reach the
     /// initiator. The head (status, errors) must be readable.
     pub fn parse_per_document(el: &Element) -> Result<PerDocument, RetrieveError> {

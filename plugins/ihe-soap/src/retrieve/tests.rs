@@ -131,7 +131,7 @@ fn an_unusable_document_costs_only_itself() {
         ("XDSRepositoryError", Some("d1"))
     );
     assert!(e.code_context.contains("MTOM"), "{}", e.code_context);
-    // Document text that is not base64 [spec-summary §10].
+    // Document text that is not base64 [host/ihe/README.md, "What real peers send"].
     let body = response(
         ResponseStatus::Success,
         vec![document("d3", DocumentContent::Inline(b"ok".to_vec()))],

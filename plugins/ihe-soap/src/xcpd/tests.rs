@@ -221,7 +221,7 @@ fn an_answer_is_read_from_the_payload_and_the_wrong_message_is_refused() {
         found[0].home_community_id.as_deref(),
         Some("urn:oid:2.999.1.10")
     );
-    // The same message in the wrong namespace [spec-summary §10].
+    // The same message in the wrong namespace [host/ihe/README.md, "What real peers send"].
     let wrong = xml.replace("urn:hl7-org:v3", "urn:example:not-hl7");
     assert!(matches!(
         answer(&xml::parse(wrong.as_bytes()).unwrap()),
