@@ -1,7 +1,7 @@
-//! The README's "Security and audit" example config works as written: with generated
-//! certificates in place of its files, the gateway starts, serves HTTPS, requires a client
-//! certificate and an XUA assertion on `/responding` only, and writes the audit journal it
-//! names.
+//! The security example (`config/examples/security/gateway.toml`, shown in the README's
+//! "Security and audit") works as written: with generated certificates in place of its
+//! files, the gateway starts, serves HTTPS, requires a client certificate and an XUA
+//! assertion on `/responding` only, and writes the audit journal it names.
 
 use std::time::{Duration, SystemTime};
 use xcgate_tests::pki::Pki;
@@ -20,12 +20,29 @@ fn readme_example() -> String {
     section[start..end].to_string()
 }
 
+/// The shipped example, `config/examples/security/gateway.toml`, without its opening
+/// comment.
+fn shipped_example() -> String {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../config/examples/security/gateway.toml"
+    ))
+    .expect("the security example is shipped");
+    let body = text.find("[gateway]").expect("with a [gateway] table");
+    text[body..].to_string()
+}
+
+#[test]
+fn the_readme_shows_the_shipped_security_example_as_it_is() {
+    assert_eq!(readme_example(), shipped_example());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_readme_security_example_starts_serves_https_and_audits() {
     let pki = Pki::generate("readme-security");
     let sts = Pki::generate("readme-sts");
     let journal = pki.dir().join("audit").join("audit.log");
-    let mut text = readme_example();
+    let mut text = shipped_example();
     for (from, to) in [
         ("0.0.0.0:8443".to_string(), "127.0.0.1:0".to_string()),
         ("tls/gateway.pem".into(), pki.path("server.pem")),
