@@ -1,4 +1,4 @@
-//! Load bench (ARCHITECTURE §6): xcgate in-process against a bare hyper server answering
+//! Load bench (README, "Load benchmark"): xcgate in-process against a bare hyper server answering
 //! the same bytes, driven by one client at 1, 16 and 64 keep-alive connections.
 //!
 //! ```sh
@@ -74,7 +74,7 @@ fn main() -> ExitCode {
         }
     };
     bench.printer.header(&format!(
-        "xcgate load bench: {cores} cores, {:.1} s per run after {:.1} s warm-up; targets from ARCHITECTURE §6; cpu = whole process (client + server) per answer",
+        "xcgate load bench: {cores} cores, {:.1} s per run after {:.1} s warm-up; targets from the README; cpu = whole process (client + server) per answer",
         measure.as_secs_f64(),
         warmup.as_secs_f64()
     ));

@@ -29,7 +29,7 @@ pub struct Row {
     pub rss_growth_mib: Option<f64>,
     pub deadline_ms: Option<f64>,
     pub note: String,
-    /// The ARCHITECTURE §6 target that applies to this row, if any.
+    /// The target (README, "Load benchmark") that applies to this row, if any.
     pub target: &'static str,
     pub met: Option<bool>,
 }

@@ -1,4 +1,4 @@
-//! The ARCHITECTURE §6 scenarios: each starts its own gateway (and, for ITI-55 to one
+//! The scenarios of the README's "Load benchmark": each starts its own gateway (and, for ITI-55 to one
 //! community, the bare baseline), runs the client at each connection count, and prints
 //! one row per run.
 
