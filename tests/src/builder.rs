@@ -35,6 +35,31 @@ pub struct Community {
     plugin: String,
     home: Option<String>,
     keys: Vec<(String, String)>,
+    patients: Vec<String>,
+}
+
+/// A patient a demo community holds (`settings.patients`).
+#[derive(Debug, Clone, Copy)]
+pub struct Patient<'a> {
+    pub root: &'a str,
+    pub extension: &'a str,
+    pub family: &'a str,
+    pub given: &'a str,
+    pub gender: &'a str,
+    pub birth_time: &'a str,
+}
+
+/// Aino Virtanen, born 1990-03-12, whom the tests' demographic queries look for; `root`
+/// and `extension` are her id in the community.
+pub fn aino<'a>(root: &'a str, extension: &'a str) -> Patient<'a> {
+    Patient {
+        root,
+        extension,
+        family: "Virtanen",
+        given: "Aino",
+        gender: "F",
+        birth_time: "19900312",
+    }
 }
 
 /// A test gateway to build.
@@ -92,6 +117,7 @@ impl GatewayBuilder {
             plugin: plugin.to_string(),
             home: None,
             keys: Vec::new(),
+            patients: Vec::new(),
         }));
         self
     }
@@ -126,6 +152,12 @@ impl GatewayBuilder {
             for (k, v) in &c.keys {
                 out.push_str(&format!("{k} = {v}\n"));
             }
+            if !c.patients.is_empty() {
+                out.push_str(&format!(
+                    "settings.patients = [{}]\n",
+                    c.patients.join(", ")
+                ));
+            }
         }
         out.push_str(&self.extra);
         out
@@ -158,5 +190,24 @@ impl Community {
     /// A plugin setting (`settings.<key>`), its value as TOML.
     pub fn setting(self, key: &str, toml_value: &str) -> Self {
         self.set(&format!("settings.{key}"), toml_value)
+    }
+
+    /// A plugin setting whose value is a string.
+    pub fn setting_str(self, key: &str, value: &str) -> Self {
+        self.setting(key, &quoted(value))
+    }
+
+    /// A patient of a demo community (`settings.patients`).
+    pub fn patient(mut self, p: Patient<'_>) -> Self {
+        self.patients.push(format!(
+            "{{ id = {{ root = {}, extension = {} }}, family = [{}], given = [{}], gender = {}, birth_time = {} }}",
+            quoted(p.root),
+            quoted(p.extension),
+            quoted(p.family),
+            quoted(p.given),
+            quoted(p.gender),
+            quoted(p.birth_time)
+        ));
+        self
     }
 }

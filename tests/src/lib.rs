@@ -10,7 +10,7 @@ pub mod mock_responder;
 pub mod soap_client;
 pub mod tls_client;
 
-pub use builder::{Community, GatewayBuilder, gateway};
+pub use builder::{Community, GatewayBuilder, Patient, aino, gateway};
 pub use xcgate_testkit::{BoxError, TempDir, arr, corpus, in_ci, pki};
 
 /// The component of every plugin crate of the workspace, as a path (`DEMO_COMMUNITY`,

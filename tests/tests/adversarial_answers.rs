@@ -4,38 +4,22 @@
 //! the failure kind is counted on `GET /metrics`.
 
 use xcgate_ihe::xcpd::DetectedIssue;
-use xcgate_tests::{TestGateway, soap_client};
+use xcgate_tests::{Community, TestGateway, aino, gateway, guests, soap_client};
 
-/// A gateway with a healthy demo community and a misbehaving community `odd` configured
-/// by `community` (TOML lines), with the admin listener for `/metrics`.
-async fn gateway(community: &str) -> TestGateway {
-    TestGateway::start(&format!(
-        r#"[gateway]
-listen = "127.0.0.1:0"
-home_community_id = "urn:oid:2.999.1"
-
-[admin]
-listen = "127.0.0.1:0"
-
-[communities.healthy]
-home_community_id = "urn:oid:2.999.1.10"
-plugin = "{{DEMO_COMMUNITY}}"
-[[communities.healthy.settings.patients]]
-id = {{ root = "2.999.1.10.1", extension = "H-1" }}
-family = ["Virtanen"]
-given = ["Aino"]
-gender = "F"
-birth_time = "19900312"
-
-[communities.odd]
-home_community_id = "urn:oid:2.999.1.20"
-plugin = "{{MISBEHAVING}}"
-circuit_breaker = {{ failures = 0 }}
-{community}
-"#
-    ))
-    .await
-    .unwrap()
+/// A gateway with a healthy demo community and a misbehaving community `odd` shaped by
+/// `odd`, with the admin listener for `/metrics`.
+async fn with_odd(odd: impl FnOnce(Community) -> Community) -> TestGateway {
+    gateway()
+        .community_with("healthy", guests::DEMO_COMMUNITY, |c| {
+            c.patient(aino("2.999.1.10.1", "H-1"))
+        })
+        .community_with("odd", guests::MISBEHAVING, |c| {
+            odd(c.set("circuit_breaker", "{ failures = 0 }"))
+        })
+        .toml("[admin]\nlisten = \"127.0.0.1:0\"\n")
+        .start()
+        .await
+        .unwrap()
 }
 
 /// One ITI-55: how many matches `odd` gave and the issue text naming it, if any. The
@@ -69,8 +53,8 @@ async fn metrics(gw: &TestGateway) -> String {
 
 /// Refused twice (so the second request proves the gateway kept serving), counted under
 /// `kind`, and named with `text` in the answer.
-async fn refused_as(community: &str, kind: &str, text: &str) {
-    let gw = gateway(community).await;
+async fn refused_as(odd: impl FnOnce(Community) -> Community, kind: &str, text: &str) {
+    let gw = with_odd(odd).await;
     for _ in 0..2 {
         let (matches, failure) = ask(&gw).await;
         assert_eq!(matches, 0);
@@ -93,7 +77,7 @@ async fn refused_as(community: &str, kind: &str, text: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_patient_id_that_is_not_utf8_is_refused_as_an_invalid_answer() {
     refused_as(
-        "settings = { invalid_utf8 = \"true\" }",
+        |c| c.setting_str("invalid_utf8", "true"),
         "invalid_answer",
         "answer is invalid",
     )
@@ -102,10 +86,10 @@ async fn a_patient_id_that_is_not_utf8_is_refused_as_an_invalid_answer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_id_of_4096_bytes_is_served_and_one_of_4097_is_refused() {
-    let gw = gateway("settings = { id_length = \"4096\" }").await;
+    let gw = with_odd(|c| c.setting_str("id_length", "4096")).await;
     assert_eq!(ask(&gw).await, (1, None));
     refused_as(
-        "settings = { id_length = \"4097\" }",
+        |c| c.setting_str("id_length", "4097"),
         "invalid_answer",
         "patient-id extension is longer than 4096 bytes",
     )
@@ -114,10 +98,10 @@ async fn an_id_of_4096_bytes_is_served_and_one_of_4097_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_precision_birth_time_is_served_and_an_absurd_one_is_refused() {
-    let gw = gateway("settings = { birth_time = \"19900312123045.1234+0200\" }").await;
+    let gw = with_odd(|c| c.setting_str("birth_time", "19900312123045.1234+0200")).await;
     assert_eq!(ask(&gw).await, (1, None));
     refused_as(
-        "settings = { birth_time = \"the twelfth of March\" }",
+        |c| c.setting_str("birth_time", "the twelfth of March"),
         "invalid_answer",
         "birth-time is not an HL7 TS",
     )
@@ -131,7 +115,7 @@ async fn a_table_limit_the_plugin_fits_is_served_and_one_element_less_is_refused
     // the guest's own).
     let mut limit = 1;
     let fits = loop {
-        let gw = gateway(&format!("max_table_elements = {limit}")).await;
+        let gw = with_odd(|c| c.set("max_table_elements", &limit.to_string())).await;
         match ask(&gw).await {
             (1, None) => break limit,
             (_, failure) => {
@@ -149,7 +133,7 @@ async fn a_table_limit_the_plugin_fits_is_served_and_one_element_less_is_refused
     };
     assert!(fits > 1);
     refused_as(
-        &format!("max_table_elements = {}", fits - 1),
+        |c| c.set("max_table_elements", &(fits - 1).to_string()),
         "table_limit",
         &format!("over its limit of {} (max_table_elements)", fits - 1),
     )

@@ -5,29 +5,29 @@
 
 use std::time::Duration;
 use xcgate_ihe::xcpd::{DetectedIssue, IssueCode};
-use xcgate_tests::{TestGateway, soap_client};
+use xcgate_tests::{GatewayBuilder, TestGateway, aino, gateway, guests, soap_client};
 
-const CONFIG: &str = r#"[gateway]
-listen = "127.0.0.1:0"
-home_community_id = "urn:oid:2.999.1"
-deadline = "3s"
+/// A healthy demo community holding Aino, and `down`, which always answers unavailable,
+/// behind a breaker that opens after two failures for `cooldown`.
+fn with_breaker(cooldown: &str) -> GatewayBuilder {
+    gateway()
+        .deadline("3s")
+        .community_with("healthy", guests::DEMO_COMMUNITY, |c| {
+            c.patient(aino("2.999.1.10.1", "H-1"))
+        })
+        .community_with("down", guests::MISBEHAVING, |c| {
+            c.home_community_id("urn:oid:2.999.1.50")
+                .setting_str("behaviour", "unavailable")
+                .set(
+                    "circuit_breaker",
+                    &format!("{{ failures = 2, cooldown = \"{cooldown}\" }}"),
+                )
+        })
+}
 
-[communities.healthy]
-home_community_id = "urn:oid:2.999.1.10"
-plugin = "{DEMO_COMMUNITY}"
-[[communities.healthy.settings.patients]]
-id = { root = "2.999.1.10.1", extension = "H-1" }
-family = ["Virtanen"]
-given = ["Aino"]
-gender = "F"
-birth_time = "19900312"
-
-[communities.down]
-home_community_id = "urn:oid:2.999.1.50"
-plugin = "{MISBEHAVING}"
-settings = { behaviour = "unavailable" }
-circuit_breaker = { failures = 2, cooldown = "400ms" }
-"#;
+async fn start() -> TestGateway {
+    with_breaker("400ms").start().await.unwrap()
+}
 
 /// The matches' ids and the text of the issue naming `down`.
 async fn ask(gw: &TestGateway) -> (Vec<String>, String) {
@@ -55,7 +55,7 @@ async fn ask(gw: &TestGateway) -> (Vec<String>, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_community_failing_twice_in_a_row_is_skipped_until_its_cooldown_ends() {
-    let gw = TestGateway::start(CONFIG).await.unwrap();
+    let gw = start().await;
     for _ in 0..2 {
         let (ids, text) = ask(&gw).await;
         assert_eq!(ids, ["H-1"]);
@@ -79,7 +79,7 @@ async fn a_community_failing_twice_in_a_row_is_skipped_until_its_cooldown_ends()
 
 #[test]
 fn a_breaker_setting_out_of_range_is_a_config_error() {
-    let text = CONFIG.replace("cooldown = \"400ms\"", "cooldown = \"2h\"");
+    let text = with_breaker("2h").text();
     let e = xcgate::config::Config::from_toml(&text, "t", std::path::PathBuf::from("."))
         .unwrap_err()
         .to_string();

@@ -4,37 +4,25 @@
 
 use std::time::{Duration, Instant};
 use xcgate_ihe::xcpd::{DetectedIssue, IssueCode};
-use xcgate_tests::TestGateway;
-use xcgate_tests::soap_client;
+use xcgate_tests::{Community, GatewayBuilder, aino, gateway, guests, soap_client};
 
 /// A healthy demo community holding the patient the queries look for, plus one
-/// misbehaving community per behaviour.
-fn config(deadline: &str, misbehaving: &[(&str, &str, &str)]) -> String {
-    let mut text = format!(
-        r#"[gateway]
-listen = "127.0.0.1:0"
-home_community_id = "urn:oid:2.999.1"
-deadline = "{deadline}"
-
-[communities.healthy]
-home_community_id = "urn:oid:2.999.1.10"
-plugin = "{{DEMO_COMMUNITY}}"
-timeout = "5s"
-[[communities.healthy.settings.patients]]
-id = {{ root = "2.999.1.10.1", extension = "H-1" }}
-family = ["Virtanen"]
-given = ["Aino"]
-gender = "F"
-birth_time = "19900312"
-"#
-    );
+/// misbehaving community per (name, behaviour, timeout).
+fn config(deadline: &str, misbehaving: &[(&str, &str, &str)]) -> GatewayBuilder {
+    let healthy = |c: Community| c.timeout("5s").patient(aino("2.999.1.10.1", "H-1"));
+    let mut gw =
+        gateway()
+            .deadline(deadline)
+            .community_with("healthy", guests::DEMO_COMMUNITY, healthy);
     for (i, (name, behaviour, timeout)) in misbehaving.iter().enumerate() {
-        text.push_str(&format!(
-            "\n[communities.{name}]\nhome_community_id = \"urn:oid:2.999.1.{}\"\nplugin = \"{{MISBEHAVING}}\"\ntimeout = \"{timeout}\"\nmemory_limit = \"16MiB\"\nsettings = {{ behaviour = \"{behaviour}\" }}\n",
-            50 + i
-        ));
+        gw = gw.community_with(name, guests::MISBEHAVING, |c| {
+            c.home_community_id(&format!("urn:oid:2.999.1.{}", 50 + i))
+                .timeout(timeout)
+                .set("memory_limit", "\"16MiB\"")
+                .setting_str("behaviour", behaviour)
+        });
     }
-    text
+    gw
 }
 
 fn query() -> String {
@@ -54,14 +42,15 @@ fn issue_for<'a>(issues: &'a [DetectedIssue], community: &str) -> Option<(&'a Is
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_trapping_a_spinning_and_a_sleeping_plugin_fail_alone_within_the_deadline() {
-    let gw = TestGateway::start(&config(
+    let gw = config(
         "3s",
         &[
             ("trapper", "trap", "2s"),
             ("spinner", "spin", "300ms"),
             ("sleeper", "sleep", "300ms"),
         ],
-    ))
+    )
+    .start()
     .await
     .unwrap();
     let started = Instant::now();
@@ -106,7 +95,8 @@ async fn a_trapping_a_spinning_and_a_sleeping_plugin_fail_alone_within_the_deadl
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_request_deadline_cuts_off_a_community_whose_own_timeout_is_longer() {
-    let gw = TestGateway::start(&config("500ms", &[("sleeper", "sleep", "60s")]))
+    let gw = config("500ms", &[("sleeper", "sleep", "60s")])
+        .start()
         .await
         .unwrap();
     let started = Instant::now();
@@ -126,11 +116,11 @@ async fn the_request_deadline_cuts_off_a_community_whose_own_timeout_is_longer()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_per_transaction_deadline_overrides_the_gateway_deadline() {
-    let text = config("60s", &[("sleeper", "sleep", "60s")]).replace(
-        "deadline = \"60s\"\n",
-        "deadline = \"60s\"\ndeadlines = { iti55 = \"500ms\" }\n",
-    );
-    let gw = TestGateway::start(&text).await.unwrap();
+    let gw = config("60s", &[("sleeper", "sleep", "60s")])
+        .set("deadlines", "{ iti55 = \"500ms\" }")
+        .start()
+        .await
+        .unwrap();
     let started = Instant::now();
     let a = soap_client::iti55(&gw.initiating_url(), &query()).await;
     let elapsed = started.elapsed();
@@ -145,7 +135,8 @@ async fn a_per_transaction_deadline_overrides_the_gateway_deadline() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plugin_that_allocates_without_end_is_stopped_at_its_memory_limit() {
-    let gw = TestGateway::start(&config("5s", &[("hoarder", "allocate", "4s")]))
+    let gw = config("5s", &[("hoarder", "allocate", "4s")])
+        .start()
         .await
         .unwrap();
     let a = soap_client::iti55(&gw.initiating_url(), &query()).await;
@@ -159,7 +150,8 @@ async fn a_plugin_that_allocates_without_end_is_stopped_at_its_memory_limit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plugin_that_recurses_without_end_traps_on_its_stack_limit() {
-    let gw = TestGateway::start(&config("5s", &[("recurser", "recurse", "4s")]))
+    let gw = config("5s", &[("recurser", "recurse", "4s")])
+        .start()
         .await
         .unwrap();
     let parsed = soap_client::iti55_answer(
@@ -174,14 +166,15 @@ async fn a_plugin_that_recurses_without_end_traps_on_its_stack_limit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn adapter_errors_map_to_their_hl7_codes() {
-    let gw = TestGateway::start(&config(
+    let gw = config(
         "5s",
         &[
             ("busy", "busy", "2s"),
             ("down", "unavailable", "2s"),
             ("broken", "error", "2s"),
         ],
-    ))
+    )
+    .start()
     .await
     .unwrap();
     let parsed = soap_client::iti55_answer(
@@ -205,16 +198,17 @@ async fn adapter_errors_map_to_their_hl7_codes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn when_no_community_can_answer_the_answer_is_ae() {
-    let text = config("2s", &[("trapper", "trap", "1s")])
-        .replace(
-            "plugin = \"{DEMO_COMMUNITY}\"",
-            "plugin = \"{MISBEHAVING}\"\nsettings.behaviour = \"error\"",
-        )
-        .replace(
-            "[[communities.healthy.settings.patients]]",
-            "[communities.healthy.settings.unused]",
-        );
-    let gw = TestGateway::start(&text).await.unwrap();
+    let gw = gateway()
+        .deadline("2s")
+        .community_with("failing", guests::MISBEHAVING, |c| {
+            c.setting_str("behaviour", "error")
+        })
+        .community_with("trapper", guests::MISBEHAVING, |c| {
+            c.timeout("1s").setting_str("behaviour", "trap")
+        })
+        .start()
+        .await
+        .unwrap();
     let parsed = soap_client::iti55_answer(
         &soap_client::iti55(&gw.initiating_url(), &query())
             .await
@@ -227,13 +221,16 @@ async fn when_no_community_can_answer_the_answer_is_ae() {
 
 /// Three simultaneous requests against a slow community capped at `cap` calls.
 async fn three_at_once(cap: u32) -> Vec<xcgate_ihe::hl7v3::ParsedResponse> {
-    let text = config("5s", &[("slow", "sleep", "3s")]).replace(
-        "settings = { behaviour = \"sleep\" }",
-        &format!(
-            "settings = {{ behaviour = \"sleep\", sleep_ms = \"600\" }}\nmax_concurrent = {cap}"
-        ),
-    );
-    let gw = TestGateway::start(&text).await.unwrap();
+    let gw = config("5s", &[])
+        .community_with("slow", guests::MISBEHAVING, |c| {
+            c.timeout("3s")
+                .setting_str("behaviour", "sleep")
+                .setting_str("sleep_ms", "600")
+                .set("max_concurrent", &cap.to_string())
+        })
+        .start()
+        .await
+        .unwrap();
     let url = gw.initiating_url();
     let q = query();
     let (a, b, c) = tokio::join!(

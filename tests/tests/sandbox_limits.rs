@@ -3,31 +3,22 @@
 
 use xcgate_ihe::ebrs::error_codes;
 use xcgate_ihe::retrieve::DocumentContent;
-use xcgate_tests::{TestGateway, soap_client};
+use xcgate_tests::{Community, TestGateway, aino, gateway, guests, soap_client};
 
 const SOAP: &str = "application/soap+xml; charset=utf-8";
 
 /// A gateway with a healthy community `ok` and a community `big` whose document is
 /// `document_size` bytes, under `max_answer = "64KiB"`.
-async fn gateway(document_size: usize) -> TestGateway {
-    TestGateway::start(&format!(
-        r#"[gateway]
-listen = "127.0.0.1:0"
-home_community_id = "urn:oid:2.999.1"
-
-[communities.ok]
-home_community_id = "urn:oid:2.999.1.10"
-plugin = "{{MISBEHAVING}}"
-
-[communities.big]
-home_community_id = "urn:oid:2.999.1.20"
-plugin = "{{MISBEHAVING}}"
-max_answer = "64KiB"
-settings = {{ document_size = "{document_size}" }}
-"#
-    ))
-    .await
-    .unwrap()
+async fn with_document_of(document_size: usize) -> TestGateway {
+    gateway()
+        .community("ok", guests::MISBEHAVING)
+        .community_with("big", guests::MISBEHAVING, |c| {
+            c.set("max_answer", "\"64KiB\"")
+                .setting_str("document_size", &document_size.to_string())
+        })
+        .start()
+        .await
+        .unwrap()
 }
 
 /// Retrieve one document from each community: the sizes of the documents that came back
@@ -70,7 +61,7 @@ async fn retrieve(gw: &TestGateway) -> (Vec<usize>, Vec<(String, String, String)
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_document_answer_of_exactly_max_answer_bytes_is_served() {
-    let gw = gateway(64 * 1024).await;
+    let gw = with_document_of(64 * 1024).await;
     let (sizes, errors) = retrieve(&gw).await;
     assert_eq!(sizes, [1024, 64 * 1024]);
     assert!(errors.is_empty(), "{errors:?}");
@@ -78,7 +69,7 @@ async fn a_document_answer_of_exactly_max_answer_bytes_is_served() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_document_answer_one_byte_over_max_answer_is_refused_and_named() {
-    let gw = gateway(64 * 1024 + 1).await;
+    let gw = with_document_of(64 * 1024 + 1).await;
     let (sizes, errors) = retrieve(&gw).await;
     assert_eq!(
         sizes,
@@ -96,34 +87,20 @@ async fn a_document_answer_one_byte_over_max_answer_is_refused_and_named() {
 }
 
 /// ITI-55 through a gateway with a healthy demo community and one misbehaving community
-/// `limited` configured by `community` (TOML lines): the healthy match is always there;
+/// `limited` shaped by `limited`: the healthy match is always there;
 /// returns how many matches `limited` gave and the failure text naming it, if any.
-async fn iti55_with(community: &str) -> (usize, Option<String>) {
-    let gw = TestGateway::start(&format!(
-        r#"[gateway]
-listen = "127.0.0.1:0"
-home_community_id = "urn:oid:2.999.1"
-deadline = "5s"
-
-[communities.healthy]
-home_community_id = "urn:oid:2.999.1.10"
-plugin = "{{DEMO_COMMUNITY}}"
-[[communities.healthy.settings.patients]]
-id = {{ root = "2.999.1.10.1", extension = "H-1" }}
-family = ["Virtanen"]
-given = ["Aino"]
-gender = "F"
-birth_time = "19900312"
-
-[communities.limited]
-home_community_id = "urn:oid:2.999.1.20"
-plugin = "{{MISBEHAVING}}"
-circuit_breaker = {{ failures = 0 }}
-{community}
-"#
-    ))
-    .await
-    .unwrap();
+async fn iti55_with(limited: impl FnOnce(Community) -> Community) -> (usize, Option<String>) {
+    let gw = gateway()
+        .deadline("5s")
+        .community_with("healthy", guests::DEMO_COMMUNITY, |c| {
+            c.patient(aino("2.999.1.10.1", "H-1"))
+        })
+        .community_with("limited", guests::MISBEHAVING, |c| {
+            limited(c.set("circuit_breaker", "{ failures = 0 }"))
+        })
+        .start()
+        .await
+        .unwrap();
     let query = soap_client::demographic_query("limits", "Virtanen", "Aino", "19900312");
     let parsed =
         soap_client::iti55_answer(&soap_client::iti55(&gw.initiating_url(), &query).await.body);
@@ -146,14 +123,18 @@ circuit_breaker = {{ failures = 0 }}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_under_the_limit_is_served_and_over_it_is_stopped() {
-    let under = iti55_with(
-        "memory_limit = \"16MiB\"\nsettings = { behaviour = \"allocate\", allocate_mib = \"10\" }",
-    )
+    let under = iti55_with(|c| {
+        c.set("memory_limit", "\"16MiB\"")
+            .setting_str("behaviour", "allocate")
+            .setting_str("allocate_mib", "10")
+    })
     .await;
     assert_eq!(under, (1, None));
-    let (matches, failure) = iti55_with(
-        "memory_limit = \"16MiB\"\nsettings = { behaviour = \"allocate\", allocate_mib = \"17\" }",
-    )
+    let (matches, failure) = iti55_with(|c| {
+        c.set("memory_limit", "\"16MiB\"")
+            .setting_str("behaviour", "allocate")
+            .setting_str("allocate_mib", "17")
+    })
     .await;
     assert_eq!(matches, 0);
     assert!(
@@ -166,10 +147,13 @@ async fn memory_under_the_limit_is_served_and_over_it_is_stopped() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bounded_recursion_is_served_and_unbounded_recursion_traps() {
-    let under =
-        iti55_with("settings = { behaviour = \"recurse\", recurse_depth = \"1000\" }").await;
+    let under = iti55_with(|c| {
+        c.setting_str("behaviour", "recurse")
+            .setting_str("recurse_depth", "1000")
+    })
+    .await;
     assert_eq!(under, (1, None));
-    let (matches, failure) = iti55_with("settings = { behaviour = \"recurse\" }").await;
+    let (matches, failure) = iti55_with(|c| c.setting_str("behaviour", "recurse")).await;
     assert_eq!(matches, 0);
     assert!(
         failure.as_deref().is_some_and(|t| t.contains("crashed")),
@@ -179,10 +163,17 @@ async fn bounded_recursion_is_served_and_unbounded_recursion_traps() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn matches_up_to_max_answer_items_are_served_and_one_more_is_refused() {
-    let at = iti55_with("max_answer_items = 10\nsettings = { match_count = \"10\" }").await;
+    let at = iti55_with(|c| {
+        c.set("max_answer_items", "10")
+            .setting_str("match_count", "10")
+    })
+    .await;
     assert_eq!(at, (10, None));
-    let (matches, failure) =
-        iti55_with("max_answer_items = 10\nsettings = { match_count = \"11\" }").await;
+    let (matches, failure) = iti55_with(|c| {
+        c.set("max_answer_items", "10")
+            .setting_str("match_count", "11")
+    })
+    .await;
     assert_eq!(matches, 0);
     assert!(
         failure
@@ -194,13 +185,18 @@ async fn matches_up_to_max_answer_items_are_served_and_one_more_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_within_its_timeout_is_served_and_one_past_it_is_cut_off() {
-    let under =
-        iti55_with("timeout = \"2s\"\nsettings = { behaviour = \"sleep\", sleep_ms = \"100\" }")
-            .await;
+    let under = iti55_with(|c| {
+        c.timeout("2s")
+            .setting_str("behaviour", "sleep")
+            .setting_str("sleep_ms", "100")
+    })
+    .await;
     assert_eq!(under, (1, None));
-    let (matches, failure) = iti55_with(
-        "timeout = \"300ms\"\nsettings = { behaviour = \"sleep\", sleep_ms = \"2000\" }",
-    )
+    let (matches, failure) = iti55_with(|c| {
+        c.timeout("300ms")
+            .setting_str("behaviour", "sleep")
+            .setting_str("sleep_ms", "2000")
+    })
     .await;
     assert_eq!(matches, 0);
     assert!(failure.is_some(), "the late community is named");

@@ -1,8 +1,8 @@
 //! Bad input gets the right SOAP 1.2 fault, never a panic or a bare 500.
 
 use xcgate_ihe::soap::{Fault, FaultCode};
-use xcgate_tests::TestGateway;
 use xcgate_tests::soap_client::{self, ITI55, post};
+use xcgate_tests::{TestGateway, gateway, guests};
 
 const SOAP: &str = "application/soap+xml; charset=utf-8";
 
@@ -111,11 +111,12 @@ async fn an_action_that_does_not_match_the_body_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_body_is_refused_with_413_and_a_fault() {
-    let gw = TestGateway::start(
-        "[gateway]\nlisten = \"127.0.0.1:0\"\nhome_community_id = \"urn:oid:2.999.1\"\nmax_body = \"64KiB\"\n[communities.a]\nhome_community_id = \"urn:oid:2.999.1.1\"\nplugin = \"{DEMO_COMMUNITY}\"\nsettings = { patients = [] }\n",
-    )
-    .await
-    .unwrap();
+    let gw = gateway()
+        .set("max_body", "\"64KiB\"")
+        .community_with("a", guests::DEMO_COMMUNITY, |c| c.setting("patients", "[]"))
+        .start()
+        .await
+        .unwrap();
     let padding = "x".repeat(70 * 1024);
     let a = post(
         &gw.initiating_url(),

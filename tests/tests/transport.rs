@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use xcgate_ihe::xcpd::{DetectedIssue, IssueCode};
-use xcgate_tests::TestGateway;
 use xcgate_tests::soap_client;
+use xcgate_tests::{TestGateway, gateway, guests};
 
 /// A stand-in for a remote community: answers "REMOTE-<n>" after `delay`, counts
 /// connections and requests, and remembers the last content type.
@@ -69,23 +69,21 @@ async fn mock_remote(delay: Duration) -> MockRemote {
     }
 }
 
+/// A community `relay` whose plugin relays to the endpoint its setting names; the one
+/// declared endpoint, `remote`, is `url`.
 fn config(url: &str, endpoint_setting: &str, endpoint_timeout: &str) -> String {
-    format!(
-        r#"[gateway]
-listen = "127.0.0.1:0"
-home_community_id = "urn:oid:2.999.8"
-deadline = "3s"
-
-[communities.relay]
-home_community_id = "urn:oid:2.999.8.1"
-plugin = "{{MISBEHAVING}}"
-timeout = "2s"
-settings = {{ behaviour = "relay", endpoint = "{endpoint_setting}" }}
-[communities.relay.endpoints.remote]
-url = "{url}"
-timeout = "{endpoint_timeout}"
-"#
-    )
+    gateway()
+        .home_community_id("urn:oid:2.999.8")
+        .deadline("3s")
+        .community_with("relay", guests::MISBEHAVING, |c| {
+            c.timeout("2s")
+                .setting_str("behaviour", "relay")
+                .setting_str("endpoint", endpoint_setting)
+        })
+        .toml(&format!(
+            "[communities.relay.endpoints.remote]\nurl = \"{url}\"\ntimeout = \"{endpoint_timeout}\"\n"
+        ))
+        .text()
 }
 
 fn query() -> String {

@@ -5,21 +5,25 @@ use std::time::Duration;
 use xcgate_ihe::ebrs::{AdhocQueryResponse, ObjectKind, ResponseStatus, ReturnType, error_codes};
 use xcgate_ihe::retrieve::DocumentContent;
 use xcgate_tests::soap_client::{self, ITI18, ITI38, ITI39, ITI43, post};
-use xcgate_tests::{TestGateway, corpus};
+use xcgate_tests::{GatewayBuilder, TestGateway, corpus, gateway, guests};
 
 const SOAP: &str = "application/soap+xml; charset=utf-8";
 
-/// Communities: (name, behaviour settings, timeout). The hcid is urn:oid:2.999.7.<index>.
-fn config(deadline: &str, communities: &[(&str, &str, &str)]) -> String {
-    let mut text = format!(
-        "[gateway]\nlisten = \"127.0.0.1:0\"\nhome_community_id = \"urn:oid:2.999.7\"\ndeadline = \"{deadline}\"\n"
-    );
+/// Misbehaving communities: (name, behaviour settings as TOML, timeout). The hcid of
+/// community `i` is urn:oid:2.999.7.<i>.
+fn config(deadline: &str, communities: &[(&str, &str, &str)]) -> GatewayBuilder {
+    let mut gw = gateway()
+        .home_community_id("urn:oid:2.999.7")
+        .deadline(deadline);
     for (i, (name, settings, timeout)) in communities.iter().enumerate() {
-        text.push_str(&format!(
-            "\n[communities.{name}]\nhome_community_id = \"urn:oid:2.999.7.{i}\"\nplugin = \"{{MISBEHAVING}}\"\ntimeout = \"{timeout}\"\nmemory_limit = \"128MiB\"\nsettings = {{ {settings} }}\n"
-        ));
+        gw = gw.community_with(name, guests::MISBEHAVING, |c| {
+            c.home_community_id(&format!("urn:oid:2.999.7.{i}"))
+                .timeout(timeout)
+                .set("memory_limit", "\"128MiB\"")
+                .set("settings", &format!("{{ {settings} }}"))
+        });
     }
-    text
+    gw
 }
 
 async fn query(gw: &TestGateway, action: &str, payload: &str) -> (AdhocQueryResponse, String) {
@@ -54,7 +58,7 @@ fn validate(xml: &str, label: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_patient_query_reaches_every_community_and_names_each_failure() {
-    let gw = TestGateway::start(&config(
+    let gw = config(
         "3s",
         &[
             ("one", "behaviour = \"echo\"", "2s"),
@@ -63,7 +67,8 @@ async fn a_patient_query_reaches_every_community_and_names_each_failure() {
             ("homeless", "omit_home = \"true\"", "2s"),
             ("stranger", "unknown_patient = \"true\"", "2s"),
         ],
-    ))
+    )
+    .start()
     .await
     .unwrap();
     let started = std::time::Instant::now();
@@ -108,13 +113,14 @@ async fn a_patient_query_reaches_every_community_and_names_each_failure() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_query_with_home_goes_only_to_that_community() {
-    let gw = TestGateway::start(&config(
+    let gw = config(
         "3s",
         &[
             ("one", "behaviour = \"echo\"", "2s"),
             ("two", "behaviour = \"trap\"", "2s"),
         ],
-    ))
+    )
+    .start()
     .await
     .unwrap();
     let (r, body) = query(
@@ -137,7 +143,8 @@ async fn a_query_with_home_goes_only_to_that_community() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn routing_errors_are_registry_errors() {
-    let gw = TestGateway::start(&config("3s", &[("one", "behaviour = \"echo\"", "2s")]))
+    let gw = config("3s", &[("one", "behaviour = \"echo\"", "2s")])
+        .start()
         .await
         .unwrap();
     let (r, body) = query(
@@ -162,13 +169,14 @@ async fn routing_errors_are_registry_errors() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn object_ref_and_iti18_are_honoured() {
-    let gw = TestGateway::start(&config(
+    let gw = config(
         "3s",
         &[
             ("one", "behaviour = \"echo\"", "2s"),
             ("two", "behaviour = \"echo\"", "2s"),
         ],
-    ))
+    )
+    .start()
     .await
     .unwrap();
     let (r, body) = query(
@@ -193,14 +201,15 @@ async fn object_ref_and_iti18_are_honoured() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retrieve_across_communities_is_mtom_with_one_error_per_missing_document() {
-    let gw = TestGateway::start(&config(
+    let gw = config(
         "3s",
         &[
             ("one", "behaviour = \"echo\"", "2s"),
             ("two", "missing = \"2.999.7.1.2.9\"", "2s"),
             ("three", "behaviour = \"busy\"", "2s"),
         ],
-    ))
+    )
+    .start()
     .await
     .unwrap();
     let request = soap_client::retrieve(&[
@@ -265,10 +274,11 @@ async fn a_retrieve_across_communities_is_mtom_with_one_error_per_missing_docume
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_20_mib_document_round_trips_byte_exact_through_mtom() {
     let size = 20 * 1024 * 1024;
-    let gw = TestGateway::start(&config(
+    let gw = config(
         "20s",
         &[("big", &format!("document_size = \"{size}\""), "15s")],
-    ))
+    )
+    .start()
     .await
     .unwrap();
     let request = soap_client::retrieve(&[("urn:oid:2.999.7.0", "2.999.7.0.3", "2.999.7.0.2.1")]);
@@ -300,7 +310,8 @@ async fn a_20_mib_document_round_trips_byte_exact_through_mtom() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_mtom_request_is_accepted() {
-    let gw = TestGateway::start(&config("3s", &[("one", "behaviour = \"echo\"", "2s")]))
+    let gw = config("3s", &[("one", "behaviour = \"echo\"", "2s")])
+        .start()
         .await
         .unwrap();
     let request = soap_client::retrieve(&[("urn:oid:2.999.7.0", "2.999.7.0.3", "2.999.7.0.2.1")]);
@@ -316,11 +327,13 @@ async fn an_mtom_request_is_accepted() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plugin_that_does_not_export_an_interface_is_not_routed_that_transaction() {
-    let text = format!(
-        "{}\n[communities.xcpd_only]\nhome_community_id = \"urn:oid:2.999.7.9\"\nplugin = \"{{DISCOVERY_ONLY}}\"\n",
-        config("3s", &[("one", "behaviour = \"echo\"", "2s")])
-    );
-    let gw = TestGateway::start(&text).await.unwrap();
+    let gw = config("3s", &[("one", "behaviour = \"echo\"", "2s")])
+        .community_with("xcpd_only", guests::DISCOVERY_ONLY, |c| {
+            c.home_community_id("urn:oid:2.999.7.9")
+        })
+        .start()
+        .await
+        .unwrap();
     // ITI-38: only the community that exports document-query is asked; nothing is said
     // about the other one.
     let (r, body) = query(
