@@ -27,6 +27,10 @@ const ROLE: &[&str] = &[
     "urn:oasis:names:tc:xspa:1.0:subject:role",
 ];
 const PURPOSE_OF_USE: &[&str] = &["urn:oasis:names:tc:xspa:1.0:subject:purposeofuse"];
+const NPI: &[&str] = &[
+    "urn:oasis:names:tc:xspa:2.0:subject:npi",
+    "urn:oasis:names:tc:xspa:1.0:subject:npi",
+];
 const RESOURCE_ID: &[&str] = &[
     "urn:oasis:names:tc:xacml:2.0:resource:resource-id",
     "urn:oasis:names:tc:xacml:1.0:resource:resource-id",
@@ -190,6 +194,7 @@ pub(crate) fn read_user_attributes(doc: &Doc, statements: &[Id]) -> AssertedUser
         purpose_of_use: coded(doc, statements, PURPOSE_OF_USE, PURPOSE_ELEMENTS),
         // NHN escapes the CX twice (`&amp;amp;`); a CX never contains a literal `&amp;`.
         resource_id: single(doc, statements, RESOURCE_ID).map(|r| r.replace("&amp;", "&")),
+        npi: single(doc, statements, NPI),
         ..AssertedUser::default()
     }
 }

@@ -22,7 +22,7 @@ fn malformed(why: &str) -> XuaError {
     XuaError::Malformed(why.to_string())
 }
 
-fn one(doc: &Doc, parent: Id, local: &str) -> Result<Id, XuaError> {
+pub(crate) fn one(doc: &Doc, parent: Id, local: &str) -> Result<Id, XuaError> {
     let mut it = doc.children_named(parent, DS, local);
     match (it.next(), it.next()) {
         (Some(id), None) => Ok(id),
@@ -31,14 +31,14 @@ fn one(doc: &Doc, parent: Id, local: &str) -> Result<Id, XuaError> {
     }
 }
 
-fn algorithm(doc: &Doc, id: Id) -> Result<&str, XuaError> {
+pub(crate) fn algorithm(doc: &Doc, id: Id) -> Result<&str, XuaError> {
     doc.elem(id)
         .attr("Algorithm")
         .ok_or_else(|| malformed("an Algorithm attribute is missing"))
 }
 
 /// The PrefixList of an `ec:InclusiveNamespaces` child [Exc-C14N §3].
-fn prefix_list(doc: &Doc, id: Id) -> Vec<String> {
+pub(crate) fn prefix_list(doc: &Doc, id: Id) -> Vec<String> {
     doc.child(id, EXC_NS, "InclusiveNamespaces")
         .and_then(|i| doc.elem(i).attr("PrefixList"))
         .map(|l| l.split_whitespace().map(str::to_string).collect())
@@ -46,14 +46,14 @@ fn prefix_list(doc: &Doc, id: Id) -> Vec<String> {
 }
 
 /// Base64 content of an element (white space allowed, as signers wrap lines).
-fn base64_of(doc: &Doc, id: Id, what: &str) -> Result<Vec<u8>, XuaError> {
+pub(crate) fn base64_of(doc: &Doc, id: Id, what: &str) -> Result<Vec<u8>, XuaError> {
     base64::decode(&doc.text_of(id))
         .map_err(|_| XuaError::Malformed(format!("{what} is not base64")))
 }
 
 /// Every ID-typed attribute value must occur once in the whole message, so that a
 /// reference cannot resolve to a different element than the one checked [SAML2 Core §5.4.2].
-fn check_unique_ids(doc: &Doc) -> Result<(), XuaError> {
+pub(crate) fn check_unique_ids(doc: &Doc) -> Result<(), XuaError> {
     let mut seen = std::collections::HashSet::new();
     for e in &doc.elems {
         for a in &e.attrs {
@@ -73,7 +73,7 @@ fn check_unique_ids(doc: &Doc) -> Result<(), XuaError> {
 
 /// The ID a same-document reference names: `#id` or `#xpointer(id('id'))`, and whether the
 /// form keeps comments [XML-DSig §4.3.3.3].
-fn reference_target(uri: &str) -> Option<(&str, bool)> {
+pub(crate) fn reference_target(uri: &str) -> Option<(&str, bool)> {
     let frag = uri.strip_prefix('#')?;
     if let Some(inner) = frag
         .strip_prefix("xpointer(id(")
@@ -191,15 +191,38 @@ fn signer_key(
     let key_info = doc
         .child(signature, DS, "KeyInfo")
         .ok_or_else(|| malformed("ds:KeyInfo is missing"))?;
+    let chain = certificates(doc, key_info)?;
+    if !chain.is_empty() {
+        return trusted.trust_certificate(&chain, now);
+    }
+    let key = rsa_key_value(doc, key_info)?;
+    trusted.trust_key_value(&key, now)?;
+    Ok(key)
+}
+
+/// The DER certificates of `ds:KeyInfo/ds:X509Data`, signer first.
+fn certificates(doc: &Doc, key_info: Id) -> Result<Vec<Vec<u8>>, XuaError> {
     let mut chain = Vec::new();
     for data in doc.children_named(key_info, DS, "X509Data") {
         for c in doc.children_named(data, DS, "X509Certificate") {
             chain.push(base64_of(doc, c, "X509Certificate")?);
         }
     }
-    if !chain.is_empty() {
-        return trusted.trust_certificate(&chain, now);
+    Ok(chain)
+}
+
+/// The key a `ds:KeyInfo` names, without a trust decision (a holder-of-key key, which the
+/// verified assertion vouches for): the first X509Certificate's, else the RSAKeyValue.
+pub(crate) fn key_of(doc: &Doc, key_info: Id) -> Result<PublicKey, XuaError> {
+    if let Some(first) = certificates(doc, key_info)?.first() {
+        return crate::trust::parse_cert(first)
+            .map(|(key, _, _)| key)
+            .map_err(|e| XuaError::Malformed(format!("the holder-of-key certificate: {e}")));
     }
+    rsa_key_value(doc, key_info)
+}
+
+fn rsa_key_value(doc: &Doc, key_info: Id) -> Result<PublicKey, XuaError> {
     let rsa = doc
         .child(key_info, DS, "KeyValue")
         .and_then(|kv| doc.child(kv, DS, "RSAKeyValue"))
@@ -212,10 +235,8 @@ fn signer_key(
             |_| XuaError::Malformed(format!("RSAKeyValue {name} is not base64")),
         )?))
     };
-    let key = PublicKey::Rsa {
+    Ok(PublicKey::Rsa {
         n: part("Modulus")?,
         e: part("Exponent")?,
-    };
-    trusted.trust_key_value(&key, now)?;
-    Ok(key)
+    })
 }

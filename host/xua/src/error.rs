@@ -32,6 +32,13 @@ pub enum XuaError {
     /// Outside `NotBefore`/`NotOnOrAfter` (with the allowed clock skew).
     #[error("the assertion is {0}")]
     Expired(&'static str),
+    /// The `wsse:Security` header lacks what the endpoint's profile requires (a Timestamp,
+    /// a message signature) or holds it in the wrong place.
+    #[error("the security header is not acceptable: {0}")]
+    InvalidSecurity(String),
+    /// The token a signature refers to cannot be found.
+    #[error("the referenced security token is not there: {0}")]
+    SecurityTokenUnavailable(String),
     /// Building or signing an outbound assertion failed.
     #[error("the assertion could not be issued: {0}")]
     Issue(String),
@@ -41,13 +48,13 @@ impl XuaError {
     /// The SOAP fault subcode (namespace, local name) [WSS 1.1 §12, Tables 1 and 2].
     pub fn fault_subcode(&self) -> (&'static str, &'static str) {
         let local = match self {
-            XuaError::Missing => "SecurityTokenUnavailable",
+            XuaError::Missing | XuaError::SecurityTokenUnavailable(_) => "SecurityTokenUnavailable",
             XuaError::Malformed(_) => "InvalidSecurityToken",
             XuaError::Unsigned | XuaError::Untrusted(_) => "FailedAuthentication",
             XuaError::UnsupportedAlgorithm(_) => "UnsupportedAlgorithm",
             XuaError::FailedCheck(_) => "FailedCheck",
             XuaError::Expired(_) => "MessageExpired",
-            XuaError::Issue(_) => "InvalidSecurity",
+            XuaError::Issue(_) | XuaError::InvalidSecurity(_) => "InvalidSecurity",
         };
         (WSSE_NS, local)
     }

@@ -4,7 +4,7 @@
 
 use crate::algs::{ECDSA_SHA256, ENVELOPED, EXC_C14N, RSA_SHA256, SHA256};
 use crate::c14n::{self, Options};
-use crate::model::{AssertedUser, Coded};
+use crate::model::{AssertedUser, Coded, Confirmation, NetworkProfile};
 use crate::names::{DS, SAML2};
 use crate::trust::parse_cert;
 use crate::{XuaConfigError, XuaError, algs, dom, time};
@@ -21,6 +21,10 @@ const XS: &str = "http://www.w3.org/2001/XMLSchema";
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 const HL7: &str = "urn:hl7-org:v3";
 const URI_FORMAT: &str = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri";
+const X509_NAME: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName";
+const EMAIL_NAME: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
+const SNOMED_CT: &str = "2.16.840.1.113883.6.96";
+const NHIN_PURPOSE: &str = "2.16.840.1.113883.3.18.7.1";
 
 enum SigningKey {
     Rsa(RsaKeyPair),
@@ -120,14 +124,23 @@ impl AssertionIssuer {
         &self.cert
     }
 
-    fn signature_method(&self) -> &'static str {
+    pub(crate) fn signature_method(&self) -> &'static str {
         match self.key {
             SigningKey::Rsa(_) => RSA_SHA256,
             SigningKey::Ecdsa(_) => ECDSA_SHA256,
         }
     }
 
-    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, XuaError> {
+    /// 16 random bytes in hex, for fresh IDs.
+    pub(crate) fn random_hex(&self) -> Result<String, XuaError> {
+        let mut random = [0u8; 16];
+        self.rng
+            .fill(&mut random)
+            .map_err(|_| XuaError::Issue("no randomness for an ID".into()))?;
+        Ok(random.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    pub(crate) fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, XuaError> {
         let fail = |_| XuaError::Issue("signing failed".into());
         match &self.key {
             SigningKey::Rsa(k) => {
@@ -141,8 +154,8 @@ impl AssertionIssuer {
     }
 
     /// A signed assertion about `user`, valid from `now` for `lifetime`, restricted to
-    /// `audience` when given. The user's `issuer` and `assertion_id` are not copied: this
-    /// host is the issuer and the ID is fresh.
+    /// `audience` when given, in the IHE XUA shape (bearer). The user's `issuer` and
+    /// `assertion_id` are not copied: this host is the issuer and the ID is fresh.
     pub fn issue(
         &self,
         user: &AssertedUser,
@@ -150,6 +163,77 @@ impl AssertionIssuer {
         lifetime: Duration,
         now: SystemTime,
     ) -> Result<String, XuaError> {
+        let shape = Shape {
+            profile: NetworkProfile::Ihe,
+            confirmation: Confirmation::Bearer,
+        };
+        Ok(self.issue_shaped(user, audience, lifetime, now, shape)?.0)
+    }
+
+    /// The whole `wsse:Security` header of an outbound request under `profile`: for IHE
+    /// the assertion alone; for the eHealth Exchange the Timestamp (valid for
+    /// `timestamp_lifetime`), the assertion and the message signature
+    /// ([`crate::message_security_header`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn outbound_header(
+        &self,
+        user: &AssertedUser,
+        audience: Option<&str>,
+        lifetime: Duration,
+        now: SystemTime,
+        profile: NetworkProfile,
+        confirmation: Confirmation,
+        timestamp_lifetime: Duration,
+    ) -> Result<String, XuaError> {
+        let shape = Shape {
+            profile,
+            confirmation,
+        };
+        let (assertion, id) = self.issue_shaped(user, audience, lifetime, now, shape)?;
+        match profile {
+            NetworkProfile::Ihe => Ok(security_header(&assertion)),
+            NetworkProfile::EhealthExchange => {
+                crate::wss::message_security_header(self, &assertion, &id, now, timestamp_lifetime)
+            }
+        }
+    }
+
+    /// The subject of the signing certificate (RFC 4514), the issuer name networks that
+    /// want an X.509 subject name use.
+    fn certificate_subject(&self) -> Option<String> {
+        x509_parser::parse_x509_certificate(&self.cert)
+            .ok()
+            .map(|(_, c)| c.subject().to_string())
+    }
+
+    /// `ds:KeyInfo` content naming this key: its RSA key value (for RSA keys, which
+    /// networks read) and its certificate.
+    fn key_info_content(&self, with_key_value: bool) -> String {
+        let mut out = String::new();
+        if with_key_value
+            && let Ok((crate::trust::PublicKey::Rsa { n, e }, _, _)) = parse_cert(&self.cert)
+        {
+            out.push_str(&format!(
+                "<ds:KeyValue><ds:RSAKeyValue><ds:Modulus>{}</ds:Modulus><ds:Exponent>{}</ds:Exponent></ds:RSAKeyValue></ds:KeyValue>",
+                base64::encode(&n),
+                base64::encode(&e)
+            ));
+        }
+        out.push_str(&format!(
+            "<ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data>",
+            base64::encode(&self.cert)
+        ));
+        out
+    }
+
+    fn issue_shaped(
+        &self,
+        user: &AssertedUser,
+        audience: Option<&str>,
+        lifetime: Duration,
+        now: SystemTime,
+        shape: Shape,
+    ) -> Result<(String, String), XuaError> {
         let name_id = if user.name_id.is_empty() {
             &user.subject_id
         } else {
@@ -160,23 +244,39 @@ impl AssertionIssuer {
                 "the user has neither a NameID nor a subject-id".into(),
             ));
         }
-        let mut random = [0u8; 16];
-        self.rng
-            .fill(&mut random)
-            .map_err(|_| XuaError::Issue("no randomness for the assertion ID".into()))?;
-        let id: String = std::iter::once('_')
-            .chain(
-                random
-                    .iter()
-                    .flat_map(|b| format!("{b:02x}").chars().collect::<Vec<_>>()),
+        // An xs:ID must not start with a digit.
+        let id = format!("_{}", self.random_hex()?);
+        let ehex = shape.profile == NetworkProfile::EhealthExchange;
+        let issuer = if ehex {
+            let (format, value) = match name_format(&self.issuer) {
+                Some(format) => (format, self.issuer.clone()),
+                None => (
+                    X509_NAME,
+                    self.certificate_subject()
+                        .unwrap_or_else(|| format!("CN={}", dn_escape(&self.issuer))),
+                ),
+            };
+            format!(
+                "<saml2:Issuer Format=\"{format}\">{}</saml2:Issuer>",
+                text(&value)
             )
-            .collect();
+        } else {
+            format!("<saml2:Issuer>{}</saml2:Issuer>", text(&self.issuer))
+        };
         let head = format!(
-            "<saml2:Assertion xmlns:saml2=\"{SAML2}\" xmlns:xs=\"{XS}\" xmlns:xsi=\"{XSI}\" ID=\"{id}\" IssueInstant=\"{}\" Version=\"2.0\"><saml2:Issuer>{}</saml2:Issuer>",
-            time::format(now),
-            text(&self.issuer)
+            "<saml2:Assertion xmlns:saml2=\"{SAML2}\" xmlns:ds=\"{DS}\" xmlns:xs=\"{XS}\" xmlns:xsi=\"{XSI}\" ID=\"{id}\" IssueInstant=\"{}\" Version=\"2.0\">{issuer}",
+            time::format(now)
         );
-        let tail = body(user, name_id, audience, now, now + lifetime);
+        let confirmation_key = self.key_info_content(true);
+        let tail = body(
+            user,
+            name_id,
+            audience,
+            now,
+            now + lifetime,
+            shape,
+            &confirmation_key,
+        );
         let unsigned = format!("{head}{tail}");
         let doc = dom::parse(&unsigned).map_err(|e| XuaError::Issue(e.to_string()))?;
         let digest = ring::digest::digest(
@@ -188,10 +288,10 @@ impl AssertionIssuer {
             self.signature_method(),
             base64::encode(digest.as_ref())
         );
+        let key_info = self.key_info_content(ehex);
         let signature = |value: &str| {
             format!(
-                "<ds:Signature xmlns:ds=\"{DS}\">{signed_info}<ds:SignatureValue>{value}</ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>",
-                base64::encode(&self.cert)
+                "<ds:Signature>{signed_info}<ds:SignatureValue>{value}</ds:SignatureValue><ds:KeyInfo>{key_info}</ds:KeyInfo></ds:Signature>"
             )
         };
         // Canonicalize SignedInfo where it will stand, so its in-scope namespaces are right.
@@ -201,10 +301,55 @@ impl AssertionIssuer {
             .find(|i| doc.elem(*i).is(DS, "SignedInfo"))
             .ok_or_else(|| XuaError::Issue("SignedInfo not found".into()))?;
         let value = self.sign(c14n::canonicalize(&doc, si, &Options::default()).as_bytes())?;
-        Ok(format!(
-            "{head}{}{tail}",
-            signature(&base64::encode(&value))
+        Ok((
+            format!("{head}{}{tail}", signature(&base64::encode(&value))),
+            id,
         ))
+    }
+}
+
+/// The shape of an issued assertion.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    profile: NetworkProfile,
+    confirmation: Confirmation,
+}
+
+/// The SAML name format a name is written in: an e-mail address or an X.509 subject
+/// name (`CN=...,O=...`); `None` for anything else.
+fn name_format(name: &str) -> Option<&'static str> {
+    let name = name.trim();
+    if name.contains('@') && !name.contains([' ', ',', '=']) {
+        Some(EMAIL_NAME)
+    } else if name.split(',').all(|rdn| {
+        rdn.split_once('=')
+            .is_some_and(|(k, v)| !k.trim().is_empty() && !v.trim().is_empty())
+    }) {
+        Some(X509_NAME)
+    } else {
+        None
+    }
+}
+
+/// A value escaped for an RFC 4514 distinguished name.
+fn dn_escape(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.trim().chars() {
+        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An OID or homeCommunityId in the `urn:oid:` form the networks require.
+fn urn_oid(value: &str) -> String {
+    let v = value.trim();
+    if v.starts_with("urn:") {
+        v.to_string()
+    } else {
+        format!("urn:oid:{v}")
     }
 }
 
@@ -228,6 +373,12 @@ fn string_attribute(out: &mut String, name: &str, value: &str) {
 }
 
 fn coded_attribute(out: &mut String, name: &str, element: &str, values: &[Coded]) {
+    // The code system's name, as the networks' samples write it.
+    let system_name = |system: &str| match system.trim_start_matches("urn:oid:") {
+        SNOMED_CT => Some("SNOMED_CT"),
+        NHIN_PURPOSE => Some("nhin-purpose"),
+        _ => None,
+    };
     if values.is_empty() {
         return;
     }
@@ -240,7 +391,11 @@ fn coded_attribute(out: &mut String, name: &str, element: &str, values: &[Coded]
             attr(&c.code)
         ));
         if !c.code_system.is_empty() {
-            out.push_str(&format!(" codeSystem=\"{}\"", attr(&c.code_system)));
+            let system = c.code_system.trim_start_matches("urn:oid:");
+            out.push_str(&format!(" codeSystem=\"{}\"", attr(system)));
+            if let Some(n) = system_name(system) {
+                out.push_str(&format!(" codeSystemName=\"{n}\""));
+            }
         }
         if let Some(d) = &c.display {
             out.push_str(&format!(" displayName=\"{}\"", attr(d)));
@@ -257,11 +412,42 @@ fn body(
     audience: Option<&str>,
     now: SystemTime,
     until: SystemTime,
+    shape: Shape,
+    confirmation_key: &str,
 ) -> String {
+    let ehex = shape.profile == NetworkProfile::EhealthExchange;
     let (from, until) = (time::format(now), time::format(until));
+    let name_id_element = if ehex {
+        // The networks accept an X.509 subject name or an e-mail address only.
+        let (format, value) = match name_format(name_id) {
+            Some(f) => (f, name_id.to_string()),
+            None => (X509_NAME, format!("CN={}", dn_escape(name_id))),
+        };
+        format!(
+            "<saml2:NameID Format=\"{format}\">{}</saml2:NameID>",
+            text(&value)
+        )
+    } else {
+        format!(
+            "<saml2:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified\">{}</saml2:NameID>",
+            text(name_id)
+        )
+    };
+    let confirmation = match shape.confirmation {
+        Confirmation::Bearer => {
+            "<saml2:SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\"/>"
+                .to_string()
+        }
+        Confirmation::SenderVouches => {
+            "<saml2:SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:sender-vouches\"/>"
+                .to_string()
+        }
+        Confirmation::HolderOfKey => format!(
+            "<saml2:SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:holder-of-key\"><saml2:SubjectConfirmationData xsi:type=\"saml2:KeyInfoConfirmationDataType\"><ds:KeyInfo>{confirmation_key}</ds:KeyInfo></saml2:SubjectConfirmationData></saml2:SubjectConfirmation>"
+        ),
+    };
     let mut out = format!(
-        "<saml2:Subject><saml2:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified\">{}</saml2:NameID><saml2:SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\"/></saml2:Subject><saml2:Conditions NotBefore=\"{from}\" NotOnOrAfter=\"{until}\">",
-        text(name_id)
+        "<saml2:Subject>{name_id_element}{confirmation}</saml2:Subject><saml2:Conditions NotBefore=\"{from}\" NotOnOrAfter=\"{until}\">"
     );
     if let Some(a) = audience {
         out.push_str(&format!(
@@ -269,31 +455,38 @@ fn body(
             text(a)
         ));
     }
+    // The networks authenticate the gateway by its X.509 key.
+    let class = if ehex { "X509" } else { "unspecified" };
     out.push_str(&format!(
-        "</saml2:Conditions><saml2:AuthnStatement AuthnInstant=\"{from}\"><saml2:AuthnContext><saml2:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified</saml2:AuthnContextClassRef></saml2:AuthnContext></saml2:AuthnStatement><saml2:AttributeStatement>"
+        "</saml2:Conditions><saml2:AuthnStatement AuthnInstant=\"{from}\"><saml2:AuthnContext><saml2:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:{class}</saml2:AuthnContextClassRef></saml2:AuthnContext></saml2:AuthnStatement><saml2:AttributeStatement>"
     ));
     string_attribute(
         &mut out,
         "urn:oasis:names:tc:xspa:1.0:subject:subject-id",
         &user.subject_id,
     );
-    let optional = [
-        (
+    if let Some(v) = &user.organization {
+        string_attribute(
+            &mut out,
             "urn:oasis:names:tc:xspa:1.0:subject:organization",
-            &user.organization,
-        ),
-        (
+            v,
+        );
+    }
+    if let Some(v) = &user.organization_id {
+        let v = if ehex { urn_oid(v) } else { v.clone() };
+        string_attribute(
+            &mut out,
             "urn:oasis:names:tc:xspa:1.0:subject:organization-id",
-            &user.organization_id,
-        ),
-        (
-            "urn:ihe:iti:xca:2010:homeCommunityId",
-            &user.home_community_id,
-        ),
-    ];
-    for (name, value) in optional {
-        if let Some(v) = value {
-            string_attribute(&mut out, name, v);
+            &v,
+        );
+    }
+    if let Some(v) = &user.home_community_id {
+        // IHE XUA names it in IHE's namespace [ITI TF-2 3.40.4.1.2]; the NHIN networks in
+        // theirs, in urn:oid: form.
+        if ehex {
+            string_attribute(&mut out, "urn:nhin:names:saml:homeCommunityId", &urn_oid(v));
+        } else {
+            string_attribute(&mut out, "urn:ihe:iti:xca:2010:homeCommunityId", v);
         }
     }
     coded_attribute(
@@ -314,6 +507,9 @@ fn body(
             "urn:oasis:names:tc:xacml:2.0:resource:resource-id",
             r,
         );
+    }
+    if let Some(npi) = &user.npi {
+        string_attribute(&mut out, "urn:oasis:names:tc:xspa:2.0:subject:npi", npi);
     }
     out.push_str("</saml2:AttributeStatement></saml2:Assertion>");
     out

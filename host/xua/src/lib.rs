@@ -8,7 +8,12 @@
 //!   validity window, under a per-endpoint [`XuaPolicy`].
 //! - [`XuaError::fault_subcode`] maps every refusal to a WS-Security fault [WSS 1.1 §12].
 //! - [`AssertionIssuer`] signs assertions for outbound requests; [`security_header`] wraps
-//!   an issued or forwarded assertion into a SOAP 1.2 `wsse:Security` header.
+//!   an issued or forwarded assertion into a SOAP 1.2 `wsse:Security` header, and
+//!   [`AssertionIssuer::outbound_header`] builds the whole header a network's
+//!   [`NetworkProfile`] asks for: for the eHealth Exchange a `wsu:Timestamp`, a
+//!   holder-of-key assertion with the NHIN/XSPA attributes, and a message signature over
+//!   the Timestamp ([`message_security_header`]), which [`verify_envelope_with`] checks on
+//!   the way in (freshness per [`Freshness`], the signature with the holder-of-key key).
 //!
 //! Nothing here logs; errors carry no attribute values, subject names or patient ids.
 //!
@@ -38,9 +43,16 @@ mod names;
 mod time;
 mod trust;
 mod verify;
+mod wss;
 
 pub use error::{WSSE_NS, XuaConfigError, XuaError};
 pub use issue::{AssertionIssuer, security_header};
-pub use model::{AssertedUser, AssertionInfo, AuthnInfo, Coded, VerifiedAssertion, XuaPolicy};
+pub use model::{
+    AssertedUser, AssertionInfo, AuthnInfo, Coded, Confirmation, NetworkProfile, VerifiedAssertion,
+    XuaPolicy,
+};
 pub use trust::TrustedIssuers;
-pub use verify::{DEFAULT_CLOCK_SKEW, inspect, parse_unverified, verify_envelope};
+pub use verify::{
+    DEFAULT_CLOCK_SKEW, inspect, parse_unverified, verify_envelope, verify_envelope_with,
+};
+pub use wss::{Freshness, message_security_header};

@@ -26,10 +26,38 @@ pub struct AssertedUser {
     pub purpose_of_use: Vec<Coded>,
     /// `urn:oasis:names:tc:xacml:2.0:resource:resource-id`: the patient id (CX).
     pub resource_id: Option<String>,
+    /// `urn:oasis:names:tc:xspa:2.0:subject:npi`: the user's US National Provider
+    /// Identifier, where a network asks for it.
+    pub npi: Option<String>,
     pub issuer: String,
     /// `Subject/NameID`; empty when the subject has none.
     pub name_id: String,
     pub assertion_id: String,
+}
+
+/// The WS-Security profile a network asks of a SOAP request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum NetworkProfile {
+    /// IHE XUA [ITI TF-2 3.40]: a signed SAML 2.0 assertion in `wsse:Security`.
+    #[default]
+    Ihe,
+    /// The eHealth Exchange (and Carequality) profile: a `wsu:Timestamp`, the assertion
+    /// with holder-of-key and the NHIN/XSPA attributes, and a message signature over the
+    /// Timestamp with the holder-of-key key ([`crate::message_security_header`]).
+    EhealthExchange,
+}
+
+/// How an assertion's subject is confirmed [SAML2 Profiles §3].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Confirmation {
+    /// Whoever presents the assertion (the IHE XUA default).
+    #[default]
+    Bearer,
+    /// The holder of the key in `SubjectConfirmationData/ds:KeyInfo`: here the issuer's
+    /// key, which also signs the message.
+    HolderOfKey,
+    /// The sender vouches for the subject (it signs the message with its own key).
+    SenderVouches,
 }
 
 /// How an endpoint treats XUA.

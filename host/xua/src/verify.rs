@@ -3,7 +3,8 @@
 
 use crate::dom::{Doc, Id};
 use crate::extract::{locate, read_info};
-use crate::model::{AssertedUser, AssertionInfo, VerifiedAssertion, XuaPolicy};
+use crate::model::{AssertedUser, AssertionInfo, NetworkProfile, VerifiedAssertion, XuaPolicy};
+use crate::wss::{Freshness, verify_message_security};
 use crate::{TrustedIssuers, XuaError, dsig};
 use std::time::{Duration, SystemTime};
 
@@ -25,6 +26,29 @@ pub fn verify_envelope(
     trusted: &TrustedIssuers,
     now: SystemTime,
     skew: Duration,
+) -> Result<Option<VerifiedAssertion>, XuaError> {
+    verify_envelope_with(
+        envelope,
+        policy,
+        trusted,
+        now,
+        skew,
+        NetworkProfile::Ihe,
+        Freshness::default(),
+    )
+}
+
+/// As [`verify_envelope`], under a network's `profile`: for the eHealth Exchange, the
+/// `wsse:Security` that holds the assertion must also hold a fresh `wsu:Timestamp` and a
+/// message signature over it made with the assertion's holder-of-key key.
+pub fn verify_envelope_with(
+    envelope: &[u8],
+    policy: XuaPolicy,
+    trusted: &TrustedIssuers,
+    now: SystemTime,
+    skew: Duration,
+    profile: NetworkProfile,
+    freshness: Freshness,
 ) -> Result<Option<VerifiedAssertion>, XuaError> {
     if policy == XuaPolicy::Off {
         return Ok(None);
@@ -48,6 +72,9 @@ pub fn verify_envelope(
     }
     if now >= not_on_or_after + skew {
         return Err(XuaError::Expired("expired (NotOnOrAfter has passed)"));
+    }
+    if profile == NetworkProfile::EhealthExchange {
+        verify_message_security(doc, a, freshness, now)?;
     }
     Ok(Some(VerifiedAssertion {
         raw: standalone_bytes(doc, a),

@@ -68,7 +68,7 @@ fn signer_not_trusted_fails_authentication() -> R {
 }
 
 fn strip_signature(a: &str) -> Res<String> {
-    let start = a.find("<ds:Signature ").ok_or("no signature")?;
+    let start = a.find("<ds:Signature").ok_or("no signature")?;
     let end = a.find("</ds:Signature>").ok_or("no signature end")? + "</ds:Signature>".len();
     Ok(format!("{}{}", &a[..start], &a[end..]))
 }

@@ -3,5 +3,6 @@
 
 mod attacks;
 mod corpus;
+mod network_profile;
 mod roundtrip;
 mod support;

@@ -101,6 +101,7 @@ pub fn user() -> AssertedUser {
             display: Some("Treatment".into()),
         }],
         resource_id: Some("PID-1^^^&1.2.3&ISO".into()),
+        npi: Some("1234567893".into()),
         issuer: String::new(),
         name_id: "UID=test-user".into(),
         assertion_id: String::new(),
