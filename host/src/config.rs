@@ -2,11 +2,12 @@
 //! community. Unknown keys are refused, and every error says where it is, what is wrong
 //! and what is expected.
 
+mod audit;
 mod community;
 mod paths;
-mod security;
 mod units;
 mod validate;
+mod xua;
 pub(crate) use validate::is_oid;
 
 use serde::Deserialize;
@@ -15,12 +16,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 pub use xcgate_ihe::transaction::{Role, Transaction};
 
+pub use audit::{AuditSection, SyslogSection, SyslogTransportName, hostname};
 pub use community::{BreakerConfig, CommunityConfig, EndpointConfig};
-pub use security::{
-    AuditSection, OutboundXua, SyslogSection, SyslogTransportName, XuaIssuerSection, XuaMode,
-    XuaSection, hostname,
-};
 pub use units::{ByteSize, HumanDuration};
+pub use xua::{
+    CodedSetting, OutboundXua, SubjectConfirmation, XuaIssuerSection, XuaMode, XuaProfile,
+    XuaSection,
+};
 
 /// The bundled demo config: three demo communities answering from their own patient lists.
 pub const DEMO_CONFIG: &str = include_str!("../../config/demo.toml");

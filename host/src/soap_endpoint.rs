@@ -169,12 +169,14 @@ fn check_xua(
             "no trusted issuers are configured".into(),
         )));
     };
-    let verified = xcgate_xua::verify_envelope(
+    let verified = xcgate_xua::verify_envelope_with(
         body,
         policy,
         trust,
         std::time::SystemTime::now(),
         xua.clock_skew(),
+        xua.profile(role).to_network(),
+        xua.freshness(),
     )
     .map_err(RequestError::Security)?;
     if let Some(v) = &verified

@@ -1,7 +1,7 @@
 //! `[communities.<name>]`: one community, its adapter plugin, its limits and the endpoints
 //! its plugin may reach.
 
-use super::{ByteSize, HumanDuration, OutboundXua};
+use super::{ByteSize, HumanDuration, OutboundXua, XuaProfile};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -106,6 +106,11 @@ pub struct EndpointConfig {
     /// with `[gateway.xua.issuer]`). The plugin never sees the assertion or the key.
     #[serde(default)]
     pub xua: OutboundXua,
+    /// The network's WS-Security profile for those requests: `ihe` (default: the
+    /// assertion alone) or `ehealth-exchange` (Timestamp, holder-of-key assertion with
+    /// the NHIN/XSPA attributes, message signature; see the README, "Joining a network").
+    #[serde(default)]
+    pub xua_profile: XuaProfile,
 }
 
 fn default_max_response() -> ByteSize {

@@ -96,7 +96,19 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
             return Err(invalid(origin, key, "must be between 10ms and 10m"));
         }
     }
-    super::security::check(c, origin)?;
+    super::xua::check(c, origin)?;
+    super::audit::check(c, origin)?;
+    if let Some(t) = &c.gateway.tls
+        && t.require_client_certificate.is_some()
+        && t.client_ca_file.is_none()
+    {
+        return Err(invalid(
+            origin,
+            "gateway.tls.require_client_certificate",
+            "needs gateway.tls.client_ca_file: the PEM file of the CAs whose client certificates are accepted",
+        ));
+    }
+
     if c.gateway.max_body.0 < 4096 {
         return Err(invalid(origin, "gateway.max_body", "must be at least 4KiB"));
     }

@@ -99,7 +99,7 @@ impl Endpoints {
                     timeout: e.timeout.0,
                     max_response: e.max_response.0,
                     client,
-                    xua: xua::Attach::new(e.xua, issuer)
+                    xua: xua::Attach::new(e.xua, e.xua_profile, issuer)
                         .with_context(|| format!("endpoint `{name}`"))?,
                     url: e.url.clone(),
                 }),

@@ -3,13 +3,15 @@
 //! WSS SAML Token Profile 1.1 §3.3]. The plugin builds the envelope without it and never
 //! sees the assertion or the signing key.
 
-use crate::config::{OutboundXua, XuaIssuerSection};
+use crate::config::{CodedSetting, OutboundXua, SubjectConfirmation, XuaIssuerSection, XuaProfile};
 use anyhow::Context as _;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
-use xcgate_xua::{AssertedUser, AssertionIssuer, VerifiedAssertion};
+use xcgate_xua::{
+    AssertedUser, AssertionIssuer, Coded, Confirmation, NetworkProfile, VerifiedAssertion,
+};
 
 const SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
 const WSSE: &str =
@@ -20,13 +22,25 @@ const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
 pub struct HostIssuer {
     signer: AssertionIssuer,
     lifetime: Duration,
-    /// Whom an assertion speaks for when the request carried no user.
+    /// Whom an assertion speaks for when the request carried no user, with every
+    /// attribute the settings give.
     system_user: AssertedUser,
+    /// `subject_confirmation`, when set.
+    confirmation: Option<Confirmation>,
+    timestamp_lifetime: Duration,
 }
 
 impl std::fmt::Debug for HostIssuer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HostIssuer").finish_non_exhaustive()
+    }
+}
+
+fn coded(c: &CodedSetting) -> Coded {
+    Coded {
+        code: c.code.clone(),
+        code_system: c.system.clone(),
+        display: c.display.clone(),
     }
 }
 
@@ -53,10 +67,81 @@ impl HostIssuer {
             system_user: AssertedUser {
                 subject_id: subject.clone(),
                 name_id: subject,
-                home_community_id: Some(home_community_id.to_string()),
+                organization: section.organization.clone(),
+                organization_id: section.organization_id.clone(),
+                home_community_id: Some(
+                    section
+                        .home_community_id
+                        .clone()
+                        .unwrap_or_else(|| home_community_id.to_string()),
+                ),
+                roles: section.role.iter().map(coded).collect(),
+                purpose_of_use: section.purpose_of_use.iter().map(coded).collect(),
+                npi: section.npi.clone(),
                 ..AssertedUser::default()
             },
+            confirmation: section.subject_confirmation.map(|c| match c {
+                SubjectConfirmation::Bearer => Confirmation::Bearer,
+                SubjectConfirmation::HolderOfKey => Confirmation::HolderOfKey,
+                SubjectConfirmation::SenderVouches => Confirmation::SenderVouches,
+            }),
+            timestamp_lifetime: section
+                .timestamp_lifetime
+                .as_ref()
+                .map_or(DEFAULT_LIFETIME, |d| d.0),
         })
+    }
+
+    /// The user's attributes, with what a network requires and the user's assertion
+    /// lacks taken from the settings (organization, its id, homeCommunityId, role,
+    /// purpose of use, NPI).
+    fn completed(&self, user: &AssertedUser) -> AssertedUser {
+        let s = &self.system_user;
+        let mut u = user.clone();
+        u.organization = u.organization.or_else(|| s.organization.clone());
+        u.organization_id = u.organization_id.or_else(|| s.organization_id.clone());
+        u.home_community_id = u.home_community_id.or_else(|| s.home_community_id.clone());
+        if u.roles.is_empty() {
+            u.roles = s.roles.clone();
+        }
+        if u.purpose_of_use.is_empty() {
+            u.purpose_of_use = s.purpose_of_use.clone();
+        }
+        u.npi = u.npi.or_else(|| s.npi.clone());
+        u
+    }
+
+    /// The `wsse:Security` header for `user` (or the gateway itself) under `profile`.
+    fn header(
+        &self,
+        user: Option<&AssertedUser>,
+        audience: &str,
+        profile: NetworkProfile,
+    ) -> Result<String, String> {
+        let completed;
+        let user = match (user, profile) {
+            (Some(u), NetworkProfile::EhealthExchange) => {
+                completed = self.completed(u);
+                &completed
+            }
+            (Some(u), NetworkProfile::Ihe) => u,
+            (None, _) => &self.system_user,
+        };
+        let confirmation = self.confirmation.unwrap_or(match profile {
+            NetworkProfile::Ihe => Confirmation::Bearer,
+            NetworkProfile::EhealthExchange => Confirmation::HolderOfKey,
+        });
+        self.signer
+            .outbound_header(
+                user,
+                Some(audience),
+                self.lifetime,
+                SystemTime::now(),
+                profile,
+                confirmation,
+                self.timestamp_lifetime,
+            )
+            .map_err(|e| format!("no assertion could be issued: {}", e.reason()))
     }
 }
 
@@ -65,23 +150,42 @@ impl HostIssuer {
 pub enum Attach {
     #[default]
     Nothing,
+    /// The initiator's verified assertion, as received (IHE).
     Forward,
+    /// One signed here for the initiator's user, or for the gateway itself (IHE).
     Issue(std::sync::Arc<HostIssuer>),
+    /// The whole header a network's profile asks for, issued here for the initiator's
+    /// user (completed from the settings) or for the gateway itself: an assertion
+    /// received from the initiator cannot be forwarded, since its holder-of-key is not
+    /// this gateway's key and the message must be signed with it.
+    Network(std::sync::Arc<HostIssuer>, NetworkProfile),
 }
 
 impl Attach {
     pub fn new(
         mode: OutboundXua,
+        profile: XuaProfile,
         issuer: Option<&std::sync::Arc<HostIssuer>>,
     ) -> anyhow::Result<Attach> {
-        Ok(match mode {
-            OutboundXua::Off => Attach::Nothing,
-            OutboundXua::Forward => Attach::Forward,
-            OutboundXua::Issue => Attach::Issue(
-                issuer
-                    .cloned()
-                    .ok_or_else(|| anyhow::anyhow!("xua = \"issue\" needs [gateway.xua.issuer]"))?,
-            ),
+        let issuer = || {
+            issuer.cloned().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "xua = \"{}\" with xua_profile = \"{}\" needs [gateway.xua.issuer]",
+                    match mode {
+                        OutboundXua::Forward => "forward",
+                        _ => "issue",
+                    },
+                    profile.name()
+                )
+            })
+        };
+        Ok(match (mode, profile) {
+            (OutboundXua::Off, _) => Attach::Nothing,
+            (OutboundXua::Forward, XuaProfile::Ihe) => Attach::Forward,
+            (OutboundXua::Issue, XuaProfile::Ihe) => Attach::Issue(issuer()?),
+            (_, XuaProfile::EhealthExchange) => {
+                Attach::Network(issuer()?, NetworkProfile::EhealthExchange)
+            }
         })
     }
 
@@ -102,12 +206,10 @@ impl Attach {
                 None => return Ok(None),
             },
             Attach::Issue(issuer) => {
-                let user = user.map_or(&issuer.system_user, |v| &v.user);
-                let assertion = issuer
-                    .signer
-                    .issue(user, Some(audience), issuer.lifetime, SystemTime::now())
-                    .map_err(|e| format!("no assertion could be issued: {}", e.reason()))?;
-                xcgate_xua::security_header(&assertion)
+                issuer.header(user.map(|v| &v.user), audience, NetworkProfile::Ihe)?
+            }
+            Attach::Network(issuer, profile) => {
+                issuer.header(user.map(|v| &v.user), audience, *profile)?
             }
         };
         Ok(Some(header))

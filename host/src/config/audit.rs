@@ -1,5 +1,4 @@
-//! `[audit]` and `[gateway.xua]`: where ATNA audit records go, and how XUA assertions on
-//! inbound requests are checked.
+//! `[audit]`: where ATNA audit records go.
 
 use super::{ConfigError, HumanDuration};
 use serde::Deserialize;
@@ -59,88 +58,6 @@ pub enum SyslogTransportName {
     Udp,
 }
 
-/// How an endpoint treats XUA assertions (`wsse:Security/saml2:Assertion`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum XuaMode {
-    /// A request without a valid assertion is refused with a WS-Security fault.
-    Required,
-    /// An assertion is not needed, but one that is there must verify.
-    Optional,
-    /// Assertions are not looked at.
-    #[default]
-    Off,
-}
-
-/// `[gateway.xua]`: XUA assertion checks per endpoint [ITI TF-2 3.40].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct XuaSection {
-    /// On `/initiating` (local initiators). Default `off`.
-    #[serde(default)]
-    pub initiating: XuaMode,
-    /// On `/responding` (remote gateways). Default `off`.
-    #[serde(default)]
-    pub responding: XuaMode,
-    /// PEM files of the certificates (or their CAs) whose signatures are trusted.
-    #[serde(default)]
-    pub trusted_issuers: Vec<PathBuf>,
-    /// When set, the assertion's `Issuer` must be one of these names too.
-    #[serde(default)]
-    pub issuer_names: Vec<String>,
-    /// When set, an assertion restricted to audiences (`AudienceRestriction`) must name
-    /// one of these, e.g. this gateway's URL or homeCommunityId: an assertion issued for
-    /// another service is not replayed here [SAML2 Core 2.5.1.4]. An unrestricted
-    /// assertion is accepted.
-    #[serde(default)]
-    pub audiences: Vec<String>,
-    /// Tolerated clock difference for NotBefore / NotOnOrAfter. Default 5 minutes.
-    pub clock_skew: Option<HumanDuration>,
-    /// The key that signs the assertions of endpoints with `xua = "issue"`.
-    pub issuer: Option<XuaIssuerSection>,
-}
-
-/// `[gateway.xua.issuer]`: how this gateway issues the assertions it attaches to outbound
-/// requests [ITI TF-2 3.40.4.1].
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct XuaIssuerSection {
-    /// PEM private key (PKCS#8 RSA or ECDSA P-256, or PKCS#1 RSA), relative to the config.
-    pub key_file: PathBuf,
-    /// PEM certificate of that key (sent in the signature's `KeyInfo`).
-    pub cert_file: PathBuf,
-    /// The assertion's `Issuer`, e.g. `urn:oid:1.2.246.10.1` or the STS URL partners trust.
-    pub name: String,
-    /// Validity of an issued assertion. Default 5 minutes.
-    pub lifetime: Option<HumanDuration>,
-    /// Subject of the assertions issued when the request carried no user (a
-    /// system-to-system query). Default: the issuer name.
-    pub system_subject: Option<String>,
-}
-
-/// The assertion attached to a declared endpoint's SOAP requests.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OutboundXua {
-    /// None.
-    #[default]
-    Off,
-    /// The initiator's verified assertion, unchanged (its signature still verifies); none
-    /// when the request carried none.
-    Forward,
-    /// One signed here for the asserted user's attributes, or for `system_subject` when
-    /// the request carried no user.
-    Issue,
-}
-
-impl XuaSection {
-    pub fn clock_skew(&self) -> Duration {
-        self.clock_skew
-            .as_ref()
-            .map_or(xcgate_xua::DEFAULT_CLOCK_SKEW, |d| d.0)
-    }
-}
-
 /// This machine's host name (for audit records and syslog headers).
 pub fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -191,43 +108,8 @@ impl AuditSection {
     }
 }
 
-/// Checks of `[audit]` and `[gateway.xua]` that TOML types cannot express.
+/// Checks of `[audit]` that TOML types cannot express.
 pub(super) fn check(c: &super::Config, origin: &str) -> Result<(), ConfigError> {
-    let x = &c.gateway.xua;
-    if (x.initiating != XuaMode::Off || x.responding != XuaMode::Off)
-        && x.trusted_issuers.is_empty()
-    {
-        return Err(ConfigError::invalid(
-            origin,
-            "gateway.xua.trusted_issuers",
-            "XUA is on but no issuer is trusted; list the PEM files of the STS certificates (or their CAs) whose assertions are accepted",
-        ));
-    }
-    if let Some(t) = &c.gateway.tls
-        && t.require_client_certificate.is_some()
-        && t.client_ca_file.is_none()
-    {
-        return Err(ConfigError::invalid(
-            origin,
-            "gateway.tls.require_client_certificate",
-            "needs gateway.tls.client_ca_file: the PEM file of the CAs whose client certificates are accepted",
-        ));
-    }
-    if x.issuer.is_none()
-        && let Some((community, endpoint)) = c.communities.iter().find_map(|(name, community)| {
-            community
-                .endpoints
-                .iter()
-                .find(|(_, e)| e.xua == OutboundXua::Issue)
-                .map(|(e, _)| (name, e))
-        })
-    {
-        return Err(ConfigError::invalid(
-            origin,
-            format!("communities.{community}.endpoints.{endpoint}.xua"),
-            "`issue` needs a signing key: add [gateway.xua.issuer] with key_file, cert_file and name",
-        ));
-    }
     let a = &c.audit;
     if let Some(n) = a.max_batch
         && !(1..=10_000).contains(&n)
