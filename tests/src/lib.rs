@@ -7,6 +7,8 @@
 pub mod builder;
 pub mod medplum;
 pub mod mock_responder;
+pub mod network_responder;
+pub mod network_rules;
 pub mod soap_client;
 pub mod tls_client;
 

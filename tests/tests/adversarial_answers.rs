@@ -100,6 +100,9 @@ async fn an_id_of_4096_bytes_is_served_and_one_of_4097_is_refused() {
 async fn a_full_precision_birth_time_is_served_and_an_absurd_one_is_refused() {
     let gw = with_odd(|c| c.setting_str("birth_time", "19900312123045.1234+0200")).await;
     assert_eq!(ask(&gw).await, (1, None));
+    // An ISO 8601 date is read as the TS it means, not refused.
+    let gw = with_odd(|c| c.setting_str("birth_time", "1990-03-12T12:30:45+02:00")).await;
+    assert_eq!(ask(&gw).await, (1, None));
     refused_as(
         |c| c.setting_str("birth_time", "the twelfth of March"),
         "invalid_answer",

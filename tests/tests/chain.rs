@@ -17,7 +17,7 @@ const PIRKANMAA: &str = "urn:oid:2.999.1.10";
 
 /// Gateway B: the demo config fronting pirkanmaa on `/responding`; `extra` is appended
 /// (e.g. a `[gateway.tls]` table).
-fn gateway_b_config(extra: &str) -> String {
+pub(crate) fn gateway_b_config(extra: &str) -> String {
     let text = xcgate::config::DEMO_CONFIG
         .replace("127.0.0.1:8088", "127.0.0.1:0")
         .replace(
@@ -30,7 +30,7 @@ fn gateway_b_config(extra: &str) -> String {
 /// Gateway A: one community, pirkanmaa, behind `{IHE_SOAP}`, all three transactions to
 /// B's `responding_url` through one endpoint; `endpoint_extra` lines go into that
 /// endpoint's table (e.g. `ca_file`, `client_cert_file`, `client_key_file`).
-fn gateway_a_config(responding_url: &str, endpoint_extra: &str) -> String {
+pub(crate) fn gateway_a_config(responding_url: &str, endpoint_extra: &str) -> String {
     format!(
         r#"[gateway]
 listen = "127.0.0.1:0"
@@ -65,7 +65,7 @@ fn demo_text(unique_id: &str) -> String {
 
 /// ITI-55, ITI-38 and ITI-39 through gateway A (its `/initiating` at `a_url`), each
 /// answered by B's pirkanmaa, checked against the demo config.
-async fn discover_query_retrieve(a_url: &str) {
+pub(crate) async fn discover_query_retrieve(a_url: &str) {
     // ITI-55: Aino Virtanen is PIR-1001 in pirkanmaa, and only there behind B.
     let query = soap_client::demographic_query("chain", "Virtanen", "Aino", "19900312");
     let parsed = soap_client::iti55_answer(&soap_client::iti55(a_url, &query).await.body);

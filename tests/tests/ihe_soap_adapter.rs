@@ -98,6 +98,7 @@ fn error_codes(r: &AdhocQueryResponse) -> Vec<(String, Option<String>)> {
 }
 
 mod errors;
+mod liberal;
 mod query;
 mod retrieve;
 mod xcpd;

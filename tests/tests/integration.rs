@@ -10,6 +10,7 @@ mod hot_reload;
 mod ihe_soap_adapter;
 mod inbound_tls;
 mod iti55_conformance;
+mod network_profiles;
 mod operations;
 mod responding;
 mod sandbox_isolation;

@@ -5,6 +5,7 @@ mod datatypes;
 mod query;
 mod response;
 mod response_parse;
+mod ts;
 
 pub use datatypes::{
     read_address, read_ii, read_name, read_telecom, write_address, write_ii, write_name,
@@ -15,6 +16,7 @@ pub use response::{
     AckCode, Custodian, DiscoveryResponse, Party, QueryResponseCode, accept_ack_not_supported,
 };
 pub use response_parse::{ParsedResponse, parse_response};
+pub use ts::{hl7_ts_liberal, is_hl7_ts};
 
 /// Interaction and code system constants.
 pub mod ids {
@@ -62,6 +64,13 @@ pub fn bare_oid(home_community_id: &str) -> &str {
         s = rest;
     }
     s
+}
+
+/// True when two ids name the same OID: compared after trimming and without `urn:oid:`
+/// (once, twice, or not at all), as real peers write them either way
+/// [host/ihe/README.md, "What real peers send"].
+pub fn same_oid(a: &str, b: &str) -> bool {
+    bare_oid(a) == bare_oid(b)
 }
 
 /// The `urn:oid:` form of an OID or homeCommunityId.

@@ -67,6 +67,20 @@ pub fn from_headers(headers: &[Element]) -> Result<Addressing, AddressingError> 
     Ok(a)
 }
 
+/// True when two message ids name the same message: compared without a `urn:uuid:` or
+/// `uuid:` prefix and without case, since peers write them either way
+/// [host/ihe/README.md, "What real peers send"].
+pub fn same_message_id(a: &str, b: &str) -> bool {
+    fn bare(id: &str) -> String {
+        let id = id.trim().to_ascii_lowercase();
+        id.strip_prefix("urn:uuid:")
+            .or_else(|| id.strip_prefix("uuid:"))
+            .unwrap_or(&id)
+            .to_string()
+    }
+    bare(a) == bare(b)
+}
+
 impl Addressing {
     /// True when the requester expects the answer on this connection [App V V.5].
     pub fn is_synchronous(&self) -> bool {

@@ -42,23 +42,7 @@ fn ii(field: &str, id: &Ii) -> Result<(), String> {
     }
 }
 
-/// HL7 TS: `YYYY[MM[DD[HH[MM[SS[.S{1,4}]]]]]][+|-ZZZZ]` [HL7 V3 Data Types, TS].
-pub fn is_hl7_ts(text: &str) -> bool {
-    let (main, zone) = match text.find(['+', '-']) {
-        Some(i) => (&text[..i], Some(&text[i + 1..])),
-        None => (text, None),
-    };
-    let (digits, fraction) = match main.split_once('.') {
-        Some((d, f)) => (d, Some(f)),
-        None => (main, None),
-    };
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    matches!(digits.len(), 4 | 6 | 8 | 10 | 12 | 14)
-        && all_digits(digits)
-        && fraction
-            .is_none_or(|f| digits.len() == 14 && (1..=4).contains(&f.len()) && all_digits(f))
-        && zone.is_none_or(|z| z.len() == 4 && all_digits(z) && digits.len() >= 10)
-}
+pub use xcgate_ihe::hl7v3::is_hl7_ts;
 
 fn name(field: &str, n: &PersonName) -> Result<(), String> {
     for part in n
@@ -74,6 +58,15 @@ fn name(field: &str, n: &PersonName) -> Result<(), String> {
         token(&format!("{field} use"), u)?;
     }
     Ok(())
+}
+
+/// What an adapter may write in a meaningful but non-standard way, read as it is meant
+/// before the checks: an ISO 8601 birth date becomes the HL7 TS it names
+/// [host/ihe/README.md, "What real peers send"].
+pub fn read_liberally(m: &mut PatientMatch) {
+    if let Some(b) = m.birth_time.take() {
+        m.birth_time = Some(xcgate_ihe::hl7v3::hl7_ts_liberal(&b).unwrap_or(b));
+    }
 }
 
 /// Check one match; `index` counts from 1 in the error text.

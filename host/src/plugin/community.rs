@@ -276,7 +276,10 @@ impl CommunityPlugin {
             }
         )?;
         self.check_items(matches.len(), "matches")?;
-        let matches: Vec<PatientMatch> = matches.into_iter().map(convert::match_out).collect();
+        let mut matches: Vec<PatientMatch> = matches.into_iter().map(convert::match_out).collect();
+        matches
+            .iter_mut()
+            .for_each(super::answer_checks::read_liberally);
         for (i, m) in matches.iter().enumerate() {
             super::answer_checks::check_match(i + 1, m).map_err(CallFailure::InvalidAnswer)?;
         }

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::time::Instant;
 use xcgate_ihe::ebrs::{RegistryError, RegistryResponse, ResponseStatus, Severity, error_codes};
+use xcgate_ihe::hl7v3::same_oid;
 use xcgate_ihe::mtom::cid_href;
 use xcgate_ihe::retrieve::{
     DocumentContent, DocumentRequest, DocumentResponse, RetrieveDocumentSetRequest,
@@ -165,7 +166,7 @@ pub async fn retrieve(
                     document_object(&d.document_unique_id, &d.repository_unique_id, Some(hcid));
                 if retrieved
                     .iter()
-                    .any(|r| r.document_unique_id == d.document_unique_id)
+                    .any(|r| same_oid(&r.document_unique_id, &d.document_unique_id))
                 {
                     fact.documents.push(object);
                 } else {
@@ -206,21 +207,25 @@ pub fn aggregate_retrieve<C: Target>(
         match &o.result {
             Ok(answer) => {
                 for req in asked {
+                    // Ids are the same OIDs with or without `urn:oid:` (real responders
+                    // answer `urn:oid:2.16...` for a request of `2.16...`).
                     let found = answer.documents.iter().find(|d| {
-                        d.document_unique_id == req.document_unique_id
-                            && d.repository_unique_id == req.repository_unique_id
+                        same_oid(&d.document_unique_id, &req.document_unique_id)
+                            && same_oid(&d.repository_unique_id, &req.repository_unique_id)
                     });
-                    let reported = answer
-                        .errors
-                        .iter()
-                        .any(|e| e.location.as_deref() == Some(req.document_unique_id.as_str()));
+                    let reported = answer.errors.iter().any(|e| {
+                        e.location
+                            .as_deref()
+                            .is_some_and(|l| same_oid(l, &req.document_unique_id))
+                    });
                     match found {
                         Some(d) => {
                             let content_id = format!("doc{}@xcgate", attachments.len() + 1);
+                            // The ids as the initiator asked for them.
                             documents.push(DocumentResponse {
                                 home_community_id: req.home_community_id.clone(),
-                                repository_unique_id: d.repository_unique_id.clone(),
-                                document_unique_id: d.document_unique_id.clone(),
+                                repository_unique_id: req.repository_unique_id.clone(),
+                                document_unique_id: req.document_unique_id.clone(),
                                 new_repository_unique_id: d.new_repository_unique_id.clone(),
                                 new_document_unique_id: d.new_document_unique_id.clone(),
                                 mime_type: d.mime_type.clone(),

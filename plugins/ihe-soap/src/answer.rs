@@ -51,11 +51,82 @@ pub fn fault_error(fault: &Fault, what: &str) -> AdapterError {
     }
 }
 
-/// The error for an HTTP status whose body is not a SOAP message.
-pub fn status_error(status: u16, what: &str) -> AdapterError {
-    let text = format!(
-        "the responding gateway answered the {what} with HTTP {status} and no SOAP message"
-    );
+/// The first line of a plain-text (or HTML: its title) error body, cut to 120 characters,
+/// with runs of three or more digits and anything that looks like an id (`^`, `@`)
+/// masked: a peer's refusal says *why* (e.g. "Envelope.Header.Security.Timestamp
+/// Required"), but its text is the peer's and must not carry patient data into our
+/// answers and logs.
+pub fn refusal_line(content_type: Option<&str>, body: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    let html = content_type.is_some_and(|c| c.to_ascii_lowercase().contains("html"))
+        || text
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("<!doctype html")
+        || text.trim_start().to_ascii_lowercase().starts_with("<html");
+    let line = if html {
+        let lower = text.to_ascii_lowercase();
+        let start = lower.find("<title>")? + 7;
+        let end = start + lower[start..].find("</title>")?;
+        text[start..end].trim().to_string()
+    } else {
+        text.lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())?
+            .to_string()
+    };
+    let mut out = String::new();
+    let mut digits = 0usize;
+    for word in line.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if word.contains(['^', '@']) {
+            out.push('…');
+            continue;
+        }
+        for c in word.chars() {
+            if c.is_ascii_digit() {
+                digits += 1;
+                out.push(c);
+                continue;
+            }
+            if digits >= 3 {
+                let keep = out.len() - digits;
+                out.truncate(keep);
+                out.push('…');
+            }
+            digits = 0;
+            out.push(c);
+        }
+        if digits >= 3 {
+            let keep = out.len() - digits;
+            out.truncate(keep);
+            out.push('…');
+        }
+        digits = 0;
+    }
+    let cut: String = out.chars().take(120).collect();
+    (!cut.is_empty()).then(|| {
+        if cut.len() < out.len() {
+            format!("{cut}…")
+        } else {
+            cut
+        }
+    })
+}
+
+/// The error for an HTTP status whose body is not a SOAP message; `line` is the first line
+/// of a plain-text body ([`refusal_line`]).
+pub fn status_error(status: u16, what: &str, line: Option<&str>) -> AdapterError {
+    let text = match line {
+        Some(l) => format!(
+            "the responding gateway answered the {what} with HTTP {status} and no SOAP message: \"{l}\""
+        ),
+        None => format!(
+            "the responding gateway answered the {what} with HTTP {status} and no SOAP message"
+        ),
+    };
     match status {
         401 | 403 => AdapterError::Unauthorized(text),
         429 | 503 => AdapterError::Busy(text),
@@ -96,6 +167,12 @@ pub fn read(
     what: &str,
 ) -> Result<Answer, AdapterError> {
     let ok = (200..300).contains(&status);
+    let line = if ok {
+        None
+    } else {
+        refusal_line(content_type, &body)
+    };
+    let status_error = |status, what| status_error(status, what, line.as_deref());
     let (multipart, xml_bytes) = match split_mtom(content_type, body) {
         Ok(split) => split,
         Err(_) if !ok => return Err(status_error(status, what)),
@@ -118,6 +195,10 @@ pub fn read(
     if !ok && !root.is(ns::SOAP12, "Envelope") {
         return Err(status_error(status, what));
     }
+    // A synchronous answer comes on our own connection, so it is ours whatever its
+    // RelatesTo says (with or without `urn:uuid:`, or a captured answer replayed with its
+    // original id): RelatesTo is not checked here [host/ihe/README.md, "What real peers
+    // send"]; asynchronous answers are correlated by it in the host.
     let payload = soap::payload(root).map_err(|e| match e {
         SoapError::Soap11 => AdapterError::BadResponse(format!(
             "the {what} answer is a SOAP 1.1 envelope; IHE requires SOAP 1.2 [ITI TF-2 App V IHE-WSP215]"

@@ -44,10 +44,12 @@ fn read_match(event: &Element) -> Option<PatientMatch> {
             .child(HL7, "administrativeGenderCode")
             .and_then(|g| g.attr("code"))
             .map(|c| c.trim().to_string());
+        // An ISO 8601 date where a TS belongs (seen from real gateways) is read as the TS
+        // it means; anything else is kept as sent for the host's answer check to name.
         m.birth_time = p
             .child(HL7, "birthTime")
             .and_then(|b| b.attr("value"))
-            .map(|v| v.trim().to_string())
+            .map(|v| super::hl7_ts_liberal(v).unwrap_or_else(|| v.trim().to_string()))
             .filter(|v| !v.is_empty());
         m.addresses = p.children_named(HL7, "addr").map(read_address).collect();
         m.telecoms = p

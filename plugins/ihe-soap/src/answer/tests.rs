@@ -2,6 +2,7 @@ use super::*;
 use xcgate_ihe::mtom::MtomBuilder;
 
 const SOAP: Option<&str> = Some("application/soap+xml; charset=utf-8");
+const MESSAGE_ID: &str = "urn:uuid:8f4c3c1e-5a5b-4c1d-9d0e-3a2b1c0d9e8f";
 
 fn env(body: &str) -> Vec<u8> {
     soap::build_envelope("", body).into_bytes()
@@ -119,4 +120,79 @@ fn an_mtom_answer_is_split_and_its_root_read() {
     // Truncated: not usable, and said so.
     let cut = body[..body.len() - 10].to_vec();
     assert!(matches!(err(200, Some(&ct), cut), AdapterError::BadResponse(m) if m.contains("MTOM")));
+}
+
+#[test]
+fn a_plain_text_refusal_is_reported_with_its_status_and_first_line() {
+    // As a US network participant's gateway refused requests without message security.
+    let e = err(
+        400,
+        Some("text/plain"),
+        b"Envelope.Header.Security.Timestamp Required; Security.Signature Required\nat line 1"
+            .to_vec(),
+    );
+    let AdapterError::BadResponse(text) = e else {
+        panic!("{e:?}");
+    };
+    assert!(text.contains("HTTP 400"), "{text}");
+    assert!(
+        text.contains(
+            "\"Envelope.Header.Security.Timestamp Required; Security.Signature Required\""
+        ),
+        "{text}"
+    );
+    // An HTML error page: its title.
+    let e = err(
+        503,
+        Some("text/html"),
+        b"<html><head><title>Service Unavailable</title></head><body>...</body></html>".to_vec(),
+    );
+    assert!(
+        matches!(&e, AdapterError::Busy(t) if t.contains("\"Service Unavailable\"")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_refusal_line_never_carries_ids_numbers_or_more_than_a_line() {
+    let line = refusal_line(
+        Some("text/plain"),
+        b"patient 120390-904J^^^&1.2.246.21&ISO not found for user dr@example.org (id 5550123)",
+    )
+    .unwrap_or_default();
+    for leaked in ["904J", "1.2.246.21", "dr@example.org", "5550123", "120390"] {
+        assert!(!line.contains(leaked), "{leaked} in {line}");
+    }
+    let long = "x".repeat(500);
+    assert!(refusal_line(None, long.as_bytes()).is_some_and(|l| l.chars().count() <= 121));
+    assert_eq!(refusal_line(None, b"\xff\xfe not utf-8"), None);
+}
+
+#[test]
+fn relates_to_in_any_form_is_accepted_on_a_synchronous_answer() {
+    let with = |relates: &str| {
+        soap::build_envelope(
+            &format!("<wsa:RelatesTo xmlns:wsa=\"http://www.w3.org/2005/08/addressing\">{relates}</wsa:RelatesTo>"),
+            "<x:Answer xmlns:x=\"urn:x\"/>",
+        )
+        .into_bytes()
+    };
+    for relates in [
+        MESSAGE_ID,
+        "8f4c3c1e-5a5b-4c1d-9d0e-3a2b1c0d9e8f",
+        "uuid:8F4C3C1E-5A5B-4C1D-9D0E-3A2B1C0D9E8F",
+        // A captured answer replayed with its original id: still the answer on our
+        // connection.
+        "urn:uuid:00000000-0000-4000-8000-000000000000",
+    ] {
+        assert!(read(200, SOAP, with(relates), "t").is_ok(), "{relates}");
+    }
+    assert!(xcgate_ihe::wsa::same_message_id(
+        MESSAGE_ID,
+        "uuid:8F4C3C1E-5A5B-4C1D-9D0E-3A2B1C0D9E8F"
+    ));
+    assert!(!xcgate_ihe::wsa::same_message_id(
+        MESSAGE_ID,
+        "urn:uuid:00000000-0000-4000-8000-000000000000"
+    ));
 }

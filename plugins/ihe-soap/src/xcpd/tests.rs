@@ -228,3 +228,49 @@ fn an_answer_is_read_from_the_payload_and_the_wrong_message_is_refused() {
         Err(AdapterError::BadResponse(m)) if m.contains("PRPA_IN201306UV02")
     ));
 }
+
+#[test]
+fn an_iso_8601_birth_date_from_a_real_gateway_is_read_as_the_ts_it_means() {
+    // The shape a US network participant's gateway answered with: birthTime as ISO dates.
+    let events: Vec<(m::PatientMatch, Custodian)> = ["1980-02-03", "1980-02-03T10:20:30Z"]
+        .iter()
+        .enumerate()
+        .map(|(i, birth)| {
+            (
+                m::PatientMatch {
+                    patient_id: Ii::new("2.16.840.1.113883.3.9621", Some(&format!("P{i}"))),
+                    birth_time: Some(birth.to_string()),
+                    ..Default::default()
+                },
+                Custodian {
+                    home_community: "2.16.840.1.113883.3.9621".into(),
+                    supports_hdl: false,
+                },
+            )
+        })
+        .collect();
+    let query_id = Ii::new("2.999.5", Some("q-1"));
+    let xml = DiscoveryResponse {
+        message_id: Ii::new("2.999.1", Some("m")),
+        creation_time: "20260101120000",
+        processing_code: "P",
+        sender: Party::default(),
+        receiver: Party::default(),
+        ack: AckCode::AA,
+        ack_detail: None,
+        target_message: None,
+        query_response: QueryResponseCode::OK,
+        query_id: &query_id,
+        events: &events,
+        issues: &[],
+        query_by_parameter: None,
+    }
+    .build();
+    assert!(
+        xml.contains("value=\"1980-02-03\""),
+        "the answer carries the ISO date"
+    );
+    let found = answer(&xml::parse(xml.as_bytes()).unwrap()).unwrap();
+    let births: Vec<Option<&str>> = found.iter().map(|m| m.birth_time.as_deref()).collect();
+    assert_eq!(births, [Some("19800203"), Some("19800203102030+0000")]);
+}
