@@ -1,6 +1,7 @@
 //! The operator's endpoint, on its own listener (`[admin] listen`): `POST /admin/reload`
 //! reloads the config file as SIGHUP does and says what happened; `GET /metrics` gives the
-//! counters in Prometheus text; `GET /live` and `GET /ready` as on the SOAP listener
+//! counters in Prometheus text; `GET /integration-statement` the IHE Integration Statement
+//! (Markdown, or `?format=html`); `GET /live` and `GET /ready` as on the SOAP listener
 //! ([`crate::health`]). Plain HTTP: bind it to loopback or a management network.
 
 use crate::answer::{self, Chunks};
@@ -56,6 +57,34 @@ async fn route(live: &LiveGateway, req: &Request<Incoming>) -> Response<Chunks> 
                 format!("reload refused, the previous config keeps serving: {e:#}\n"),
             ),
         },
+        (&Method::GET, "/integration-statement") => {
+            let html = req
+                .uri()
+                .query()
+                .is_some_and(|q| q.split('&').any(|p| p == "format=html"));
+            let format = if html {
+                crate::statement::Format::Html
+            } else {
+                crate::statement::Format::Markdown
+            };
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let mut r = answer::plain(
+                StatusCode::OK,
+                crate::statement::Statement::of(&live.current(), now).render(format),
+            );
+            let content_type = if html {
+                "text/html; charset=utf-8"
+            } else {
+                "text/markdown; charset=utf-8"
+            };
+            r.headers_mut().insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static(content_type),
+            );
+            r
+        }
         (&Method::GET, "/metrics") => {
             let mut r = answer::plain(StatusCode::OK, live.current().process.metrics.render());
             r.headers_mut().insert(
@@ -69,7 +98,7 @@ async fn route(live: &LiveGateway, req: &Request<Incoming>) -> Response<Chunks> 
         }
         _ => answer::plain(
             StatusCode::NOT_FOUND,
-            "admin endpoints: POST /admin/reload, GET /metrics, GET /live, GET /ready\n",
+            "admin endpoints: POST /admin/reload, GET /metrics, GET /integration-statement[?format=html], GET /live, GET /ready\n",
         ),
     }
 }

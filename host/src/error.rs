@@ -46,7 +46,9 @@ pub enum RequestError {
     Security(xcgate_xua::XuaError),
     #[error("internal error while serving request {request_id}")]
     Internal { request_id: String },
-    #[error("not found: xcgate serves POST /initiating and POST /responding")]
+    #[error(
+        "not found: xcgate serves POST /initiating, POST /responding and POST /responding/<community> for each community it fronts"
+    )]
     NotFound,
     #[error("SOAP endpoints accept POST only")]
     MethodNotAllowed,

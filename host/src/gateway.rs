@@ -7,6 +7,34 @@ use crate::process::Process;
 use anyhow::Context as _;
 use std::sync::Arc;
 
+/// Where a request came in: the endpoint of a role, or the endpoint of one fronted
+/// community (`/responding/<community>`), as network directories list one URL per
+/// homeCommunityId.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub role: Role,
+    /// The one fronted community of `/responding/<community>`.
+    pub community: Option<Arc<str>>,
+}
+
+impl Endpoint {
+    /// The endpoint of `role` for all its communities.
+    pub fn of(role: Role) -> Endpoint {
+        Endpoint {
+            role,
+            community: None,
+        }
+    }
+
+    /// Its HTTP path: `/initiating`, `/responding` or `/responding/<community>`.
+    pub fn path(&self) -> String {
+        match &self.community {
+            Some(c) => format!("{}/{c}", self.role.path()),
+            None => self.role.path().to_string(),
+        }
+    }
+}
+
 /// Everything needed to serve requests.
 #[derive(Debug)]
 pub struct Gateway {
@@ -66,6 +94,33 @@ impl Gateway {
             xua_trust,
             process: process.clone(),
         })
+    }
+
+    /// The endpoint at `path`, if the gateway serves one there: `/initiating`,
+    /// `/responding`, or `/responding/<community>` for a community it fronts.
+    pub fn endpoint_at(&self, path: &str) -> Option<Endpoint> {
+        if let Some(role) = Role::ALL.into_iter().find(|r| r.path() == path) {
+            return Some(Endpoint::of(role));
+        }
+        let name = path
+            .strip_prefix(Role::Responding.path())?
+            .strip_prefix('/')?;
+        self.communities_for(Role::Responding)
+            .find(|c| &*c.name == name)
+            .map(|c| Endpoint {
+                role: Role::Responding,
+                community: Some(c.name.clone()),
+            })
+    }
+
+    /// The communities a request at `at` may reach: those of its role, or its one
+    /// community.
+    pub fn communities_at<'a>(
+        &'a self,
+        at: &'a Endpoint,
+    ) -> impl Iterator<Item = &'a Arc<CommunityPlugin>> {
+        self.communities_for(at.role)
+            .filter(move |c| at.community.as_deref().is_none_or(|n| n == &*c.name))
     }
 
     /// The communities a request in `role` may reach: the fronted ones when responding,

@@ -19,6 +19,7 @@
 //!   process: plugin runtime, [`metrics`], the [`audit`] recorder).
 //! - [`fanout`] (deadline, per-community timeout, [`breaker`]) → [`plugin`] (the sandbox:
 //!   one wasmtime `Store` per call) → [`call`] (the vocabulary of one community call).
+//! - [`statement`]: the IHE Integration Statement of a configuration (CLI and admin).
 //! - Leaves: [`config`], [`tls`], [`answer`] (HTTP answer bodies), [`peer`], [`wire`].
 
 pub mod admin;
@@ -41,6 +42,7 @@ pub mod reply;
 pub mod run;
 pub mod server;
 pub mod soap_endpoint;
+pub mod statement;
 pub mod tls;
 pub mod wire;
 pub mod xca;

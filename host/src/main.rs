@@ -42,6 +42,16 @@ enum Command {
         /// The TOML config file.
         file: PathBuf,
     },
+    /// Print the IHE Integration Statement of a configuration (the actors, transactions
+    /// and options it implements), derived from the config and its plugins.
+    IntegrationStatement {
+        /// The TOML config file (default: the bundled demo).
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        /// `md` (Markdown) or `html`.
+        #[arg(long, default_value = "md")]
+        format: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -58,6 +68,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::CheckConfig { file } => check_config(&file),
         Command::Serve { config, listen } => xcgate::run::serve(config, listen),
+        Command::IntegrationStatement { config, format } => integration_statement(config, &format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -66,6 +77,26 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn integration_statement(config: Option<PathBuf>, format: &str) -> anyhow::Result<()> {
+    let format = xcgate::statement::Format::from_name(format)
+        .ok_or_else(|| anyhow::anyhow!("--format `{format}`: use md or html"))?;
+    let config = match &config {
+        Some(path) => Config::from_file(path)?,
+        None => Config::demo()?,
+    };
+    let runtime = PluginRuntime::new(runtime_options(&config))?;
+    let process = Process::offline(&config, runtime);
+    let gw = Gateway::load(config, &process)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    print!(
+        "{}",
+        xcgate::statement::Statement::of(&gw, now).render(format)
+    );
+    Ok(())
 }
 
 fn check_config(file: &std::path::Path) -> anyhow::Result<()> {

@@ -17,8 +17,9 @@ mod runtime;
 pub(crate) mod transport;
 mod xca_calls;
 
+pub use capabilities::CONTRACT;
 pub use capabilities::Capability;
-pub use community::CommunityPlugin;
+pub use community::{CommunityPlugin, bundled_names};
 pub use convert_xca::RetrievedDocument;
 pub use runtime::{PluginRuntime, RuntimeOptions};
 pub use xca_calls::{FoundObjects, Retrieved};

@@ -14,7 +14,6 @@ use http::{Method, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use std::sync::Arc;
-use xcgate_ihe::transaction::Role;
 
 /// The SOAP endpoints of the gateway in service.
 #[derive(Debug)]
@@ -65,17 +64,18 @@ fn endpoint_uri(gw: &Gateway, req: &Request<Incoming>) -> String {
 async fn route(gw: Arc<Gateway>, req: Request<Incoming>, peer: &Peer) -> Response<Chunks> {
     let request_id = crate::wire::new_uuid();
     let uri = endpoint_uri(&gw, &req);
-    let role = Role::ALL.into_iter().find(|r| r.path() == req.uri().path());
+    let at = gw.endpoint_at(req.uri().path());
     let site = RequestSite {
         request_id: &request_id,
-        role,
+        role: at.as_ref().map(|a| a.role),
         endpoint_uri: &uri,
         peer,
     };
     let refused = |e: RequestError| refuse(&gw.process, e.into(), site);
-    let Some(role) = role else {
+    let Some(at) = at else {
         return refused(RequestError::NotFound).await;
     };
+    let role = at.role;
     if req.method() != Method::POST {
         return refused(RequestError::MethodNotAllowed).await;
     }
@@ -142,7 +142,7 @@ async fn route(gw: Arc<Gateway>, req: Request<Incoming>, peer: &Peer) -> Respons
     } else {
         body
     };
-    let served = match soap_endpoint::handle(&gw, role, &envelope, &request_id, peer, &uri).await {
+    let served = match soap_endpoint::handle(&gw, &at, &envelope, &request_id, peer, &uri).await {
         Ok(served) => served,
         Err(refusal) => return refuse(&gw.process, refusal, site).await,
     };

@@ -3,7 +3,7 @@
 //! records of what was answered.
 
 use crate::error::{Refusal, RequestError};
-use crate::gateway::Gateway;
+use crate::gateway::{Endpoint, Gateway};
 use crate::reply::{Attachment, Reply};
 use crate::wire;
 use crate::xca;
@@ -96,12 +96,12 @@ struct Seen {
     user: Option<Arc<xcgate_xua::VerifiedAssertion>>,
 }
 
-/// Serve one SOAP request that came to `role`'s endpoint; `endpoint_uri` is our endpoint
+/// Serve one SOAP request that came to the endpoint `at`; `endpoint_uri` is our endpoint
 /// as the requester addressed it (for the audit record). A refusal is answered by
 /// [`crate::error::refuse`].
 pub async fn handle(
     gw: &Gateway,
-    role: Role,
+    at: &Endpoint,
     body: &[u8],
     request_id: &str,
     peer: &crate::peer::Peer,
@@ -112,7 +112,7 @@ pub async fn handle(
         tracing::debug!(request_id, peer = %peer.address, client_certificate = %subject, "request");
     }
     let mut seen = Seen::default();
-    let mut reply = match serve(gw, role, body, request_id, &mut seen).await {
+    let mut reply = match serve(gw, at, body, request_id, &mut seen).await {
         Ok(reply) => reply,
         Err(error) => {
             return Err(Refusal {
@@ -124,7 +124,7 @@ pub async fn handle(
     };
     if let Some(facts) = reply.audit.take() {
         let exchange = crate::audit::Exchange {
-            role,
+            role: at.role,
             endpoint_uri,
             peer,
             reply_to: seen.reply_to.as_deref(),
@@ -193,11 +193,12 @@ fn check_xua(
 
 async fn serve(
     gw: &Gateway,
-    role: Role,
+    at: &Endpoint,
     body: &[u8],
     request_id: &str,
     seen: &mut Seen,
 ) -> Result<Reply, RequestError> {
+    let role = at.role;
     let env: Envelope = soap::parse_envelope(body)?;
     seen.relates_to = env.addressing.message_id.clone();
     seen.reply_to = env.addressing.reply_to.clone();
@@ -249,12 +250,12 @@ async fn serve(
     }
     let body = &env.body;
     Ok(match route.transaction {
-        Transaction::Iti55 => xcpd::patient_discovery(gw, role, body, request_id, user).await?,
+        Transaction::Iti55 => xcpd::patient_discovery(gw, at, body, request_id, user).await?,
         t @ (Transaction::Iti38 | Transaction::Iti18) => {
-            xca::stored_query(gw, role, t, body, request_id, user).await
+            xca::stored_query(gw, at, t, body, request_id, user).await
         }
         t @ (Transaction::Iti39 | Transaction::Iti43) => {
-            xca::retrieve(gw, role, t, body, request_id, user).await
+            xca::retrieve(gw, at, t, body, request_id, user).await
         }
         // No route leads here: ITI-56 is not served.
         Transaction::Iti56 => {

@@ -6,7 +6,7 @@ use crate::audit::{CallFact, Facts};
 use crate::call::{AdapterError, CallFailure};
 use crate::error::issue_code;
 use crate::fanout::{Outcome, fan_out};
-use crate::gateway::Gateway;
+use crate::gateway::{Endpoint, Gateway};
 use crate::plugin::{Capability, CommunityPlugin};
 use crate::reply::Reply;
 use crate::wire;
@@ -36,11 +36,13 @@ fn their_party(req: &DiscoveryRequest) -> Party {
     }
 }
 
-/// Serve an ITI-55 request in `role`: initiating fans out to the communities xcgate
-/// reaches, responding asks the local communities it fronts.
+/// Serve an ITI-55 request at `at`: initiating fans out to the communities xcgate
+/// reaches, responding asks the local communities it fronts: the one of
+/// `/responding/<community>`, or on `/responding` the one the request's `receiver` names
+/// (all of them when it names none of them, e.g. this gateway itself).
 pub async fn patient_discovery(
     gw: &Gateway,
-    role: Role,
+    at: &Endpoint,
     payload: &Element,
     request_id: &str,
     user: Option<&Arc<xcgate_xua::VerifiedAssertion>>,
@@ -69,11 +71,23 @@ pub async fn patient_discovery(
             Facts::refused(Transaction::Iti55, "deferred response not supported"),
         ));
     }
-    let communities: Vec<Arc<CommunityPlugin>> = gw
-        .communities_for(role)
+    let mut communities: Vec<Arc<CommunityPlugin>> = gw
+        .communities_at(at)
         .filter(|c| c.supports(Capability::PatientDiscovery))
         .cloned()
         .collect();
+    // The receiver names the community the initiator means [ITI TF-2 3.55.4.1.2.4]: on
+    // the shared `/responding`, answer for that one only, so a peer that expects one
+    // registration per answer gets its community's matches alone.
+    if at.role == Role::Responding
+        && at.community.is_none()
+        && let Some(receiver) = &req.receiver_home_community
+        && communities
+            .iter()
+            .any(|c| hl7v3::same_oid(&c.home_community_id, receiver))
+    {
+        communities.retain(|c| hl7v3::same_oid(&c.home_community_id, receiver));
+    }
     let deadline = started + gw.config.gateway.deadline_for(Transaction::Iti55);
     let query = Arc::new(req.query.clone());
     let initiator = req
@@ -92,7 +106,18 @@ pub async fn patient_discovery(
         },
     )
     .await;
-    let answer = aggregate(&outcomes);
+    let mut answer = aggregate(&outcomes);
+    // Nobody to ask is not a failed community: say what is missing, in an issue and in
+    // the acknowledgement, rather than point to issues that are not there.
+    let nobody = communities
+        .is_empty()
+        .then(|| crate::xca::nobody_can(gw, at, Capability::PatientDiscovery));
+    if let Some(why) = &nobody {
+        answer.issues.push(DetectedIssue::Error {
+            code: xcgate_ihe::xcpd::IssueCode::AnswerNotAvailable,
+            text: Some(why.clone()),
+        });
+    }
     tracing::info!(
         request_id,
         transaction = Transaction::Iti55.label(),
@@ -106,8 +131,11 @@ pub async fn patient_discovery(
     gw.process
         .metrics
         .observe_calls(Transaction::Iti55, request_id, &outcomes);
-    let detail = (answer.ack == AckCode::AE)
-        .then_some("no community could answer the query; see the detectedIssueEvents");
+    let detail = match &nobody {
+        Some(why) => Some(why.as_str()),
+        None => (answer.ack == AckCode::AE)
+            .then_some("no community could answer the query; see the detectedIssueEvents"),
+    };
     let response = DiscoveryResponse {
         message_id: new_hl7_id(gw),
         creation_time: &wire::hl7_now(),

@@ -301,3 +301,37 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[test]
+fn integration_statement_prints_the_demo_configs_actors_and_refuses_an_unknown_format() {
+    let out = Command::new(XCGATE)
+        .args(["integration-statement", "--config"])
+        .arg(repo("config/demo.toml"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("# IHE Integration Statement"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("| Cross-Community Patient Discovery (XCPD) | Initiating Gateway |"),
+        "{stdout}"
+    );
+    let html = Command::new(XCGATE)
+        .args(["integration-statement", "--format", "html"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&html.stdout).starts_with("<!DOCTYPE html>"));
+    let bad = Command::new(XCGATE)
+        .args(["integration-statement", "--format", "pdf"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("use md or html"));
+}

@@ -28,6 +28,15 @@ impl Capability {
         Capability::DocumentRetrieve,
     ];
 
+    /// The capability's short name, as the contract spells it (`patient-discovery`).
+    pub fn interface_name(self) -> &'static str {
+        match self {
+            Capability::PatientDiscovery => "patient-discovery",
+            Capability::DocumentQuery => "document-query",
+            Capability::DocumentRetrieve => "document-retrieve",
+        }
+    }
+
     /// The exported interface name, as it appears in a component.
     pub fn interface(self) -> &'static str {
         match self {

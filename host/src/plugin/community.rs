@@ -67,6 +67,11 @@ pub(super) use sandboxed_call;
 // `BUNDLED`: every plugin crate marked `plugin = "bundled"`, built by `build.rs`.
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 
+/// The names of the adapters built into the binary (`bundled:<name>`).
+pub fn bundled_names() -> impl Iterator<Item = &'static str> {
+    BUNDLED.iter().map(|(n, _)| *n)
+}
+
 /// A community's loaded adapter.
 pub struct CommunityPlugin {
     pub name: Arc<str>,

@@ -1,11 +1,11 @@
 //! ITI-38 / ITI-18 initiating: route a stored query, fan it out, consolidate the answers
 //! [ITI TF-2 3.38.4.1.3; ITI TF-3 Tables 4.2.4.2-3, 4.2.4.1-2].
 
-use super::{communities_with, community_for};
+use super::{communities_with, community_for, nobody_can};
 use crate::audit::{CallFact, Facts};
 use crate::error::xds_error_code;
 use crate::fanout::{Outcome, Target, fan_out};
-use crate::gateway::Gateway;
+use crate::gateway::{Endpoint, Gateway};
 use crate::plugin::{Capability, FoundObjects};
 use crate::reply::Reply;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use xcgate_ihe::ebrs::{
     AdhocQueryRequest, AdhocQueryResponse, ObjectKind, RegistryError, RegistryObject,
     RegistryResponse, ResponseStatus, ReturnType, Severity, error_codes,
 };
-use xcgate_ihe::transaction::{Role, Transaction};
+use xcgate_ihe::transaction::Transaction;
 use xcgate_ihe::xml::Element;
 
 /// A Failure answer with one error.
@@ -55,10 +55,10 @@ fn with_audited_query(mut reply: Reply, request: &AdhocQueryRequest, payload: &E
     reply
 }
 
-/// Serve an ITI-38 or ITI-18 (`transaction`) stored query in `role`.
+/// Serve an ITI-38 or ITI-18 (`transaction`) stored query at `at`.
 pub async fn stored_query(
     gw: &Gateway,
-    role: Role,
+    at: &Endpoint,
     transaction: Transaction,
     payload: &Element,
     request_id: &str,
@@ -79,11 +79,9 @@ pub async fn stored_query(
     // A query naming a community goes there only; a patient-id query goes everywhere; an
     // id-based query without `home` cannot be routed [ITI TF-2 3.38.4.1.2.1].
     let targets = match request.home().map(str::trim).filter(|h| !h.is_empty()) {
-        Some(home) => match community_for(gw, role, home, Capability::DocumentQuery) {
-            Some(c) => vec![c],
-            None => {
-                let context =
-                    format!("no community with homeCommunityId {home} is served by this gateway");
+        Some(home) => match community_for(gw, at, home, Capability::DocumentQuery) {
+            Ok(c) => vec![c],
+            Err(context) => {
                 let reply = failure(
                     transaction,
                     error_codes::UNKNOWN_COMMUNITY,
@@ -94,7 +92,14 @@ pub async fn stored_query(
             }
         },
         None if request.is_patient_id_based() => {
-            communities_with(gw, role, Capability::DocumentQuery)
+            let targets = communities_with(gw, at, Capability::DocumentQuery);
+            if targets.is_empty() {
+                // Nobody to ask is not "no documents": say so [Failure, ITI TF-3 4.2.4].
+                let context = nobody_can(gw, at, Capability::DocumentQuery);
+                let reply = failure(transaction, error_codes::REGISTRY_ERROR, &context, None);
+                return with_audited_query(reply, &request, payload);
+            }
+            targets
         }
         None => {
             let context = format!(

@@ -6,7 +6,7 @@ use super::community_for;
 use crate::audit::{CallFact, Facts, document_object};
 use crate::error::xds_error_code;
 use crate::fanout::{Outcome, Target, fan_out};
-use crate::gateway::Gateway;
+use crate::gateway::{Endpoint, Gateway};
 use crate::plugin::{Capability, CommunityPlugin, Retrieved};
 use crate::reply::{Attachment, Reply};
 use std::collections::HashMap;
@@ -19,7 +19,7 @@ use xcgate_ihe::retrieve::{
     DocumentContent, DocumentRequest, DocumentResponse, RetrieveDocumentSetRequest,
     RetrieveDocumentSetResponse,
 };
-use xcgate_ihe::transaction::{Role, Transaction};
+use xcgate_ihe::transaction::Transaction;
 use xcgate_ihe::xml::Element;
 
 fn error(code: &str, context: String, location: &str) -> RegistryError {
@@ -42,10 +42,10 @@ fn mtom_reply(
     }
 }
 
-/// Serve an ITI-39 or ITI-43 (`transaction`) retrieve in `role`.
+/// Serve an ITI-39 or ITI-43 (`transaction`) retrieve at `at`.
 pub async fn retrieve(
     gw: &Gateway,
-    role: Role,
+    at: &Endpoint,
     transaction: Transaction,
     payload: &Element,
     request_id: &str,
@@ -93,15 +93,12 @@ pub async fn retrieve(
             ));
             continue;
         };
-        match community_for(gw, role, hcid, Capability::DocumentRetrieve) {
-            Some(c) => match groups.iter_mut().find(|(g, _)| Arc::ptr_eq(g, &c)) {
+        match community_for(gw, at, hcid, Capability::DocumentRetrieve) {
+            Ok(c) => match groups.iter_mut().find(|(g, _)| Arc::ptr_eq(g, &c)) {
                 Some((_, list)) => list.push(d),
                 None => groups.push((c, vec![d])),
             },
-            None => {
-                let context = format!(
-                    "no community with homeCommunityId {hcid} serves retrieve at this gateway"
-                );
+            Err(context) => {
                 unrouted.push(document_object(
                     &d.document_unique_id,
                     &d.repository_unique_id,
