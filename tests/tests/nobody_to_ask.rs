@@ -6,7 +6,7 @@
 use xcgate_ihe::ebrs::{AdhocQueryResponse, ResponseStatus, ReturnType, error_codes};
 use xcgate_ihe::xcpd::{DetectedIssue, IssueCode};
 use xcgate_tests::soap_client::{self, ITI38, post};
-use xcgate_tests::{TestGateway, gateway, guests};
+use xcgate_tests::{gateway, guests};
 
 const SOAP: &str = "application/soap+xml; charset=utf-8";
 
