@@ -188,11 +188,8 @@ fn default_max_body() -> ByteSize {
 /// A config that cannot be used, with the place and the fix.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("cannot read config file {path}: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error("{origin}: {message}")]
     Syntax { origin: String, message: String },
     #[error("{origin}: `{key}`: {message}")]
@@ -221,9 +218,9 @@ impl ConfigError {
 impl Config {
     /// Read and validate a config file.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
             path: path.display().to_string(),
-            source,
+            error,
         })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut config = Config::from_toml(&text, &path.display().to_string(), base)?;

@@ -87,15 +87,11 @@ fn integration_statement(config: Option<PathBuf>, format: &str) -> anyhow::Resul
         None => Config::demo()?,
     };
     let runtime = PluginRuntime::new(runtime_options(&config))?;
-    let process = Process::offline(&config, runtime);
-    let gw = Gateway::load(config, &process)?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    print!(
-        "{}",
-        xcgate::statement::Statement::of(&gw, now).render(format)
-    );
+    let statement = xcgate::statement::Statement::of_config(&config, &runtime, now)?;
+    print!("{}", statement.render(format));
     Ok(())
 }
 

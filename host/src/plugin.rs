@@ -19,7 +19,7 @@ mod xca_calls;
 
 pub use capabilities::CONTRACT;
 pub use capabilities::Capability;
-pub use community::{CommunityPlugin, bundled_names};
+pub use community::{CommunityPlugin, bundled_names, exported_capabilities};
 pub use convert_xca::RetrievedDocument;
 pub use runtime::{PluginRuntime, RuntimeOptions};
 pub use xca_calls::{FoundObjects, Retrieved};

@@ -6,9 +6,10 @@
 //! and the plugins, never written by hand: networks ask for exactly this when a
 //! participant joins.
 
-use crate::config::{OutboundXua, Role, SyslogTransportName, XuaMode, XuaProfile};
+use crate::config::{Config, OutboundXua, Role, SyslogTransportName, XuaMode, XuaProfile};
 use crate::gateway::Gateway;
-use crate::plugin::{CONTRACT, Capability, bundled_names};
+use crate::plugin::{CONTRACT, Capability, PluginRuntime, bundled_names, exported_capabilities};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// One row: an integration profile, an actor of it, its options, and where the IHE
@@ -65,18 +66,32 @@ impl Format {
     }
 }
 
-fn any(gw: &Gateway, role: Role, capabilities: &[Capability]) -> bool {
-    gw.communities_for(role)
-        .any(|c| capabilities.iter().any(|cap| c.supports(*cap)))
+/// A configuration and what each community's plugin exports.
+struct Described<'a> {
+    config: &'a Config,
+    capabilities: BTreeMap<String, Vec<Capability>>,
+}
+
+impl Described<'_> {
+    fn fronted(&self, name: &str) -> bool {
+        self.config.gateway.responding.iter().any(|n| n == name)
+    }
+
+    fn any(&self, role: Role, wanted: &[Capability]) -> bool {
+        self.capabilities.iter().any(|(name, caps)| {
+            self.fronted(name) == (role == Role::Responding)
+                && caps.iter().any(|c| wanted.contains(c))
+        })
+    }
 }
 
 /// The rows this configuration implements.
-fn rows(gw: &Gateway) -> Vec<Row> {
-    let c = &gw.config;
+fn rows(gw: &Described<'_>) -> Vec<Row> {
+    let c = gw.config;
     let xca = [Capability::DocumentQuery, Capability::DocumentRetrieve];
     let xcpd = [Capability::PatientDiscovery];
     let mut rows = Vec::new();
-    if any(gw, Role::Initiating, &xcpd) {
+    if gw.any(Role::Initiating, &xcpd) {
         rows.push(Row {
             profile: "Cross-Community Patient Discovery (XCPD)",
             actor: "Initiating Gateway",
@@ -84,7 +99,7 @@ fn rows(gw: &Gateway) -> Vec<Row> {
             reference: "ITI TF-1 27; ITI TF-2 3.55",
         });
     }
-    if any(gw, Role::Responding, &xcpd) {
+    if gw.any(Role::Responding, &xcpd) {
         rows.push(Row {
             profile: "Cross-Community Patient Discovery (XCPD)",
             actor: "Responding Gateway",
@@ -92,7 +107,7 @@ fn rows(gw: &Gateway) -> Vec<Row> {
             reference: "ITI TF-1 27; ITI TF-2 3.55",
         });
     }
-    if any(gw, Role::Initiating, &xca) {
+    if gw.any(Role::Initiating, &xca) {
         rows.push(Row {
             profile: "Cross-Community Access (XCA)",
             actor: "Initiating Gateway",
@@ -101,7 +116,7 @@ fn rows(gw: &Gateway) -> Vec<Row> {
             reference: "ITI TF-1 18; ITI TF-2 3.38, 3.39, 3.18, 3.43",
         });
     }
-    if any(gw, Role::Responding, &xca) {
+    if gw.any(Role::Responding, &xca) {
         rows.push(Row {
             profile: "Cross-Community Access (XCA)",
             actor: "Responding Gateway",
@@ -192,54 +207,89 @@ fn rows(gw: &Gateway) -> Vec<Row> {
 }
 
 impl Statement {
-    /// The statement of the gateway `gw` as configured, dated `unix_secs`.
+    /// The statement of the gateway `gw` in service, dated `unix_secs`.
     pub fn of(gw: &Gateway, unix_secs: u64) -> Statement {
-        let t = xcgate_ihe::calendar::UtcDateTime::from_unix(i64::try_from(unix_secs).unwrap_or(0));
-        let communities = gw
+        let capabilities = gw
             .communities
             .iter()
             .map(|c| {
-                let config = gw.config.communities.get(&*c.name);
-                let fronted = gw
-                    .communities_for(Role::Responding)
-                    .any(|f| f.name == c.name);
-                CommunityLine {
-                    name: c.name.to_string(),
-                    home_community_id: c.home_community_id.clone(),
-                    served_at: if fronted {
-                        format!("{}/{}", Role::Responding.path(), c.name)
-                    } else {
-                        Role::Initiating.path().to_string()
-                    },
-                    plugin: config.map(|c| c.plugin.clone()).unwrap_or_default(),
-                    capabilities: Capability::ALL
-                        .into_iter()
-                        .filter(|cap| c.supports(*cap))
-                        .map(Capability::interface_name)
-                        .collect(),
-                    endpoints: config
-                        .map(|c| {
-                            c.endpoints
-                                .iter()
-                                .map(|(n, e)| {
-                                    let xua = match e.xua {
-                                        OutboundXua::Off => "no XUA",
-                                        OutboundXua::Forward => "XUA forwarded",
-                                        OutboundXua::Issue => "XUA issued",
-                                    };
-                                    format!("{n}: {xua}, {} profile", e.xua_profile.name())
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                }
+                let caps = Capability::ALL
+                    .into_iter()
+                    .filter(|cap| c.supports(*cap))
+                    .collect();
+                (c.name.to_string(), caps)
+            })
+            .collect();
+        Statement::describe(
+            &Described {
+                config: &gw.config,
+                capabilities,
+            },
+            unix_secs,
+        )
+    }
+
+    /// The statement of `config`, whose plugins are compiled and linked with `runtime` to
+    /// read their capabilities (no TLS or key material is needed), dated `unix_secs`.
+    pub fn of_config(
+        config: &Config,
+        runtime: &PluginRuntime,
+        unix_secs: u64,
+    ) -> anyhow::Result<Statement> {
+        let mut capabilities = BTreeMap::new();
+        for (name, c) in &config.communities {
+            let caps = exported_capabilities(runtime, c, &config.base_dir)
+                .map_err(|e| e.context(format!("community `{name}`")))?;
+            capabilities.insert(name.clone(), caps);
+        }
+        Ok(Statement::describe(
+            &Described {
+                config,
+                capabilities,
+            },
+            unix_secs,
+        ))
+    }
+
+    fn describe(d: &Described<'_>, unix_secs: u64) -> Statement {
+        let t = xcgate_ihe::calendar::UtcDateTime::from_unix(i64::try_from(unix_secs).unwrap_or(0));
+        let communities = d
+            .config
+            .communities
+            .iter()
+            .map(|(name, config)| CommunityLine {
+                name: name.clone(),
+                home_community_id: config.home_community_id.clone(),
+                served_at: if d.fronted(name) {
+                    format!("{}/{name}", Role::Responding.path())
+                } else {
+                    Role::Initiating.path().to_string()
+                },
+                plugin: config.plugin.clone(),
+                capabilities: d
+                    .capabilities
+                    .get(name)
+                    .map(|caps| caps.iter().map(|c| c.interface_name()).collect())
+                    .unwrap_or_default(),
+                endpoints: config
+                    .endpoints
+                    .iter()
+                    .map(|(n, e)| {
+                        let xua = match e.xua {
+                            OutboundXua::Off => "no XUA",
+                            OutboundXua::Forward => "XUA forwarded",
+                            OutboundXua::Issue => "XUA issued",
+                        };
+                        format!("{n}: {xua}, {} profile", e.xua_profile.name())
+                    })
+                    .collect(),
             })
             .collect();
         Statement {
             version: env!("CARGO_PKG_VERSION"),
             date: format!("{:04}-{:02}-{:02}", t.year, t.month, t.day),
-            home_community_id: gw.config.gateway.home_community_id.clone(),
-            rows: rows(gw),
+            home_community_id: d.config.gateway.home_community_id.clone(),
+            rows: rows(d),
             contract: CONTRACT,
             bundled: bundled_names().collect(),
             communities,

@@ -323,6 +323,15 @@ fn integration_statement_prints_the_demo_configs_actors_and_refuses_an_unknown_f
         stdout.contains("| Cross-Community Patient Discovery (XCPD) | Initiating Gateway |"),
         "{stdout}"
     );
+    // The README's "Joining a network" command, without the network's key material.
+    let network = Command::new(XCGATE)
+        .args(["integration-statement", "--config"])
+        .arg(repo("config/examples/ehealth-exchange/gateway.toml"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&network.stdout);
+    assert!(network.status.success(), "{}", String::from_utf8_lossy(&network.stderr));
+    assert!(text.contains("| X-Service User |"), "{text}");
     let html = Command::new(XCGATE)
         .args(["integration-statement", "--format", "html"])
         .output()

@@ -71,11 +71,11 @@ impl Auditor {
         let (stop, stop_rx) = watch::channel(false);
         // A separate open, not a dup: the journal's flock belongs to the writer's open file
         // description alone, so it is released as soon as the writer is gone.
-        let reader = std::fs::File::open(&path).map_err(|source| AuditError::Journal {
+        let reader = std::fs::File::open(&path).map_err(|error| AuditError::Journal {
             path: path.clone(),
             what: "cannot open for reading",
             fix: "check the file's permissions",
-            source,
+            error,
         })?;
 
         let (queue, queue_rx) = mpsc::channel();
@@ -92,11 +92,11 @@ impl Auditor {
         let writer = std::thread::Builder::new()
             .name("xcgate-audit-journal".to_string())
             .spawn(move || writer.run(queue_rx))
-            .map_err(|source| AuditError::Journal {
+            .map_err(|error| AuditError::Journal {
                 path: path.clone(),
                 what: "cannot start the writer thread",
                 fix: "check the process thread limit",
-                source,
+                error,
             })?;
 
         let forwarder = match (target, &config.syslog) {
@@ -249,11 +249,11 @@ fn open_files(
     }
     let cursor_err = |what: &'static str| {
         let path = cursor_path.to_path_buf();
-        move |source| AuditError::Journal {
+        move |error| AuditError::Journal {
             path,
             what,
             fix: "delete the cursor file to re-send the whole journal",
-            source,
+            error,
         }
     };
     let saved = cursor::read(cursor_path).map_err(cursor_err("cannot read the cursor"))?;

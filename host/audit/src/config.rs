@@ -84,12 +84,12 @@ pub enum SyslogTransport {
 /// What went wrong, with the path or setting to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
-    #[error("audit journal {path}: {what}: {source} ({fix})")]
+    #[error("audit journal {path}: {what}: {error} ({fix})")]
     Journal {
         path: PathBuf,
         what: &'static str,
         fix: &'static str,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("audit journal {path} is in use by another xcgate process (one writer per journal)")]
     JournalInUse { path: PathBuf },

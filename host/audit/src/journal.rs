@@ -37,11 +37,11 @@ pub(crate) struct Append {
 pub(crate) fn open(path: &Path) -> Result<(File, u64), crate::AuditError> {
     let err = |what: &'static str, fix: &'static str| {
         let path = path.to_path_buf();
-        move |source| crate::AuditError::Journal {
+        move |error| crate::AuditError::Journal {
             path,
             what,
             fix,
-            source,
+            error,
         }
     };
     let file = OpenOptions::new()

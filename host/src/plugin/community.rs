@@ -130,6 +130,42 @@ fn read_plugin(
         .with_context(|| format!("cannot read plugin file {}", path.display()))
 }
 
+/// The capabilities a community's plugin exports: compiled and linked as at load, without
+/// its endpoints (no TLS or key material is read), for tools that describe a config.
+pub fn exported_capabilities(
+    runtime: &PluginRuntime,
+    config: &CommunityConfig,
+    base_dir: &Path,
+) -> anyhow::Result<Vec<Capability>> {
+    let (component, pre) = compile_and_link(runtime, config, base_dir)?;
+    let capabilities = Capabilities::detect(&component, &pre, runtime.engine(), &config.plugin)?;
+    Ok(Capability::ALL
+        .into_iter()
+        .filter(|c| capabilities.supports(*c))
+        .collect())
+}
+
+fn compile_and_link(
+    runtime: &PluginRuntime,
+    config: &CommunityConfig,
+    base_dir: &Path,
+) -> anyhow::Result<(
+    wasmtime::component::Component,
+    wasmtime::component::InstancePre<CallState>,
+)> {
+    let bytes = read_plugin(&config.plugin, base_dir)?;
+    let component = runtime.compile(&bytes).with_context(|| {
+        format!(
+            "plugin `{}` is not a valid WebAssembly component",
+            config.plugin
+        )
+    })?;
+    let pre = runtime.link(&component).map_err(|e| {
+        anyhow::anyhow!("plugin `{}` cannot be linked: {e:#} (the host provides {CONTRACT} config and log, and deny-all WASI 0.2)", config.plugin)
+    })?;
+    Ok((component, pre))
+}
+
 impl CommunityPlugin {
     /// Compile (or reuse) and link a community's plugin. Every failure names what is wrong:
     /// an unreadable file, a module that is not a component, a missing import, or a plugin
@@ -141,16 +177,7 @@ impl CommunityPlugin {
         base_dir: &Path,
         issuer: Option<&Arc<super::transport::xua::HostIssuer>>,
     ) -> anyhow::Result<CommunityPlugin> {
-        let bytes = read_plugin(&config.plugin, base_dir)?;
-        let component = runtime.compile(&bytes).with_context(|| {
-            format!(
-                "plugin `{}` is not a valid WebAssembly component",
-                config.plugin
-            )
-        })?;
-        let pre = runtime.link(&component).map_err(|e| {
-            anyhow::anyhow!("plugin `{}` cannot be linked: {e:#} (the host provides {CONTRACT} config and log, and deny-all WASI 0.2)", config.plugin)
-        })?;
+        let (component, pre) = compile_and_link(runtime, config, base_dir)?;
         let capabilities =
             Capabilities::detect(&component, &pre, runtime.engine(), &config.plugin)?;
         Ok(CommunityPlugin {

@@ -78,10 +78,10 @@ impl XuaError {
 /// A trust or signing configuration that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum XuaConfigError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Io {
         path: std::path::PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{what}: {why}")]
     Invalid { what: String, why: String },

@@ -111,9 +111,9 @@ impl AssertionIssuer {
         issuer: impl Into<String>,
     ) -> Result<Self, XuaConfigError> {
         let read = |p: &Path| {
-            std::fs::read(p).map_err(|source| XuaConfigError::Io {
+            std::fs::read(p).map_err(|error| XuaConfigError::Io {
                 path: p.to_path_buf(),
-                source,
+                error,
             })
         };
         Self::from_pem(&read(key)?, &read(cert)?, issuer)

@@ -108,9 +108,9 @@ impl TrustedIssuers {
     pub fn from_pem_files(paths: &[PathBuf]) -> Result<Self, XuaConfigError> {
         let mut all = TrustedIssuers::default();
         for path in paths {
-            let bytes = std::fs::read(path).map_err(|source| XuaConfigError::Io {
+            let bytes = std::fs::read(path).map_err(|error| XuaConfigError::Io {
                 path: path.clone(),
-                source,
+                error,
             })?;
             let one = Self::from_pem(&bytes)
                 .map_err(|e| XuaConfigError::invalid(path.display().to_string(), e.to_string()))?;
