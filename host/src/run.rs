@@ -212,6 +212,14 @@ fn banner(gw: &Gateway, running: &RunningGateway, origin: &str) {
             "  POST {url}/responding  remote gateways: answered for {}",
             responding.join(", ")
         );
+        for c in gw.communities_for(crate::config::Role::Responding) {
+            say!(
+                "  POST {url}/responding/{}  remote gateways: {} only ({})",
+                c.name,
+                c.name,
+                c.home_community_id
+            );
+        }
     }
     say!(
         "  audit journal {} ({} records waiting for the repository)",

@@ -330,7 +330,11 @@ fn integration_statement_prints_the_demo_configs_actors_and_refuses_an_unknown_f
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&network.stdout);
-    assert!(network.status.success(), "{}", String::from_utf8_lossy(&network.stderr));
+    assert!(
+        network.status.success(),
+        "{}",
+        String::from_utf8_lossy(&network.stderr)
+    );
     assert!(text.contains("| X-Service User |"), "{text}");
     let html = Command::new(XCGATE)
         .args(["integration-statement", "--format", "html"])
@@ -343,4 +347,47 @@ fn integration_statement_prints_the_demo_configs_actors_and_refuses_an_unknown_f
         .unwrap();
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("use md or html"));
+}
+
+/// The banner tells the truth about each endpoint: a gateway that fronts every community
+/// has none to reach on `/initiating`, and each fronted community has its own URL.
+#[test]
+fn the_banner_says_what_each_endpoint_reaches() {
+    let dir = state_dir();
+    let config = dir.join("fronting.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[gateway]\nlisten = \"127.0.0.1:0\"\nhome_community_id = \"urn:oid:2.999.1\"\nresponding = [\"only\"]\n\n[communities.only]\nhome_community_id = \"urn:oid:2.999.1.10\"\nplugin = \"bundled:demo-community\"\n\n[audit]\njournal = \"{}\"\n",
+            dir.join("audit.log").display()
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(XCGATE)
+        .args(["serve", "--config"])
+        .arg(&config)
+        .env("XCGATE_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut banner = String::new();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    loop {
+        let mut line = String::new();
+        if out.read_line(&mut line).unwrap() == 0 || line.contains("audit journal") {
+            break;
+        }
+        banner.push_str(&line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        banner.contains("/initiating  local initiators: no community to reach"),
+        "{banner}"
+    );
+    assert!(
+        banner.contains("/responding/only  remote gateways: only only (urn:oid:2.999.1.10)"),
+        "{banner}"
+    );
 }
