@@ -6,6 +6,7 @@
 //! - [`pki`]: a throwaway PKI per test (CA, server, client and expired certificates).
 //! - [`arr`]: a test Audit Record Repository: syslog over TLS [RFC 5425] or UDP
 //!   [RFC 5426], on std threads so async tests and tests of the `xcgate` binary share it.
+//! - [`postgres`]: a PostgreSQL cluster of a test's own (initdb, pg_ctl on a free port).
 //!
 //! The in-process gateway builder and the test guests live in `xcgate-tests`, which
 //! re-exports this kit: the message crates' tests use the kit without linking the gateway.
@@ -13,6 +14,7 @@
 pub mod arr;
 pub mod corpus;
 pub mod pki;
+pub mod postgres;
 
 /// The error type of fallible test helpers.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
