@@ -22,7 +22,7 @@ async fn suite(store: &Store) -> Result<(), StoreError> {
             &aino(),
             "urn:oid:2.999.1.10",
             Direction::Initiating,
-            &[pir.clone()],
+            std::slice::from_ref(&pir),
             now,
             now + HOUR,
         )
