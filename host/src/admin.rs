@@ -2,7 +2,11 @@
 //! reloads the config file as SIGHUP does and says what happened; `GET /metrics` gives the
 //! counters in Prometheus text; `GET /integration-statement` the IHE Integration Statement
 //! (Markdown, or `?format=html`); `GET /live` and `GET /ready` as on the SOAP listener
-//! ([`crate::health`]). Plain HTTP: bind it to loopback or a management network.
+//! ([`crate::health`]); `GET /admin/correlations` and `POST /admin/correlations/revoke`
+//! the patient correlations ([`correlations`]). Plain HTTP: bind it to loopback or a
+//! management network.
+
+mod correlations;
 
 use crate::answer::{self, Chunks};
 use crate::listener::Site;
@@ -21,8 +25,8 @@ impl Site for AdminSite {
         None
     }
 
-    async fn handle(self: Arc<Self>, req: Request<Incoming>, _peer: Arc<Peer>) -> Response<Chunks> {
-        route(&self.0, &req).await
+    async fn handle(self: Arc<Self>, req: Request<Incoming>, peer: Arc<Peer>) -> Response<Chunks> {
+        route(&self.0, &req, &peer).await
     }
 
     async fn handshake_refused(
@@ -34,7 +38,7 @@ impl Site for AdminSite {
     }
 }
 
-async fn route(live: &LiveGateway, req: &Request<Incoming>) -> Response<Chunks> {
+async fn route(live: &LiveGateway, req: &Request<Incoming>, peer: &Peer) -> Response<Chunks> {
     if let Some(health) = crate::health::answer(req.method(), req.uri().path(), live) {
         return health;
     }
@@ -93,12 +97,27 @@ async fn route(live: &LiveGateway, req: &Request<Incoming>) -> Response<Chunks> 
             );
             r
         }
+        (&Method::GET, "/admin/correlations") => correlations::list(live, req.uri().query()).await,
+        (&Method::POST, "/admin/correlations/revoke") => {
+            let via = format!(
+                "http://{}/admin/correlations/revoke",
+                req.headers()
+                    .get(http::header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .unwrap_or("admin")
+            );
+            correlations::revoke(live, req.uri().query(), peer, via).await
+        }
+        (_, "/admin/correlations/revoke") => answer::plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "use POST /admin/correlations/revoke?patient=<CX>[&community=<homeCommunityId>]\n",
+        ),
         (_, "/admin/reload") => {
             answer::plain(StatusCode::METHOD_NOT_ALLOWED, "use POST /admin/reload\n")
         }
         _ => answer::plain(
             StatusCode::NOT_FOUND,
-            "admin endpoints: POST /admin/reload, GET /metrics, GET /integration-statement[?format=html], GET /live, GET /ready\n",
+            "admin endpoints: POST /admin/reload, GET /metrics, GET /integration-statement[?format=html], GET /admin/correlations?patient=<CX>, POST /admin/correlations/revoke?patient=<CX>[&community=<homeCommunityId>], GET /live, GET /ready\n",
         ),
     }
 }

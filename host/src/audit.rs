@@ -173,6 +173,37 @@ impl Recorder {
         }
     }
 
+    /// Record an operator's revocation of `rows` correlations of `patient_cx` (in
+    /// `home_community_id` only, when given). `operator` is who asked (the admin client's
+    /// address, or the user running the command), `via` the endpoint or command used.
+    /// Unlike a transaction's records, a revocation that cannot be audited is an error:
+    /// the caller says so to the operator.
+    pub async fn correlations_revoked(
+        &self,
+        patient_cx: &str,
+        home_community_id: Option<&str>,
+        rows: u64,
+        operator: atna::Peer,
+        via: &str,
+    ) -> anyhow::Result<()> {
+        let Some(auditor) = &self.auditor else {
+            return Ok(());
+        };
+        let reporter = atna::Peer::new(via, &self.identity.hostname);
+        let message = atna::correlations_revoked(
+            patient_cx,
+            home_community_id,
+            rows,
+            operator,
+            reporter,
+            self.identity.source.clone(),
+        );
+        auditor.record(&message).await.map_err(|e| {
+            self.metrics.audit_failures(1);
+            anyhow::anyhow!("the revocation is done but its audit record was not stored: {e}")
+        })
+    }
+
     /// Record the Security Alert of a request refused because its node (TLS client
     /// certificate) or its user (XUA) could not be authenticated [ITI TF-2 3.20.4.1].
     /// `reason` names what failed, never assertion content or patient data.

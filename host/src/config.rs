@@ -39,6 +39,10 @@ pub struct Config {
     /// `[audit]`: the ATNA audit journal and, optionally, syslog to a repository.
     #[serde(default)]
     pub audit: AuditSection,
+    /// `[state]`: where patient correlations are kept. Absent: a SQLite file beside the
+    /// audit journal.
+    #[serde(default)]
+    pub state: StateSection,
     #[serde(default)]
     pub communities: BTreeMap<String, CommunityConfig>,
     /// Where the file was read from: relative plugin paths are resolved against it.
@@ -97,6 +101,63 @@ pub struct GatewayConfig {
     /// `[gateway.xua]`: XUA assertion checks per endpoint. Absent: off on both.
     #[serde(default)]
     pub xua: XuaSection,
+    /// The assigning authority (OID) of the affinity domain's patient ids, e.g. the Finnish
+    /// hetu `1.2.246.21`: an ITI-55 from a local initiator that names a patient by such an
+    /// id teaches the gateway that patient's id in every community that answers, and an
+    /// ITI-18 naming one is translated to each community's id (XDS Affinity Domain option
+    /// [ITI TF-1 18.2.1]). Absent: nothing is correlated.
+    pub assigning_authority: Option<String>,
+    /// How long a correlation learned from an answer without `xcpd:CorrelationTimeToLive`
+    /// is kept (also a "no match there"). Default 1 day.
+    #[serde(default = "default_correlation_ttl")]
+    pub correlation_ttl: HumanDuration,
+    /// A community this gateway fronts whose adapter is asked, by the affinity domain id,
+    /// for the patient's demographics before a community that does not yet know the
+    /// patient is asked (ITI-18 translation). Absent: the id alone is sent.
+    pub patient_source: Option<String>,
+}
+
+/// `[state]`: the state store.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateSection {
+    /// `postgres://user:password@host:port/database` for several replicas sharing what they
+    /// learn, or `sqlite://path`; `env:NAME` reads the URL (and the password in it) from
+    /// the environment variable NAME, so no secret is written in this file. Absent:
+    /// `state.db` beside the audit journal.
+    pub url: Option<String>,
+    /// How often expired correlations are deleted (they are ignored from the moment they
+    /// expire; this only reclaims the space). Default 10 minutes.
+    #[serde(default = "default_purge_every")]
+    pub purge_every: HumanDuration,
+}
+
+impl Default for StateSection {
+    fn default() -> StateSection {
+        StateSection {
+            url: None,
+            purge_every: default_purge_every(),
+        }
+    }
+}
+
+fn default_purge_every() -> HumanDuration {
+    HumanDuration(Duration::from_secs(600))
+}
+
+impl StateSection {
+    /// The store URL, with `env:NAME` resolved; `None`: the SQLite default.
+    pub fn resolved_url(&self) -> Result<Option<String>, String> {
+        match self.url.as_deref() {
+            None => Ok(None),
+            Some(u) => match u.strip_prefix("env:") {
+                Some(name) => std::env::var(name).map(Some).map_err(|_| {
+                    format!("state.url names the environment variable {name}, which is not set")
+                }),
+                None => Ok(Some(u.to_string())),
+            },
+        }
+    }
 }
 
 /// `gateway.deadlines`: a deadline per transaction; each absent one is `gateway.deadline`.
@@ -176,6 +237,10 @@ impl ServerTlsConfig {
                 .as_ref()
                 .is_none_or(|list| list.contains(&endpoint))
     }
+}
+
+fn default_correlation_ttl() -> HumanDuration {
+    HumanDuration(Duration::from_secs(86_400))
 }
 
 fn default_deadline() -> HumanDuration {

@@ -28,6 +28,7 @@ pub mod audit;
 pub mod breaker;
 pub mod call;
 pub mod config;
+pub mod correlation;
 pub mod error;
 pub mod fanout;
 pub mod gateway;

@@ -42,6 +42,16 @@ enum Command {
         /// The TOML config file.
         file: PathBuf,
     },
+    /// List or revoke what the gateway has learned of who a patient is in each
+    /// community (patient correlations). Through the running gateway's `[admin]`
+    /// listener when it has one; otherwise on the store directly.
+    Correlations {
+        #[command(subcommand)]
+        action: CorrelationsAction,
+        /// The TOML config file (default: the bundled demo).
+        #[arg(long, short, global = true)]
+        config: Option<PathBuf>,
+    },
     /// Print the IHE Integration Statement of a configuration (the actors, transactions
     /// and options it implements), derived from the config and its plugins.
     IntegrationStatement {
@@ -51,6 +61,25 @@ enum Command {
         /// `md` (Markdown) or `html`.
         #[arg(long, default_value = "md")]
         format: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CorrelationsAction {
+    /// Every correlation of a patient, as JSON (patient data: for the operator only).
+    List {
+        /// The patient as an HL7 CX, e.g. '120390-904J^^^&1.2.246.21&ISO'.
+        #[arg(long)]
+        patient: String,
+    },
+    /// Forget what is known of a patient (audited); the next query finds them again.
+    Revoke {
+        /// The patient as an HL7 CX, e.g. '120390-904J^^^&1.2.246.21&ISO'.
+        #[arg(long)]
+        patient: String,
+        /// Only what was learned of that community (its homeCommunityId).
+        #[arg(long)]
+        community: Option<String>,
     },
 }
 
@@ -69,6 +98,7 @@ fn main() -> ExitCode {
         Command::CheckConfig { file } => check_config(&file),
         Command::Serve { config, listen } => xcgate::run::serve(config, listen),
         Command::IntegrationStatement { config, format } => integration_statement(config, &format),
+        Command::Correlations { action, config } => correlations(config, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -92,6 +122,20 @@ fn integration_statement(config: Option<PathBuf>, format: &str) -> anyhow::Resul
         .map_or(0, |d| d.as_secs());
     let statement = xcgate::statement::Statement::of_config(&config, &runtime, now)?;
     print!("{}", statement.render(format));
+    Ok(())
+}
+
+fn correlations(config: Option<PathBuf>, action: CorrelationsAction) -> anyhow::Result<()> {
+    use xcgate::correlation::command::{Action, run};
+    let config = match &config {
+        Some(path) => Config::from_file(path)?,
+        None => Config::demo()?,
+    };
+    let action = match action {
+        CorrelationsAction::List { patient } => Action::List { patient },
+        CorrelationsAction::Revoke { patient, community } => Action::Revoke { patient, community },
+    };
+    print!("{}", run(config, action)?);
     Ok(())
 }
 

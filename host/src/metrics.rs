@@ -55,6 +55,8 @@ struct Registry {
     reloads: BTreeMap<&'static str, u64>,
     /// Audit records that could not be stored.
     audit_failures: u64,
+    /// State store calls that failed, by operation.
+    state_failures: BTreeMap<&'static str, u64>,
     alerts_suppressed: u64,
 }
 
@@ -146,6 +148,11 @@ impl Metrics {
         self.with(|r| r.audit_failures += records);
     }
 
+    /// Count a state store call that failed (`learn`, `lookup`, `revoke`, `purge`).
+    pub fn state_failure(&self, operation: &'static str) {
+        self.with(|r| *r.state_failures.entry(operation).or_default() += 1);
+    }
+
     /// Count a Security Alert not written (over the per-second budget).
     pub fn alert_suppressed(&self) {
         self.with(|r| r.alerts_suppressed += 1);
@@ -203,6 +210,10 @@ impl Metrics {
             let _ = writeln!(out, "xcgate_audit_failures_total {}", r.audit_failures);
             family(&mut out, "xcgate_audit_alerts_suppressed_total", "counter", "Security Alerts not written: over the per-second budget of the audit trail.");
             let _ = writeln!(out, "xcgate_audit_alerts_suppressed_total {}", r.alerts_suppressed);
+            family(&mut out, "xcgate_state_failures_total", "counter", "State store calls that failed, by operation (learn, lookup, revoke, purge).");
+            for (o, n) in &r.state_failures {
+                let _ = writeln!(out, "xcgate_state_failures_total{{operation=\"{o}\"}} {n}");
+            }
             family(&mut out, "xcgate_reloads_total", "counter", "Config reloads, applied or refused.");
             for (o, n) in &r.reloads {
                 let _ = writeln!(out, "xcgate_reloads_total{{outcome=\"{o}\"}} {n}");

@@ -1,5 +1,5 @@
 //! What lives as long as the process: the plugin runtime (one wasmtime engine and its
-//! compiled components), the metrics, and the audit trail. A reload builds a new
+//! compiled components), the metrics, the audit trail and the state store. A reload builds a new
 //! [`crate::gateway::Gateway`] on the same [`Process`], so counters stay monotonic, the
 //! journal keeps one writer and compiled plugins are reused, by construction.
 
@@ -7,7 +7,9 @@ use crate::audit::Recorder;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::plugin::{PluginRuntime, RuntimeOptions};
+use anyhow::Context as _;
 use std::sync::Arc;
+use xcgate_state::Store;
 
 /// The process-lifetime half of the gateway.
 #[derive(Debug)]
@@ -17,6 +19,9 @@ pub struct Process {
     pub metrics: Arc<Metrics>,
     /// The ATNA audit trail.
     pub audit: Recorder,
+    /// Patient correlations (SQLite beside the journal, or PostgreSQL shared by replicas);
+    /// `None` for a gateway that is only checked, never served.
+    pub store: Option<Store>,
 }
 
 impl Process {
@@ -28,10 +33,16 @@ impl Process {
     ) -> anyhow::Result<Arc<Process>> {
         let metrics = Arc::new(Metrics::default());
         let audit = Recorder::open(config, metrics.clone()).await?;
+        let store = match config.state.resolved_url().map_err(anyhow::Error::msg)? {
+            Some(url) => Store::open(&url).await,
+            None => Store::open_sqlite(&config.state_file()).await,
+        }
+        .context("[state]")?;
         Ok(Arc::new(Process {
             runtime,
             metrics,
             audit,
+            store: Some(store),
         }))
     }
 
@@ -43,6 +54,7 @@ impl Process {
             runtime,
             metrics,
             audit,
+            store: None,
         })
     }
 }

@@ -57,7 +57,12 @@ pub async fn start(live: Arc<LiveGateway>, addr: SocketAddr) -> std::io::Result<
             until(admin_stopped),
         ))
     });
+    let purge = tokio::spawn(crate::correlation::purge_expired_every(
+        current.process.clone(),
+        current.config.state.purge_every.0,
+    ));
     Ok(RunningGateway {
+        purge,
         addr: local,
         scheme,
         admin_addr,
@@ -84,6 +89,8 @@ pub struct RunningGateway {
     stop_admin: watch::Sender<bool>,
     soap: JoinHandle<()>,
     admin: Option<JoinHandle<()>>,
+    /// Deletes expired correlations in the background.
+    purge: JoinHandle<()>,
 }
 
 impl RunningGateway {
@@ -105,6 +112,7 @@ impl RunningGateway {
     /// Begin draining (`/ready` answers 503), stop accepting, let open connections finish,
     /// then stop the admin listener.
     pub async fn stop(mut self) {
+        self.purge.abort();
         self.live.start_draining();
         let _ = self.stop_soap.send(true);
         let _ = (&mut self.soap).await;
@@ -117,6 +125,7 @@ impl RunningGateway {
 
 impl Drop for RunningGateway {
     fn drop(&mut self) {
+        self.purge.abort();
         self.live.start_draining();
         let _ = self.stop_soap.send(true);
         let _ = self.stop_admin.send(true);
@@ -226,6 +235,16 @@ fn banner(gw: &Gateway, running: &RunningGateway, origin: &str) {
         gw.process.audit.journal().display(),
         gw.process.audit.pending_at_open()
     );
+    if let Some(store) = &gw.process.store {
+        say!(
+            "  patient correlations {} ({})",
+            store.url(),
+            match &gw.config.gateway.assigning_authority {
+                Some(aa) => format!("ITI-18 by ids of {aa} asks each community by its own"),
+                None => "ITI-18 id translation off: gateway.assigning_authority is not set".into(),
+            }
+        );
+    }
     say!("  GET  {url}/ready  readiness (also /live)");
     if let Some(admin) = running.admin_url() {
         say!("  POST {admin}/admin/reload  reload the config (also: SIGHUP); GET {admin}/metrics");

@@ -3,6 +3,7 @@
 //! gateways, to the local communities this gateway fronts [ITI TF-2 3.38, 3.39;
 //! ITI TF-3 4.2.4]. The routing and consolidation rules are the same.
 
+mod affinity;
 mod query;
 mod retrieve;
 

@@ -131,6 +131,15 @@ pub async fn patient_discovery(
     gw.process
         .metrics
         .observe_calls(Transaction::Iti55, request_id, &outcomes);
+    // What the answers teach about who the patient is where.
+    match at.role {
+        Role::Initiating => {
+            if let Some(local) = crate::correlation::local_id(gw, &req.query) {
+                crate::correlation::learn_from_answers(gw, &local, &outcomes).await;
+            }
+        }
+        Role::Responding => crate::correlation::learn_initiator_id(gw, &req, &outcomes).await,
+    }
     let detail = match &nobody {
         Some(why) => Some(why.as_str()),
         None => (answer.ack == AckCode::AE)

@@ -47,6 +47,18 @@ pub struct Patient<'a> {
     pub given: &'a str,
     pub gender: &'a str,
     pub birth_time: &'a str,
+    /// Another id of hers (`other_ids`: root, extension), e.g. her hetu.
+    pub other_id: Option<(&'a str, &'a str)>,
+}
+
+impl<'a> Patient<'a> {
+    /// The patient with her Finnish hetu (OID 1.2.246.21) as another id.
+    pub fn with_hetu(self, hetu: &'a str) -> Patient<'a> {
+        Patient {
+            other_id: Some(("1.2.246.21", hetu)),
+            ..self
+        }
+    }
 }
 
 /// Aino Virtanen, born 1990-03-12, whom the tests' demographic queries look for; `root`
@@ -59,6 +71,7 @@ pub fn aino<'a>(root: &'a str, extension: &'a str) -> Patient<'a> {
         given: "Aino",
         gender: "F",
         birth_time: "19900312",
+        other_id: None,
     }
 }
 
@@ -199,8 +212,15 @@ impl Community {
 
     /// A patient of a demo community (`settings.patients`).
     pub fn patient(mut self, p: Patient<'_>) -> Self {
+        let other_ids = p.other_id.map_or(String::new(), |(root, extension)| {
+            format!(
+                ", other_ids = [{{ root = {}, extension = {} }}]",
+                quoted(root),
+                quoted(extension)
+            )
+        });
         self.patients.push(format!(
-            "{{ id = {{ root = {}, extension = {} }}, family = [{}], given = [{}], gender = {}, birth_time = {} }}",
+            "{{ id = {{ root = {}, extension = {} }}, family = [{}], given = [{}], gender = {}, birth_time = {}{other_ids} }}",
             quoted(p.root),
             quoted(p.extension),
             quoted(p.family),

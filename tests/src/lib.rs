@@ -13,7 +13,7 @@ pub mod soap_client;
 pub mod tls_client;
 
 pub use builder::{Community, GatewayBuilder, Patient, aino, gateway};
-pub use xcgate_testkit::{BoxError, TempDir, arr, corpus, in_ci, pki};
+pub use xcgate_testkit::{BoxError, TempDir, arr, corpus, in_ci, pki, postgres};
 
 /// The component of every plugin crate of the workspace, as a path (`DEMO_COMMUNITY`,
 /// `IHE_SOAP`, `FHIR_COMMUNITY`, `MISBEHAVING`, `UNLINKABLE`, `DISCOVERY_ONLY`, ...),

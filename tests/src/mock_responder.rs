@@ -89,6 +89,8 @@ pub struct Received {
 pub struct MockResponder {
     url: String,
     reply: Arc<Mutex<Reply>>,
+    /// Replies for particular paths (`/xcpd`, `/query`), before `reply`.
+    by_path: Arc<Mutex<std::collections::HashMap<String, Reply>>>,
     received: Arc<Mutex<Vec<Received>>>,
 }
 
@@ -101,13 +103,14 @@ impl MockResponder {
         let url = format!("http://{}", listener.local_addr().expect("local address"));
         let reply = Arc::new(Mutex::new(Reply::new(500, None, Bytes::new())));
         let received = Arc::new(Mutex::new(Vec::new()));
-        let (r, rec) = (reply.clone(), received.clone());
+        let by_path = Arc::new(Mutex::new(std::collections::HashMap::<String, Reply>::new()));
+        let (r, rec, bp) = (reply.clone(), received.clone(), by_path.clone());
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (r, rec) = (r.clone(), rec.clone());
+                let (r, rec, bp) = (r.clone(), rec.clone(), bp.clone());
                 tokio::spawn(async move {
                     let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                        let (r, rec) = (r.clone(), rec.clone());
+                        let (r, rec, bp) = (r.clone(), rec.clone(), bp.clone());
                         async move {
                             let path = req.uri().path().to_string();
                             let content_type = req
@@ -122,12 +125,13 @@ impl MockResponder {
                                 .await
                                 .map(|b| b.to_bytes())
                                 .unwrap_or_default();
+                            let on_path = bp.lock().unwrap().get(&path).cloned();
                             rec.lock().unwrap().push(Received {
                                 path,
                                 content_type,
                                 body,
                             });
-                            let reply = r.lock().unwrap().clone();
+                            let reply = on_path.unwrap_or_else(|| r.lock().unwrap().clone());
                             let mut builder = hyper::Response::builder().status(reply.status);
                             if let Some(ct) = &reply.content_type {
                                 builder = builder.header("content-type", ct.as_str());
@@ -148,6 +152,7 @@ impl MockResponder {
         MockResponder {
             url,
             reply,
+            by_path,
             received,
         }
     }
@@ -160,6 +165,21 @@ impl MockResponder {
     /// Answer every following request with `reply`.
     pub fn reply_with(&self, reply: Reply) {
         *self.reply.lock().unwrap() = reply;
+    }
+
+    /// Answer every following request to `path` (e.g. `/xcpd`) with `reply`.
+    pub fn reply_on(&self, path: &str, reply: Reply) {
+        self.by_path.lock().unwrap().insert(path.to_string(), reply);
+    }
+
+    /// The paths of everything received so far, in order.
+    pub fn paths(&self) -> Vec<String> {
+        self.received
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| r.path.clone())
+            .collect()
     }
 
     /// Everything received so far, in order.

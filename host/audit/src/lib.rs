@@ -28,6 +28,7 @@ mod event;
 mod forwarder;
 mod journal;
 mod model;
+mod revocation;
 mod stats;
 mod syslog;
 mod time;
@@ -46,5 +47,6 @@ pub use model::{
     EventIdentification, NetworkAccessPoint, Outcome, ParticipantObjectDetail,
     ParticipantObjectIdentification,
 };
+pub use revocation::correlations_revoked;
 pub use stats::AuditStats;
 pub use time::utc_millis;

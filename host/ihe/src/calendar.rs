@@ -88,6 +88,44 @@ impl UtcDateTime {
     }
 }
 
+/// An `xs:duration` (`PnYnMnDTnHnMnS`, e.g. `P0Y0M7D`, `PT12H`) in seconds, years as 365
+/// days and months as 30; `None` for a negative or malformed duration.
+pub fn xs_duration_secs(text: &str) -> Option<u64> {
+    let rest = text.trim().strip_prefix('P')?;
+    let (date, time) = match rest.split_once('T') {
+        Some((d, t)) if !t.is_empty() => (d, Some(t)),
+        Some(_) => return None,
+        None => (rest, None),
+    };
+    let mut total = 0u64;
+    let mut any = false;
+    let mut take = |part: &str, units: &[(char, u64)]| -> Option<()> {
+        let mut number = String::new();
+        let mut next = 0;
+        for c in part.chars() {
+            if c.is_ascii_digit() || c == '.' {
+                number.push(c);
+                continue;
+            }
+            let at = units[next..].iter().position(|(u, _)| *u == c)? + next;
+            let value: f64 = number.parse().ok()?;
+            total = total.checked_add((value * units[at].1 as f64) as u64)?;
+            number.clear();
+            next = at + 1;
+            any = true;
+        }
+        number.is_empty().then_some(())
+    };
+    take(
+        date,
+        &[('Y', 365 * 86_400), ('M', 30 * 86_400), ('D', 86_400)],
+    )?;
+    if let Some(t) = time {
+        take(t, &[('H', 3600), ('M', 60), ('S', 1)])?;
+    }
+    any.then_some(total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +146,20 @@ mod tests {
         for days in (-800_000..800_000).step_by(997) {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+
+    #[test]
+    fn durations_in_seconds() {
+        assert_eq!(xs_duration_secs("P0Y0M7D"), Some(7 * 86_400));
+        assert_eq!(xs_duration_secs("P1D"), Some(86_400));
+        assert_eq!(xs_duration_secs("PT12H30M"), Some(12 * 3600 + 1800));
+        assert_eq!(
+            xs_duration_secs("P1Y2M3DT4H5M6.5S"),
+            Some(365 * 86_400 + 60 * 86_400 + 3 * 86_400 + 4 * 3600 + 5 * 60 + 6)
+        );
+        for bad in ["", "7D", "P", "PT", "P1H", "P1D2Y", "-P1D", "P1.2.3D"] {
+            assert_eq!(xs_duration_secs(bad), None, "{bad}");
         }
     }
 

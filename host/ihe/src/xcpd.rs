@@ -94,7 +94,15 @@ pub struct PatientMatch {
     pub match_quality: Option<u8>,
     /// The community holding the record, `urn:oid:` form.
     pub home_community_id: Option<String>,
+    /// How long the responder recommends keeping this correlation, in seconds: its
+    /// `xcpd:CorrelationTimeToLive` [ITI TF-2 3.55.4.2.2]. Adapters pass it as the
+    /// [`CORRELATION_TTL_SLOT`] extension of a match (an `xs:duration`).
+    pub correlation_ttl: Option<u64>,
 }
+
+/// The extension slot of a WIT `patient-match` that carries the responder's
+/// `xcpd:CorrelationTimeToLive` (an `xs:duration`, e.g. `P7D`).
+pub const CORRELATION_TTL_SLOT: &str = "correlation-time-to-live";
 
 /// An attribute a responder asks for [ITI TF-2 Table 3.55.4.2.2.6-1].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -49,6 +49,9 @@ pub struct Facts {
     pub refused: Option<String>,
     /// Documents of a retrieve that could not be routed to a community.
     pub unrouted_documents: Vec<DocumentObject>,
+    /// The ITI-55 an initiating gateway ran first to learn who the patient is in the
+    /// communities it then asked (XDS Affinity Domain option): audited as its own calls.
+    pub discovery: Option<Box<Facts>>,
 }
 
 impl Facts {
@@ -60,6 +63,7 @@ impl Facts {
             calls: Vec::new(),
             refused: None,
             unrouted_documents: Vec::new(),
+            discovery: None,
         }
     }
 

@@ -16,10 +16,14 @@ pub(super) fn of_request(
     ex: &Exchange<'_>,
     facts: &Facts,
 ) -> Vec<atna::AuditMessage> {
-    match ex.role {
+    let mut records = match ex.role {
         Role::Initiating => initiating(identity, ex, facts),
         Role::Responding => answered_here(identity, ex, facts, Role::Responding),
+    };
+    if let Some(discovery) = &facts.discovery {
+        records.extend(initiating(identity, ex, discovery));
     }
+    records
 }
 
 /// The Security Alert of a refused node or user, reported by our endpoint.

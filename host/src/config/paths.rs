@@ -70,6 +70,14 @@ impl Config {
         }
     }
 
+    /// The SQLite state store of a gateway without `[state] url`: `state.db` beside the
+    /// audit journal.
+    pub fn state_file(&self) -> PathBuf {
+        self.journal_path()
+            .parent()
+            .map_or_else(|| PathBuf::from("state.db"), |d| d.join("state.db"))
+    }
+
     /// The plugin cache folder to use, if any (see `gateway.plugin_cache`).
     pub fn plugin_cache_dir(&self) -> Option<PathBuf> {
         match &self.gateway.plugin_cache {

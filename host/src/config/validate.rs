@@ -112,6 +112,54 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
     if c.gateway.max_body.0 < 4096 {
         return Err(invalid(origin, "gateway.max_body", "must be at least 4KiB"));
     }
+    if let Some(aa) = &c.gateway.assigning_authority
+        && !is_oid(aa.strip_prefix("urn:oid:").unwrap_or(aa))
+    {
+        return Err(invalid(
+            origin,
+            "gateway.assigning_authority",
+            format!(
+                "`{aa}` is not an OID; expected the affinity domain's patient id root, e.g. \"1.2.246.21\""
+            ),
+        ));
+    }
+    let ttl = c.gateway.correlation_ttl.0;
+    if !(Duration::from_secs(60)..=Duration::from_secs(366 * 86_400)).contains(&ttl) {
+        return Err(invalid(
+            origin,
+            "gateway.correlation_ttl",
+            "must be between 1m and 366d",
+        ));
+    }
+    if let Some(source) = &c.gateway.patient_source
+        && !c.gateway.responding.contains(source)
+    {
+        return Err(invalid(
+            origin,
+            "gateway.patient_source",
+            format!(
+                "`{source}` must be a community this gateway fronts (listed in gateway.responding): its adapter is asked for the patient's demographics by the affinity domain id"
+            ),
+        ));
+    }
+    if c.state.purge_every.0 < Duration::from_secs(1) {
+        return Err(invalid(origin, "state.purge_every", "must be at least 1s"));
+    }
+    if let Some(url) = &c.state.url
+        && !(url.starts_with("postgres://")
+            || url.starts_with("postgresql://")
+            || url.starts_with("sqlite://")
+            || url.starts_with("env:"))
+    {
+        return Err(invalid(
+            origin,
+            "state.url",
+            format!(
+                "`{}` is not a store URL; expected \"postgres://user:password@host:5432/database\", \"sqlite://path\" or \"env:NAME\"",
+                xcgate_state::redacted(url)
+            ),
+        ));
+    }
     if c.communities.is_empty() {
         return Err(invalid(
             origin,

@@ -110,6 +110,12 @@ pub fn match_out(p: wit::PatientMatch) -> m::PatientMatch {
         mothers_maiden_name: p.mothers_maiden_name.map(name_out),
         match_quality: p.match_quality.map(|q| q.min(100)),
         home_community_id: p.home_community_id,
+        correlation_ttl: p
+            .extensions
+            .iter()
+            .find(|s| s.name == m::CORRELATION_TTL_SLOT)
+            .and_then(|s| s.values.first())
+            .and_then(|v| xcgate_ihe::calendar::xs_duration_secs(v)),
     }
 }
 

@@ -1,20 +1,21 @@
 //! ITI-38 / ITI-18 initiating: route a stored query, fan it out, consolidate the answers
 //! [ITI TF-2 3.38.4.1.3; ITI TF-3 Tables 4.2.4.2-3, 4.2.4.1-2].
 
-use super::{communities_with, community_for, nobody_can};
+use super::{affinity, communities_with, community_for, nobody_can};
 use crate::audit::{CallFact, Facts};
 use crate::error::xds_error_code;
 use crate::fanout::{Outcome, Target, fan_out};
 use crate::gateway::{Endpoint, Gateway};
 use crate::plugin::{Capability, FoundObjects};
 use crate::reply::Reply;
+use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::time::Instant;
 use xcgate_ihe::ebrs::{
     AdhocQueryRequest, AdhocQueryResponse, ObjectKind, RegistryError, RegistryObject,
     RegistryResponse, ResponseStatus, ReturnType, Severity, error_codes,
 };
-use xcgate_ihe::transaction::Transaction;
+use xcgate_ihe::transaction::{Role, Transaction};
 use xcgate_ihe::xml::Element;
 
 /// A Failure answer with one error.
@@ -40,10 +41,15 @@ fn audit_query(facts: &mut Facts, request: &AdhocQueryRequest, payload: &Element
         encoding: "UTF-8".into(),
         home_community_id: None,
     });
-    facts.query_patient = request
+    facts.query_patient = query_patient(request);
+}
+
+/// The patient a stored query names (CX form, unquoted).
+fn query_patient(request: &AdhocQueryRequest) -> Option<String> {
+    request
         .patient_id_slot()
         .and_then(|s| s.values.first())
-        .map(|v| v.trim().trim_matches('\'').to_string());
+        .map(|v| v.trim().trim_matches('\'').to_string())
 }
 
 /// A refusal of a valid stored query (it could not be routed): its failure record names
@@ -116,24 +122,52 @@ pub async fn stored_query(
         }
     };
     let deadline = started + gw.config.gateway.deadline_for(transaction);
+    // A local consumer naming the patient by the affinity domain's id: each community is
+    // asked by its own id for the patient [ITI TF-1 18.2.1].
+    let local = (at.role == Role::Initiating)
+        .then(|| query_patient(&request))
+        .flatten()
+        .and_then(|cx| crate::correlation::local_cx(gw, &cx));
+    let (targets, requests, undiscovered, discovery) = match local {
+        None => (targets, HashMap::new(), Vec::new(), None),
+        Some(local) => {
+            match affinity::plan(gw, &request, &local, targets, deadline, request_id, user).await {
+                Ok(plan) => (
+                    plan.targets,
+                    plan.requests,
+                    plan.undiscovered,
+                    plan.discovery,
+                ),
+                Err(affinity::StoreUnavailable(context)) => {
+                    let reply = failure(transaction, error_codes::REGISTRY_ERROR, &context, None);
+                    return with_audited_query(reply, &request, payload);
+                }
+            }
+        }
+    };
     let shared = Arc::new(request);
     let call_request = shared.clone();
-    let outcomes = fan_out(
+    let requests = Arc::new(requests);
+    let mut outcomes = fan_out(
         &targets,
         deadline,
         request_id,
         None,
         user,
         move |community, ctx| {
-            let request = call_request.clone();
+            let request = requests
+                .get(&*community.name)
+                .unwrap_or(&call_request)
+                .clone();
             async move { community.find_documents(&ctx, &request).await }
         },
     )
     .await;
-    let response = aggregate_query(&outcomes, shared.return_type());
     gw.process
         .metrics
         .observe_calls(transaction, request_id, &outcomes);
+    outcomes.extend(undiscovered);
+    let response = aggregate_query(&outcomes, shared.return_type());
     tracing::info!(
         request_id,
         transaction = transaction.label(),
@@ -146,6 +180,7 @@ pub async fn stored_query(
     let mut facts = Facts::new(transaction);
     audit_query(&mut facts, &shared, payload);
     facts.calls = outcomes.iter().map(CallFact::of).collect();
+    facts.discovery = discovery.map(Box::new);
     Reply::soap(transaction.response_action(), response.build(), facts)
 }
 

@@ -49,7 +49,7 @@ pub enum Direction {
 }
 
 impl Direction {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Direction::Initiating => "initiating",
             Direction::Responding => "responding",

@@ -14,6 +14,9 @@ use xcgate_sdk::AdapterError;
 pub struct Answer {
     pub payload: Element,
     pub multipart: Option<Multipart>,
+    /// The `xcpd:CorrelationTimeToLive` header (an `xs:duration`), when the responder sent
+    /// one [ITI TF-2 3.55.4.2.2].
+    pub correlation_ttl: Option<String>,
 }
 
 /// Subcodes that say "try later" (WS-Addressing `EndpointUnavailable` carries a
@@ -195,6 +198,10 @@ pub fn read(
     if !ok && !root.is(ns::SOAP12, "Envelope") {
         return Err(status_error(status, what));
     }
+    let correlation_ttl = root
+        .child(ns::SOAP12, "Header")
+        .and_then(|h| h.child(ns::XCPD, "CorrelationTimeToLive"))
+        .and_then(Element::text_trimmed);
     // A synchronous answer comes on our own connection, so it is ours whatever its
     // RelatesTo says (with or without `urn:uuid:`, or a captured answer replayed with its
     // original id): RelatesTo is not checked here [host/ihe/README.md, "What real peers
@@ -210,7 +217,11 @@ pub fn read(
     }
     // A 4xx/5xx with a proper answer inside (some gateways send HL7 AE with 500) is read
     // like any other answer; the transaction decides what it says.
-    Ok(Answer { payload, multipart })
+    Ok(Answer {
+        payload,
+        multipart,
+        correlation_ttl,
+    })
 }
 
 #[cfg(test)]

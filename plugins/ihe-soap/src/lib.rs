@@ -72,7 +72,16 @@ impl PatientDiscovery for IheSoap {
                 mtom: false,
                 what: "ITI-55 query",
             })?;
-            let matches = xcpd::answer(&answer.payload)?;
+            let mut matches = xcpd::answer(&answer.payload)?;
+            // The responder's recommended correlation lifetime goes with every match.
+            if let Some(ttl) = &answer.correlation_ttl {
+                for m in &mut matches {
+                    m.extensions.push(xcgate_sdk::Slot {
+                        name: xcgate_ihe::xcpd::CORRELATION_TTL_SLOT.into(),
+                        values: vec![ttl.clone()],
+                    });
+                }
+            }
             xcgate_sdk::info!("ITI-55: {} matches", matches.len());
             Ok(matches)
         })();

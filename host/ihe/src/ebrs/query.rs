@@ -120,6 +120,23 @@ impl AdhocQueryRequest {
             .find(|s| PATIENT_ID_PARAMETERS.contains(&s.name.as_str()))
     }
 
+    /// The same request naming the patient `cx` (an HL7 CX, written quoted as stored
+    /// query values are [ITI TF-2 3.18.4.1.2.3.5]) in its patient id parameter: how an
+    /// initiating gateway asks each community with the id it knows there
+    /// [ITI TF-1 18.2.1].
+    pub fn with_patient_id(&self, cx: &str) -> AdhocQueryRequest {
+        let mut out = self.clone();
+        if let Some(slot) = out
+            .query
+            .slots
+            .iter_mut()
+            .find(|s| PATIENT_ID_PARAMETERS.contains(&s.name.as_str()))
+        {
+            slot.values = vec![format!("'{cx}'")];
+        }
+        out
+    }
+
     /// True when the query selects by patient id: a known patient query
     /// [ITI TF-2 3.18.4.1.2.3.7], or an unknown query carrying a patient id parameter.
     pub fn is_patient_id_based(&self) -> bool {

@@ -124,6 +124,7 @@ fn an_answer_round_trips_matches_custodians_and_issues() {
         mothers_maiden_name: None,
         match_quality: Some(95),
         home_community_id: None,
+        correlation_ttl: None,
     };
     let events = [(
         m.clone(),
