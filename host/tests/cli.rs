@@ -69,14 +69,16 @@ fn check_config_explains_what_is_wrong_and_where() {
 struct Demo {
     child: std::process::Child,
     addr: String,
+    state: std::path::PathBuf,
 }
 
 impl Demo {
     fn start() -> Demo {
+        let state = state_dir();
         let mut child = Command::new(XCGATE)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .env("XCGATE_LOG", "warn")
-            .env("XDG_STATE_HOME", state_dir())
+            .env("XDG_STATE_HOME", &state)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -91,7 +93,7 @@ impl Demo {
             .and_then(|r| r.split_whitespace().next())
             .unwrap_or_else(|| panic!("no address in {first:?}"))
             .to_string();
-        Demo { child, addr }
+        Demo { child, addr, state }
     }
 
     /// POST a file of the repository to /initiating as the README's curl does; the raw answer.
@@ -390,4 +392,74 @@ fn the_banner_says_what_each_endpoint_reaches() {
         banner.contains("/responding/only  remote gateways: only only (urn:oid:2.999.1.10)"),
         "{banner}"
     );
+}
+
+/// `xcgate correlations ...` on the demo's state folder; (success, stdout, stderr).
+fn correlations(state: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(XCGATE)
+        .arg("correlations")
+        .args(args)
+        .env("XCGATE_LOG", "warn")
+        .env("XDG_STATE_HOME", state)
+        .env("USER", "operator-in-test")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The README's ITI-18 by hetu finds Aino's documents in pirkanmaa and uusimaa; an
+/// operator then lists and revokes what the demo learned, with the command.
+#[test]
+fn serve_answers_the_readme_iti18_by_hetu_and_an_operator_revokes_what_it_learned() {
+    const AINO: &str = "120390-904J^^^&1.2.246.21&ISO";
+    let mut demo = Demo::start();
+    let found = demo.post("config/examples/iti18-find-documents-hetu.xml");
+    assert!(found.starts_with("HTTP/1.1 200"), "{found}");
+    assert!(found.contains("ResponseStatusType:Success"), "{found}");
+    assert_eq!(
+        found.matches(r#"home="urn:oid:2.999.1.10""#).count(),
+        2,
+        "{found}"
+    );
+    assert_eq!(
+        found.matches(r#"home="urn:oid:2.999.1.20""#).count(),
+        1,
+        "{found}"
+    );
+
+    // While the demo runs (it has no [admin]), the command says how to reach it.
+    let (ok, _, stderr) = correlations(&demo.state, &["revoke", "--patient", AINO]);
+    assert!(!ok);
+    assert!(stderr.contains("[admin]"), "{stderr}");
+
+    let _ = demo.child.kill();
+    let _ = demo.child.wait();
+    let (ok, listed, stderr) = correlations(&demo.state, &["list", "--patient", AINO]);
+    assert!(ok, "{stderr}");
+    let rows: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(rows.as_array().map(Vec::len), Some(3), "{listed}");
+    assert!(
+        listed.contains("PIR-1001") && listed.contains("UUS-2001"),
+        "{listed}"
+    );
+
+    let (ok, revoked, stderr) = correlations(&demo.state, &["revoke", "--patient", AINO]);
+    assert!(ok, "{stderr}");
+    assert!(revoked.contains("\"revoked\": 3"), "{revoked}");
+    let (_, listed, _) = correlations(&demo.state, &["list", "--patient", AINO]);
+    assert_eq!(listed.trim(), "[]");
+    let journal = std::fs::read_to_string(demo.state.join("xcgate/audit.log")).unwrap();
+    let record = journal
+        .lines()
+        .find(|l| l.contains(r#"csd-code="110110""#))
+        .expect("the revocation is audited");
+    assert!(record.contains(r#"UserID="operator-in-test""#), "{record}");
+
+    let (ok, _, stderr) = correlations(&demo.state, &["list", "--patient", "120390-904J"]);
+    assert!(!ok);
+    assert!(stderr.contains("HL7 CX"), "{stderr}");
 }
