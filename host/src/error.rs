@@ -56,6 +56,14 @@ pub enum RequestError {
     ClientCertificateRequired,
     #[error("the request body could not be read")]
     BodyUnreadable,
+    /// An ITI-56 the gateway cannot answer because of the request (not a valid
+    /// PatientLocationQueryRequest, or a patient no community it knows holds): a Sender
+    /// fault, as the response has no error element [XCPD_PLQ.xsd].
+    #[error("{0}")]
+    LocationRefused(String),
+    /// An ITI-56 the gateway cannot answer now (its store or every community failed).
+    #[error("{0}")]
+    LocationUnavailable(String),
 }
 
 fn names(list: &[(String, String)]) -> String {
@@ -86,7 +94,9 @@ impl RequestError {
             }
             RequestError::ActionMissing { .. } => Fault::new(FaultCode::Sender, reason)
                 .with_subcode(ns::WSA, "MessageAddressingHeaderRequired"),
-            RequestError::Internal { .. } => Fault::new(FaultCode::Receiver, reason),
+            RequestError::Internal { .. } | RequestError::LocationUnavailable(_) => {
+                Fault::new(FaultCode::Receiver, reason)
+            }
             // WS-Security faults are Sender faults with a wsse subcode [WSS 1.1 §12].
             RequestError::Security(e) => {
                 let (namespace, local) = e.fault_subcode();
@@ -115,6 +125,8 @@ impl RequestError {
             RequestError::MethodNotAllowed => "method_not_allowed",
             RequestError::ClientCertificateRequired => "client_certificate_required",
             RequestError::BodyUnreadable => "body_unreadable",
+            RequestError::LocationRefused(_) => "location_refused",
+            RequestError::LocationUnavailable(_) => "location_unavailable",
         }
     }
 

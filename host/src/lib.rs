@@ -37,6 +37,7 @@ pub mod listener;
 pub mod live;
 pub mod metrics;
 pub mod peer;
+pub mod plq;
 pub mod plugin;
 pub mod process;
 pub mod reply;

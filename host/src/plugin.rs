@@ -13,6 +13,7 @@ pub(crate) mod community;
 pub(crate) mod convert;
 mod convert_xca;
 mod host_api;
+mod location_calls;
 mod runtime;
 pub(crate) mod transport;
 mod xca_calls;

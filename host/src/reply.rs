@@ -17,6 +17,9 @@ pub struct Reply {
     /// What the audit records are built from; `None`: nothing to record beyond what the
     /// SOAP layer records itself.
     pub audit: Option<Facts>,
+    /// An answer that is a SOAP fault after all (ITI-56 has no error element): sent as a
+    /// refusal, once its audit records are written.
+    pub fault: Option<crate::error::RequestError>,
 }
 
 impl Reply {
@@ -27,6 +30,18 @@ impl Reply {
             body,
             attachments: None,
             audit: Some(audit),
+            fault: None,
+        }
+    }
+
+    /// A fault answer to a transaction that is still audited (its outcome a failure).
+    pub fn fault(error: crate::error::RequestError, audit: Facts) -> Reply {
+        Reply {
+            action: "",
+            body: String::new(),
+            attachments: None,
+            audit: Some(audit),
+            fault: Some(error),
         }
     }
 }

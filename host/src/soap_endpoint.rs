@@ -4,6 +4,7 @@
 
 use crate::error::{Refusal, RequestError};
 use crate::gateway::{Endpoint, Gateway};
+use crate::plq;
 use crate::reply::{Attachment, Reply};
 use crate::wire;
 use crate::xca;
@@ -26,6 +27,7 @@ struct Route {
 const PRPA: (&str, &str) = (ns::HL7, "PRPA_IN201305UV02");
 const ADHOC: (&str, &str) = (ns::QUERY, "AdhocQueryRequest");
 const RETRIEVE: (&str, &str) = (ns::XDS_B, "RetrieveDocumentSetRequest");
+const PLQ: (&str, &str) = (ns::XCPD, "PatientLocationQueryRequest");
 
 /// Every route. Without WS-Addressing the first route whose Body matches is taken (ITI-38
 /// for a query, ITI-39 for a retrieve).
@@ -40,6 +42,11 @@ const ROUTES: &[Route] = &[
         action: actions::ITI55_DEFERRED_REQUEST,
         body: PRPA,
         transaction: Transaction::Iti55,
+    },
+    Route {
+        action: actions::ITI56_REQUEST,
+        body: PLQ,
+        transaction: Transaction::Iti56,
     },
     Route {
         action: xds::ITI38_REQUEST,
@@ -133,6 +140,13 @@ pub async fn handle(
             home_community_id: &gw.config.gateway.home_community_id,
         };
         gw.process.audit.record(&exchange, &facts).await;
+    }
+    if let Some(error) = reply.fault.take() {
+        return Err(Refusal {
+            error,
+            relates_to: seen.relates_to,
+            reply_to: seen.reply_to,
+        });
     }
     let headers = wsa::response_headers(
         reply.action,
@@ -257,11 +271,6 @@ async fn serve(
         t @ (Transaction::Iti39 | Transaction::Iti43) => {
             xca::retrieve(gw, at, t, body, request_id, user).await
         }
-        // No route leads here: ITI-56 is not served.
-        Transaction::Iti56 => {
-            return Err(RequestError::Internal {
-                request_id: request_id.to_string(),
-            });
-        }
+        Transaction::Iti56 => plq::patient_location(gw, at, body, request_id, user).await,
     })
 }

@@ -91,20 +91,27 @@ fn rows(gw: &Described<'_>) -> Vec<Row> {
     let xca = [Capability::DocumentQuery, Capability::DocumentRetrieve];
     let xcpd = [Capability::PatientDiscovery];
     let mut rows = Vec::new();
+    // ITI-56 goes out through adapters that export patient-location; on /responding the
+    // gateway answers it itself (correlations, fronted communities).
+    let locator = [Capability::PatientLocation];
     if gw.any(Role::Initiating, &xcpd) {
+        let mut options = Vec::new();
+        if gw.any(Role::Initiating, &locator) {
+            options.push("Health Data Locator (ITI-56)".to_string());
+        }
         rows.push(Row {
             profile: "Cross-Community Patient Discovery (XCPD)",
             actor: "Initiating Gateway",
-            options: Vec::new(),
-            reference: "ITI TF-1 27; ITI TF-2 3.55",
+            options,
+            reference: "ITI TF-1 27; ITI TF-2 3.55, 3.56",
         });
     }
     if gw.any(Role::Responding, &xcpd) {
         rows.push(Row {
             profile: "Cross-Community Patient Discovery (XCPD)",
             actor: "Responding Gateway",
-            options: Vec::new(),
-            reference: "ITI TF-1 27; ITI TF-2 3.55",
+            options: vec!["Health Data Locator (ITI-56)".into()],
+            reference: "ITI TF-1 27; ITI TF-2 3.55, 3.56",
         });
     }
     if gw.any(Role::Initiating, &xca) {

@@ -107,6 +107,14 @@ pub async fn patient_discovery(
     )
     .await;
     let mut answer = aggregate(&outcomes);
+    // On `/responding` this gateway answers ITI-56 for the patients it returns (from its
+    // correlations and the communities it fronts): it says so in every custodian
+    // [ITI TF-2 3.55.4.2.2.5].
+    if at.role == Role::Responding && gw.process.store.is_some() {
+        for (_, custodian) in &mut answer.events {
+            custodian.supports_hdl = true;
+        }
+    }
     // Nobody to ask is not a failed community: say what is missing, in an issue and in
     // the acknowledgement, rather than point to issues that are not there.
     let nobody = communities

@@ -5,6 +5,7 @@ understood as one JSON object, for tests/tests/zeep_peer.rs.
 usage: zeep_driver.py CONFORMANCE_DIR xcpd URL BODY.xml
        zeep_driver.py CONFORMANCE_DIR dq   URL 'PID^^^&AA&ISO'
        zeep_driver.py CONFORMANCE_DIR dr   URL DOCID REPOID HCID
+       zeep_driver.py CONFORMANCE_DIR plq  URL ROOT EXTENSION
 
 The WSDLs and zeep client set-up come from CONFORMANCE_DIR/peers/zeep/zeep_client.py
 (offline WSDL loading, IPF WSDLs); the requests are built by zeep from those WSDLs.
@@ -91,5 +92,45 @@ def dr(doc, repo, hcid):
     return {"status": r.RegistryResponse.status, "documents": documents}
 
 
-result = {"xcpd": xcpd, "dq": dq, "dr": dr}[command](*args)
+XCPD = "{urn:ihe:iti:xcpd:2009}"
+
+
+def plq(root, extension):
+    """ITI-56 from the IPF WSDL (its payload is xsd:anyType, so the request element is ours,
+    written from XCPD_PLQ.xsd); the answer as lxml reads it, or the fault."""
+    c = zc.client("ipf/xcpd/iti56-raw.wsdl")
+    svc = c.create_service("{urn:ihe:iti:xcpd:2009}RespondingGateway_Binding_Soap12", url)
+    env = c.create_message(svc, "RespondingGateway_PatientLocationQuery", None)
+    to = env.find(f".//{zc.WSA}To")
+    if to is not None:
+        to.text = url
+    body = env.find(f"{zc.SOAP12}Body")
+    for child in list(body):
+        body.remove(child)
+    request = etree.SubElement(body, f"{XCPD}PatientLocationQueryRequest")
+    etree.SubElement(request, f"{XCPD}RequestedPatientId", root=root, extension=extension)
+    headers = {"Content-Type": 'application/soap+xml; charset=utf-8; '
+               'action="urn:ihe:iti:2009:PatientLocationQuery"'}
+    resp = c.transport.post_xml(url, env, headers)
+    root_el = etree.fromstring(resp.content)
+    fault = root_el.find(f".//{zc.SOAP12}Fault")
+    if fault is not None:
+        code = fault.find(f"{zc.SOAP12}Code/{zc.SOAP12}Value")
+        reason = fault.find(f"{zc.SOAP12}Reason/{zc.SOAP12}Text")
+        return {"http": resp.status_code, "fault": code.text if code is not None else None,
+                "reason": reason.text if reason is not None else None}
+    answer = root_el.find(f".//{XCPD}PatientLocationQueryResponse")
+    locations = []
+    for loc in answer.iter(f"{XCPD}PatientLocationResponse"):
+        pid = loc.find(f"{XCPD}CorrespondingPatientId")
+        req = loc.find(f"{XCPD}RequestedPatientId")
+        locations.append({"home": loc.find(f"{XCPD}HomeCommunityId").text,
+                          "root": pid.get("root"), "extension": pid.get("extension"),
+                          "requested": f"{req.get('extension')}@{req.get('root')}"})
+    action = root_el.find(f".//{zc.WSA}Action")
+    return {"http": resp.status_code, "action": action.text if action is not None else None,
+            "locations": locations}
+
+
+result = {"xcpd": xcpd, "dq": dq, "dr": dr, "plq": plq}[command](*args)
 print(json.dumps(result))

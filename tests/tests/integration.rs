@@ -16,6 +16,7 @@ mod network_example;
 mod network_profiles;
 mod nobody_to_ask;
 mod operations;
+mod patient_location;
 mod responding;
 mod responding_per_community;
 mod sandbox_isolation;

@@ -180,3 +180,39 @@ async fn zeep_as_a_remote_gateway_is_answered_for_the_fronted_community_only() {
             .is_empty()
     );
 }
+
+/// ITI-56 from zeep with IPF's WSDL: the responding gateway's answer is what zeep's lxml
+/// reads, and an unknown patient is a SOAP 1.2 Sender fault it recognises.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zeep_asks_where_else_aino_is_known() {
+    let Some(python) = zeep_python() else { return };
+    let gw = crate::patient_location::locator_gateway().await;
+    crate::patient_location::learn_aino(&gw).await;
+    let url = gw.responding_url();
+    let found = zeep(&python, &["plq", &url, "1.2.246.21", "120390-904J"]).await;
+    assert_eq!(found["http"], 200, "{found}");
+    assert_eq!(
+        found["action"],
+        "urn:ihe:iti:2009:PatientLocationQueryResponse"
+    );
+    let mut homes: Vec<String> = found["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {}",
+                l["home"].as_str().unwrap(),
+                l["extension"].as_str().unwrap()
+            )
+        })
+        .collect();
+    homes.sort();
+    assert_eq!(homes, ["urn:oid:2.999.1.10 N-1", "urn:oid:2.999.1.20 E-1"]);
+    for l in found["locations"].as_array().unwrap() {
+        assert_eq!(l["requested"], "120390-904J@1.2.246.21");
+    }
+    let unknown = zeep(&python, &["plq", &url, "2.999.77", "NOBODY"]).await;
+    assert_eq!(unknown["http"], 400, "{unknown}");
+    assert_eq!(unknown["fault"], "env:Sender", "{unknown}");
+}

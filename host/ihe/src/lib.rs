@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod ebrs;
 pub mod hl7v3;
 pub mod mtom;
+pub mod plq;
 pub mod retrieve;
 pub mod soap;
 pub mod transaction;

@@ -150,7 +150,10 @@ fn answered_here(
         e
     };
     let mut out = Vec::new();
-    if !ok.is_empty() {
+    // A refused request is a failure, whatever the communities asked said (an ITI-56 for a
+    // patient nobody holds: they answered, with nothing).
+    let refused = facts.refused.is_some();
+    if !ok.is_empty() && !refused {
         let mut e = base(Outcome::Success, None);
         for c in &ok {
             for p in &c.patients {
@@ -168,7 +171,7 @@ fn answered_here(
         .flat_map(|c| &c.failed_documents)
         .chain(&facts.unrouted_documents)
         .collect();
-    if !failed.is_empty() || ok.is_empty() || !failed_documents.is_empty() {
+    if refused || !failed.is_empty() || ok.is_empty() || !failed_documents.is_empty() {
         let reason = facts
             .refused
             .as_deref()

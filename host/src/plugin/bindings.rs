@@ -39,3 +39,17 @@ pub mod retrieve {
 }
 
 pub use xcpd::xcgate;
+
+pub mod location {
+    wasmtime::component::bindgen!({
+        world: "patient-location-adapter",
+        path: "../wit",
+        exports: { default: async },
+        with: {
+            "xcgate:adapter/types": crate::plugin::bindings::xcpd::xcgate::adapter::types,
+            "xcgate:adapter/config": crate::plugin::bindings::xcpd::xcgate::adapter::config,
+            "xcgate:adapter/log": crate::plugin::bindings::xcpd::xcgate::adapter::log,
+            "xcgate:adapter/transport": crate::plugin::bindings::xcpd::xcgate::adapter::transport,
+        },
+    });
+}

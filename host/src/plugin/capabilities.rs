@@ -1,6 +1,7 @@
 //! Which transactions a plugin serves: one exported WIT interface per capability
 //! [wit/README.md]. A plugin that exports none of them is refused at load.
 
+use super::bindings::location::PatientLocationAdapterPre;
 use super::bindings::query::DocumentQueryAdapterPre;
 use super::bindings::retrieve::DocumentRetrieveAdapterPre;
 use super::bindings::xcpd::PatientDiscoveryAdapterPre;
@@ -8,7 +9,7 @@ use super::host_api::CallState;
 use wasmtime::component::{Component, InstancePre};
 
 /// The contract version the host speaks.
-pub const CONTRACT: &str = "xcgate:adapter@0.4.0";
+pub const CONTRACT: &str = "xcgate:adapter@0.5.0";
 
 /// A transaction family a plugin may serve (an exported interface).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,13 +20,16 @@ pub enum Capability {
     DocumentQuery,
     /// XCA ITI-39 (and ITI-43 through the gateway): `document-retrieve`.
     DocumentRetrieve,
+    /// XCPD Health Data Locator ITI-56: `patient-location` (since 0.5.0).
+    PatientLocation,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 3] = [
+    pub const ALL: [Capability; 4] = [
         Capability::PatientDiscovery,
         Capability::DocumentQuery,
         Capability::DocumentRetrieve,
+        Capability::PatientLocation,
     ];
 
     /// The capability's short name, as the contract spells it (`patient-discovery`).
@@ -34,15 +38,17 @@ impl Capability {
             Capability::PatientDiscovery => "patient-discovery",
             Capability::DocumentQuery => "document-query",
             Capability::DocumentRetrieve => "document-retrieve",
+            Capability::PatientLocation => "patient-location",
         }
     }
 
     /// The exported interface name, as it appears in a component.
     pub fn interface(self) -> &'static str {
         match self {
-            Capability::PatientDiscovery => "xcgate:adapter/patient-discovery@0.4.0",
-            Capability::DocumentQuery => "xcgate:adapter/document-query@0.4.0",
-            Capability::DocumentRetrieve => "xcgate:adapter/document-retrieve@0.4.0",
+            Capability::PatientDiscovery => "xcgate:adapter/patient-discovery@0.5.0",
+            Capability::DocumentQuery => "xcgate:adapter/document-query@0.5.0",
+            Capability::DocumentRetrieve => "xcgate:adapter/document-retrieve@0.5.0",
+            Capability::PatientLocation => "xcgate:adapter/patient-location@0.5.0",
         }
     }
 }
@@ -53,6 +59,7 @@ pub struct Capabilities {
     pub patient_discovery: Option<PatientDiscoveryAdapterPre<CallState>>,
     pub document_query: Option<DocumentQueryAdapterPre<CallState>>,
     pub document_retrieve: Option<DocumentRetrieveAdapterPre<CallState>>,
+    pub patient_location: Option<PatientLocationAdapterPre<CallState>>,
 }
 
 impl Capabilities {
@@ -94,6 +101,12 @@ impl Capabilities {
                     .map_err(|e| shape(Capability::DocumentRetrieve, e))?,
             );
         }
+        if has(Capability::PatientLocation) {
+            caps.patient_location = Some(
+                PatientLocationAdapterPre::new(pre.clone())
+                    .map_err(|e| shape(Capability::PatientLocation, e))?,
+            );
+        }
         if Capability::ALL.iter().all(|c| !caps.supports(*c)) {
             let expected: Vec<&str> = Capability::ALL.iter().map(|c| c.interface()).collect();
             let found = if exports.is_empty() {
@@ -114,6 +127,7 @@ impl Capabilities {
             Capability::PatientDiscovery => self.patient_discovery.is_some(),
             Capability::DocumentQuery => self.document_query.is_some(),
             Capability::DocumentRetrieve => self.document_retrieve.is_some(),
+            Capability::PatientLocation => self.patient_location.is_some(),
         }
     }
 }

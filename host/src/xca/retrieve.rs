@@ -39,6 +39,7 @@ fn mtom_reply(
         body: response.build(),
         attachments: Some(attachments),
         audit: Some(facts),
+        fault: None,
     }
 }
 

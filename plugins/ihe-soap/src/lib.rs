@@ -3,7 +3,9 @@
 //!
 //! - ITI-55 Cross Gateway Patient Discovery [ITI TF-2 3.55] ([`xcpd`]),
 //! - ITI-38 Cross Gateway Query [ITI TF-2 3.38] ([`query`]),
-//! - ITI-39 Cross Gateway Retrieve [ITI TF-2 3.39] ([`retrieve`]), MTOM in and out.
+//! - ITI-39 Cross Gateway Retrieve [ITI TF-2 3.39] ([`retrieve`]), MTOM in and out,
+//! - ITI-56 Patient Location Query (XCPD Health Data Locator), its messages from
+//!   `xcgate_ihe::plq`.
 //!
 //! The answer becomes the WIT records, or the `adapter-error` the host maps to the IHE
 //! error of the transaction (wit/README.md). Settings: [`settings`] and README.md. Logs
@@ -22,10 +24,11 @@ pub mod xcpd;
 use settings::Settings;
 use xcgate_ihe::ebrs::actions as xca_actions;
 use xcgate_ihe::hl7v3::actions as xcpd_actions;
+use xcgate_sdk::plq::{PatientLocation, PatientLocator};
 use xcgate_sdk::xca_query::{DocumentQuery, QueryRequest, QueryResponse};
 use xcgate_sdk::xca_retrieve::{DocumentRequest, DocumentRetrieve, RetrieveResponse};
 use xcgate_sdk::xcpd::{PatientDiscovery, PatientMatch, PatientQuery};
-use xcgate_sdk::{AdapterError, CallContext};
+use xcgate_sdk::{AdapterError, CallContext, InstanceId};
 
 struct IheSoap;
 
@@ -119,6 +122,43 @@ impl DocumentQuery for IheSoap {
     }
 }
 
+impl PatientLocator for IheSoap {
+    fn locate_patient(
+        ctx: CallContext,
+        requested: InstanceId,
+    ) -> Result<Vec<PatientLocation>, AdapterError> {
+        let result = (|| {
+            let s = settings(&ctx)?;
+            let id = xcgate_ihe::xcpd::Ii::new(&requested.root, requested.extension.as_deref());
+            let answer = soap::exchange(&soap::Request {
+                endpoint: &s.iti56_endpoint,
+                action: xcpd_actions::ITI56_REQUEST,
+                to: s.to(&s.iti56_to),
+                body: xcgate_ihe::plq::build_request(&id),
+                mtom: false,
+                what: "ITI-56 patient location query",
+            })?;
+            let locations = xcgate_ihe::plq::parse_response(&answer.payload).map_err(|e| {
+                AdapterError::BadResponse(format!(
+                    "the ITI-56 answer is not a usable PatientLocationQueryResponse: {e}"
+                ))
+            })?;
+            xcgate_sdk::info!("ITI-56: {} locations", locations.len());
+            Ok(locations
+                .into_iter()
+                .map(|l| PatientLocation {
+                    home_community_id: l.home_community_id,
+                    patient_id: InstanceId {
+                        root: l.patient_id.root,
+                        extension: l.patient_id.extension,
+                    },
+                })
+                .collect())
+        })();
+        logged("ITI-56", result)
+    }
+}
+
 impl DocumentRetrieve for IheSoap {
     fn retrieve(
         ctx: CallContext,
@@ -157,3 +197,4 @@ impl DocumentRetrieve for IheSoap {
 xcgate_sdk::register_patient_discovery!(IheSoap);
 xcgate_sdk::register_document_query!(IheSoap);
 xcgate_sdk::register_document_retrieve!(IheSoap);
+xcgate_sdk::register_patient_location!(IheSoap);

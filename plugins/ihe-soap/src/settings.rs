@@ -12,6 +12,7 @@ pub struct Settings {
     pub iti55_endpoint: String,
     pub iti38_endpoint: String,
     pub iti39_endpoint: String,
+    pub iti56_endpoint: String,
     /// The responding gateway's homeCommunityId, `urn:oid:` form.
     pub remote_home_community_id: String,
     /// Our homeCommunityId for the XCPD sender (`urn:oid:` form), when known.
@@ -24,6 +25,7 @@ pub struct Settings {
     pub iti55_to: Option<String>,
     pub iti38_to: Option<String>,
     pub iti39_to: Option<String>,
+    pub iti56_to: Option<String>,
     /// Send ITI-39 as MTOM/XOP (the default, [ITI TF-2 3.43.5]) or as plain SOAP.
     pub iti39_mtom: bool,
 }
@@ -91,6 +93,7 @@ impl Settings {
             iti55_endpoint: endpoint("iti55_endpoint", "xcpd"),
             iti38_endpoint: endpoint("iti38_endpoint", "query"),
             iti39_endpoint: endpoint("iti39_endpoint", "retrieve"),
+            iti56_endpoint: endpoint("iti56_endpoint", "plq"),
             remote_home_community_id: remote,
             sender_home_community_id: sender,
             assigning_authority: oid("assigning_authority")?,
@@ -99,6 +102,7 @@ impl Settings {
             iti55_to: get("iti55_to"),
             iti38_to: get("iti38_to"),
             iti39_to: get("iti39_to"),
+            iti56_to: get("iti56_to"),
             iti39_mtom,
         })
     }

@@ -53,10 +53,10 @@ pub mod bindings {
             default_bindings_module: "xcgate_sdk::bindings::query",
             additional_derives: [PartialEq, Clone],
             with: {
-                "xcgate:adapter/types@0.4.0": crate::bindings::xcpd::xcgate::adapter::types,
-                "xcgate:adapter/config@0.4.0": crate::bindings::xcpd::xcgate::adapter::config,
-                "xcgate:adapter/log@0.4.0": crate::bindings::xcpd::xcgate::adapter::log,
-                "xcgate:adapter/transport@0.4.0": crate::bindings::xcpd::xcgate::adapter::transport,
+                "xcgate:adapter/types@0.5.0": crate::bindings::xcpd::xcgate::adapter::types,
+                "xcgate:adapter/config@0.5.0": crate::bindings::xcpd::xcgate::adapter::config,
+                "xcgate:adapter/log@0.5.0": crate::bindings::xcpd::xcgate::adapter::log,
+                "xcgate:adapter/transport@0.5.0": crate::bindings::xcpd::xcgate::adapter::transport,
             },
         });
     }
@@ -69,10 +69,26 @@ pub mod bindings {
             default_bindings_module: "xcgate_sdk::bindings::retrieve",
             additional_derives: [PartialEq, Clone],
             with: {
-                "xcgate:adapter/types@0.4.0": crate::bindings::xcpd::xcgate::adapter::types,
-                "xcgate:adapter/config@0.4.0": crate::bindings::xcpd::xcgate::adapter::config,
-                "xcgate:adapter/log@0.4.0": crate::bindings::xcpd::xcgate::adapter::log,
-                "xcgate:adapter/transport@0.4.0": crate::bindings::xcpd::xcgate::adapter::transport,
+                "xcgate:adapter/types@0.5.0": crate::bindings::xcpd::xcgate::adapter::types,
+                "xcgate:adapter/config@0.5.0": crate::bindings::xcpd::xcgate::adapter::config,
+                "xcgate:adapter/log@0.5.0": crate::bindings::xcpd::xcgate::adapter::log,
+                "xcgate:adapter/transport@0.5.0": crate::bindings::xcpd::xcgate::adapter::transport,
+            },
+        });
+    }
+    pub mod location {
+        wit_bindgen::generate!({
+            world: "patient-location-adapter",
+            path: "../../wit",
+            pub_export_macro: true,
+            export_macro_name: "export_patient_location",
+            default_bindings_module: "xcgate_sdk::bindings::location",
+            additional_derives: [PartialEq, Clone],
+            with: {
+                "xcgate:adapter/types@0.5.0": crate::bindings::xcpd::xcgate::adapter::types,
+                "xcgate:adapter/config@0.5.0": crate::bindings::xcpd::xcgate::adapter::config,
+                "xcgate:adapter/log@0.5.0": crate::bindings::xcpd::xcgate::adapter::log,
+                "xcgate:adapter/transport@0.5.0": crate::bindings::xcpd::xcgate::adapter::transport,
             },
         });
     }
@@ -131,8 +147,15 @@ pub mod xca_retrieve {
     };
 }
 
+/// XCPD Health Data Locator (ITI-56 Patient Location Query) types and trait (since 0.5.0).
+pub mod plq {
+    pub use crate::bindings::location::exports::xcgate::adapter::patient_location::{
+        Guest as PatientLocator, PatientLocation,
+    };
+}
+
 /// The WIT package version this SDK was built against.
-pub const CONTRACT_VERSION: &str = "0.4.0";
+pub const CONTRACT_VERSION: &str = "0.5.0";
 
 /// Register a type implementing [`xcpd::PatientDiscovery`] as this component's
 /// `patient-discovery` export.
@@ -173,6 +196,20 @@ macro_rules! register_document_retrieve {
         $crate::bindings::retrieve::export_document_retrieve!($ty with_types_in $crate::bindings::retrieve);
         const _: fn() = || {
             fn implements<T: $crate::xca_retrieve::DocumentRetrieve>() {}
+            implements::<$ty>();
+        };
+    };
+}
+
+/// Register a type implementing [`plq::PatientLocator`] as this component's
+/// `patient-location` export (ITI-56).
+#[macro_export]
+macro_rules! register_patient_location {
+    ($ty:ident) => {
+        #[cfg(target_family = "wasm")]
+        $crate::bindings::location::export_patient_location!($ty with_types_in $crate::bindings::location);
+        const _: fn() = || {
+            fn implements<T: $crate::plq::PatientLocator>() {}
             implements::<$ty>();
         };
     };
