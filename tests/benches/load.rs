@@ -26,6 +26,8 @@ mod scenarios;
 mod setup;
 #[path = "load/stats.rs"]
 mod stats;
+#[path = "load/translation.rs"]
+mod translation;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -89,7 +91,9 @@ fn main() -> ExitCode {
         p.progress("ITI-55 fan-out to 20 communities, one hung");
         bench.hung_community().await?;
         p.progress("ITI-39 of a 20 MiB document, MTOM");
-        bench.big_retrieve().await
+        bench.big_retrieve().await?;
+        p.progress("ITI-18 by hetu (id translation) next to plain ITI-38");
+        bench.translation().await
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

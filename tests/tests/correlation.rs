@@ -427,3 +427,45 @@ async fn the_responding_gateway_keeps_the_initiators_id_for_the_patient() {
         Some(PatientId::new("2.999.5.7", "THEIRS-77"))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_correlations_are_purged_in_the_background() {
+    let gw = gateway()
+        .community("west", guests::DEMO_COMMUNITY)
+        .toml("[state]\npurge_every = \"1s\"\n")
+        .start()
+        .await
+        .unwrap();
+    let store = gw.gateway.process.store.as_ref().unwrap();
+    let now = xcgate::correlation::now_ms();
+    let (old, new) = (
+        PatientId::new("1.2.246.21", "OLD"),
+        PatientId::new("1.2.246.21", "NEW"),
+    );
+    let there = [PatientId::new("2.999.1.10.1", "W-1")];
+    store
+        .learn(
+            &old,
+            "urn:oid:2.999.1.10",
+            Direction::Initiating,
+            &there,
+            now - 5000,
+            now - 1,
+        )
+        .await
+        .unwrap();
+    store
+        .learn(
+            &new,
+            "urn:oid:2.999.1.10",
+            Direction::Initiating,
+            &there,
+            now,
+            now + 60_000,
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(store.list(&old).await.unwrap().is_empty(), "purged");
+    assert_eq!(store.list(&new).await.unwrap().len(), 1, "a live one stays");
+}

@@ -49,3 +49,18 @@ async fn an_unknown_bundled_plugin_lists_the_bundled_ones() {
     let e = start_error("bundled:nope").await;
     assert!(e.contains("bundled plugins: demo-community"), "{e}");
 }
+
+#[tokio::test]
+async fn a_state_store_that_cannot_be_reached_names_its_url_without_the_password() {
+    // Nothing listens on port 1 of loopback.
+    let text = format!(
+        "{}\n[state]\nurl = \"postgres://xcgate:s3cret-pw@127.0.0.1:1/xcgate\"\n",
+        one_community("bundled:demo-community")
+    );
+    let e = match TestGateway::start(&text).await {
+        Ok(_) => panic!("the gateway started without its store"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(e.contains("[state]") && e.contains("127.0.0.1:1"), "{e}");
+    assert!(!e.contains("s3cret-pw"), "the password is not shown: {e}");
+}

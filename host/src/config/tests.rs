@@ -169,3 +169,40 @@ fn each_transaction_has_its_own_deadline_or_the_gateway_one() -> Result<(), Conf
     assert!(e.contains("gateway.deadlines.iti39"), "{e}");
     Ok(())
 }
+
+#[test]
+fn correlation_settings_are_checked_and_teach_the_fix() {
+    let with = |gateway_keys: &str, tail: &str| {
+        parse(&format!(
+            "{}{tail}",
+            MINIMAL.replace(
+                "home_community_id = \"urn:oid:2.999.1\"\n",
+                &format!("home_community_id = \"urn:oid:2.999.1\"\n{gateway_keys}\n")
+            )
+        ))
+    };
+    let c = with("assigning_authority = \"1.2.246.21\"", "").unwrap();
+    assert_eq!(c.gateway.correlation_ttl.0, Duration::from_secs(86_400));
+    assert_eq!(c.state.purge_every.0, Duration::from_secs(600));
+    let e = with("assigning_authority = \"hetu\"", "")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("gateway.assigning_authority") && e.contains("1.2.246.21"),
+        "{e}"
+    );
+    let e = with("correlation_ttl = \"1s\"", "")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("gateway.correlation_ttl"), "{e}");
+    let e = with("patient_source = \"a\"", "").unwrap_err().to_string();
+    assert!(
+        e.contains("gateway.patient_source") && e.contains("gateway.responding"),
+        "{e}"
+    );
+    let e = with("", "\n[state]\nurl = \"mysql://u:secret@db/x\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("state.url") && e.contains("postgres://"), "{e}");
+    assert!(!e.contains("secret"), "no password in the message: {e}");
+}

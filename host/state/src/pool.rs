@@ -5,7 +5,7 @@ use crate::error::StoreError;
 use crate::url::redacted;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::{ConnectOptions as _, PgPool, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -16,6 +16,12 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// How long a call waits for a connection before the store counts as unavailable: a
 /// request must not hang on a store that is down.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// Every statement is logged at trace only: at `XCGATE_LOG=debug` the store would
+/// otherwise drown the gateway's own lines (the migrations alone are pages of SQL). Bound
+/// values, which are patient ids, are never logged by sqlx.
+const STATEMENT_LOG: log::LevelFilter = log::LevelFilter::Trace;
+/// A statement slower than this is a warning: the store is what delays the answer.
+const SLOW_STATEMENT: Duration = Duration::from_millis(500);
 
 #[derive(Debug, Clone)]
 pub(crate) enum Pool {
@@ -51,6 +57,8 @@ impl Store {
             let _ = std::fs::create_dir_all(dir);
         }
         let options = SqliteConnectOptions::new()
+            .log_statements(STATEMENT_LOG)
+            .log_slow_statements(log::LevelFilter::Warn, SLOW_STATEMENT)
             .filename(file)
             .create_if_missing(true)
             // Readers never wait for the writer, and a crash loses nothing acknowledged.
@@ -82,10 +90,13 @@ impl Store {
                 why: "expected postgres://user:password@host:port/database or sqlite://path".into(),
             });
         }
-        let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::Url {
-            url: shown.clone(),
-            why: e.to_string(),
-        })?;
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Url {
+                url: shown.clone(),
+                why: e.to_string(),
+            })?
+            .log_statements(STATEMENT_LOG)
+            .log_slow_statements(log::LevelFilter::Warn, SLOW_STATEMENT);
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(ACQUIRE_TIMEOUT)

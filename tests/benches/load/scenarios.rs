@@ -45,7 +45,7 @@ fn failure_note(r: &RunResult) -> String {
 }
 
 impl Bench {
-    fn plan(&self, connections: usize) -> Plan {
+    pub(crate) fn plan(&self, connections: usize) -> Plan {
         Plan {
             connections,
             warmup: self.warmup,

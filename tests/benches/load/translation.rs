@@ -1,0 +1,121 @@
+//! (5) ITI-18 with patient id translation (XDS Affinity Domain option) next to plain
+//! ITI-38, on one demo community: ITI-38 names the patient by the community's own id
+//! (one adapter call); ITI-18 names her by her hetu, so each request also reads her
+//! correlation from the state store (learned by the warm-up's first request) before the
+//! same call. Once on the default SQLite store, once on PostgreSQL when it is installed.
+
+use crate::client::{self, Check, Target};
+use crate::report::Row;
+use crate::scenarios::Bench;
+use crate::setup::{SOAP, start_gateway};
+use bytes::Bytes;
+use std::sync::Arc;
+use xcgate_ihe::ebrs::ReturnType;
+use xcgate_tests::soap_client::{self, ITI18, ITI38};
+
+/// One community holding Aino (PIR-1001, hetu 120390-904J) and one document of hers.
+const ONE_COMMUNITY_WITH_A_DOCUMENT: &str = r#"
+[gateway]
+listen = "127.0.0.1:0"
+home_community_id = "urn:oid:2.999.1"
+assigning_authority = "1.2.246.21"
+
+[communities.pirkanmaa]
+home_community_id = "urn:oid:2.999.1.10"
+plugin = "bundled:demo-community"
+timeout = "2s"
+memory_limit = "32MiB"
+settings.repository_unique_id = "2.999.1.10.3"
+
+[[communities.pirkanmaa.settings.patients]]
+id = { root = "2.999.1.10.1", extension = "PIR-1001" }
+other_ids = [{ root = "1.2.246.21", extension = "120390-904J" }]
+family = ["Virtanen"]
+given = ["Aino"]
+gender = "F"
+birth_time = "19900312"
+
+[[communities.pirkanmaa.settings.documents]]
+patient = "PIR-1001"
+unique_id = "2.999.1.10.2.1"
+title = "Epikriisi"
+class_code = { code = "18842-5", scheme = "2.16.840.1.113883.6.1", display = "Discharge summary" }
+type_code = { code = "11490-0", scheme = "2.16.840.1.113883.6.1", display = "Physician Discharge summary" }
+format_code = { code = "urn:ihe:iti:xds:2017:mimeTypeSufficient", scheme = "1.3.6.1.4.1.19376.1.2.3", display = "mimeType Sufficient" }
+practice_setting = { code = "394579002", scheme = "2.16.840.1.113883.6.96", display = "Cardiology" }
+healthcare_facility_type = { code = "22232009", scheme = "2.16.840.1.113883.6.96", display = "Hospital" }
+confidentiality = "N"
+creation_time = "20240312103000+0200"
+language = "fi-FI"
+mime_type = "text/plain"
+text = "Tulosyy: rintakipu."
+"#;
+
+const CONNECTIONS: usize = 16;
+
+fn query(gw: &xcgate_tests::TestGateway, action: &str, patient: &str) -> Target {
+    Target {
+        addr: gw.running.addr,
+        path: "/initiating",
+        content_type: SOAP.into(),
+        body: Bytes::from(soap_client::envelope(
+            action,
+            "urn:uuid:00000000-0000-4000-8000-000000000018",
+            &soap_client::find_documents(patient, ReturnType::LeafClass),
+        )),
+    }
+}
+
+/// Success with her one document.
+fn one_document() -> Check {
+    Check::Body(Arc::new(|body: &[u8]| {
+        let text = String::from_utf8_lossy(body);
+        if text.contains("ResponseStatusType:Success")
+            && text.matches("ExtrinsicObject ").count() == 1
+        {
+            Ok(())
+        } else {
+            Err(text.chars().take(300).collect())
+        }
+    }))
+}
+
+impl Bench {
+    pub async fn translation(&self) -> anyhow::Result<()> {
+        let check = one_document();
+        let gw = start_gateway(ONE_COMMUNITY_WITH_A_DOCUMENT).await?;
+        let plain = query(&gw, ITI38, "PIR-1001^^^&2.999.1.10.1&ISO");
+        let r = client::run(&plain, &check, self.plan(CONNECTIONS)).await;
+        let base = r.req_per_s();
+        let mut row = Row::new("iti38-1-community", "xcgate", CONNECTIONS, &r);
+        row.note = "the community's own id: no translation".into();
+        self.printer.row(&row);
+        self.translated(&gw, "iti18-hetu-sqlite", base).await;
+        gw.running.stop().await;
+
+        let Some(pg) = xcgate_testkit::postgres::Postgres::start("load-bench") else {
+            self.printer
+                .progress("iti18-hetu-postgres skipped: PostgreSQL is not installed");
+            return Ok(());
+        };
+        let text = format!(
+            "{ONE_COMMUNITY_WITH_A_DOCUMENT}\n[state]\nurl = \"{}\"\n",
+            pg.url()
+        );
+        let gw = start_gateway(&text).await?;
+        self.translated(&gw, "iti18-hetu-postgres", base).await;
+        gw.running.stop().await;
+        Ok(())
+    }
+
+    async fn translated(&self, gw: &xcgate_tests::TestGateway, label: &'static str, base: f64) {
+        let target = query(gw, ITI18, "120390-904J^^^&1.2.246.21&ISO");
+        let r = client::run(&target, &one_document(), self.plan(CONNECTIONS)).await;
+        let mut row = Row::new(label, "xcgate", CONNECTIONS, &r);
+        row.note = format!(
+            "hetu translated through the store: {:.0} % of plain ITI-38's req/s",
+            100.0 * r.req_per_s() / base.max(f64::MIN_POSITIVE)
+        );
+        self.printer.row(&row);
+    }
+}
