@@ -58,7 +58,7 @@ pub async fn patient_location(
             );
         }
     };
-    facts.query_patient = Some(cx(&requested));
+    facts.query_patient = Some(requested.cx());
     let deadline = started + gw.config.gateway.deadline_for(Transaction::Iti56);
     let found = match at.role {
         Role::Responding => responding(gw, at, &requested, deadline, request_id, user).await,
@@ -116,14 +116,6 @@ type Found = (
     Vec<Outcome<CommunityPlugin, Vec<PatientLocation>>>,
     Option<String>,
 );
-
-fn cx(id: &Ii) -> String {
-    format!(
-        "{}^^^&{}&ISO",
-        id.extension.as_deref().unwrap_or(""),
-        id.root
-    )
-}
 
 fn patient_id(id: &Ii) -> PatientId {
     PatientId::new(&id.root, id.extension.as_deref().unwrap_or(""))

@@ -95,15 +95,20 @@ fn rows(gw: &Described<'_>) -> Vec<Row> {
     // gateway answers it itself (correlations, fronted communities).
     let locator = [Capability::PatientLocation];
     if gw.any(Role::Initiating, &xcpd) {
-        let mut options = Vec::new();
-        if gw.any(Role::Initiating, &locator) {
-            options.push("Health Data Locator (ITI-56)".to_string());
-        }
+        let locates = gw.any(Role::Initiating, &locator);
         rows.push(Row {
             profile: "Cross-Community Patient Discovery (XCPD)",
             actor: "Initiating Gateway",
-            options,
-            reference: "ITI TF-1 27; ITI TF-2 3.55, 3.56",
+            options: if locates {
+                vec!["Health Data Locator (ITI-56)".to_string()]
+            } else {
+                Vec::new()
+            },
+            reference: if locates {
+                "ITI TF-1 27; ITI TF-2 3.55, 3.56"
+            } else {
+                "ITI TF-1 27; ITI TF-2 3.55"
+            },
         });
     }
     if gw.any(Role::Responding, &xcpd) {

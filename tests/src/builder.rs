@@ -36,6 +36,7 @@ pub struct Community {
     home: Option<String>,
     keys: Vec<(String, String)>,
     patients: Vec<String>,
+    documents: Vec<String>,
 }
 
 /// A patient a demo community holds (`settings.patients`).
@@ -131,6 +132,7 @@ impl GatewayBuilder {
             home: None,
             keys: Vec::new(),
             patients: Vec::new(),
+            documents: Vec::new(),
         }));
         self
     }
@@ -169,6 +171,12 @@ impl GatewayBuilder {
                 out.push_str(&format!(
                     "settings.patients = [{}]\n",
                     c.patients.join(", ")
+                ));
+            }
+            if !c.documents.is_empty() {
+                out.push_str(&format!(
+                    "settings.documents = [{}]\n",
+                    c.documents.join(", ")
                 ));
             }
         }
@@ -210,6 +218,12 @@ impl Community {
         self.setting(key, &quoted(value))
     }
 
+    /// A document of a demo community (`settings.documents`), e.g. [`visit_summary`].
+    pub fn document(mut self, inline_table: String) -> Self {
+        self.documents.push(inline_table);
+        self
+    }
+
     /// A patient of a demo community (`settings.patients`).
     pub fn patient(mut self, p: Patient<'_>) -> Self {
         let other_ids = p.other_id.map_or(String::new(), |(root, extension)| {
@@ -230,4 +244,22 @@ impl Community {
         ));
         self
     }
+}
+
+/// A plain-text visit summary of a demo community's patient (`settings.documents`), with
+/// the metadata a DocumentEntry needs [ITI TF-3 4.2.3.2] as an inline TOML table.
+pub fn visit_summary(patient: &str, unique_id: &str) -> String {
+    format!(
+        concat!(
+            "{{ patient = {:?}, unique_id = {:?}, title = \"Käyntiyhteenveto\", ",
+            "class_code = {{ code = \"34133-9\", scheme = \"2.16.840.1.113883.6.1\", display = \"Summary of episode note\" }}, ",
+            "type_code = {{ code = \"34133-9\", scheme = \"2.16.840.1.113883.6.1\", display = \"Summary of episode note\" }}, ",
+            "format_code = {{ code = \"urn:ihe:iti:xds:2017:mimeTypeSufficient\", scheme = \"1.3.6.1.4.1.19376.1.2.3\", display = \"mimeType Sufficient\" }}, ",
+            "practice_setting = {{ code = \"394814009\", scheme = \"2.16.840.1.113883.6.96\", display = \"General practice\" }}, ",
+            "healthcare_facility_type = {{ code = \"35971002\", scheme = \"2.16.840.1.113883.6.96\", display = \"Ambulatory care site\" }}, ",
+            "confidentiality = \"N\", creation_time = \"20250114141500+0200\", language = \"fi-FI\", ",
+            "mime_type = \"text/plain\", text = \"A visit.\" }}"
+        ),
+        patient, unique_id
+    )
 }

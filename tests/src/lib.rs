@@ -12,7 +12,7 @@ pub mod network_rules;
 pub mod soap_client;
 pub mod tls_client;
 
-pub use builder::{Community, GatewayBuilder, Patient, aino, gateway};
+pub use builder::{Community, GatewayBuilder, Patient, aino, gateway, visit_summary};
 pub use xcgate_testkit::{BoxError, TempDir, arr, corpus, in_ci, pki, postgres};
 
 /// The component of every plugin crate of the workspace, as a path (`DEMO_COMMUNITY`,

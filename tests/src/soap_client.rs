@@ -106,7 +106,7 @@ pub fn iti55_answer(answer: &str) -> xcgate_ihe::hl7v3::ParsedResponse {
 
 /// A PRPA_IN201305UV02 asking for a person by name and birth date (our own fixture).
 pub fn demographic_query(message_ext: &str, family: &str, given: &str, birth_time: &str) -> String {
-    use xcgate_ihe::xcpd::{Ii, PatientQuery, PersonName, TimeQuery};
+    use xcgate_ihe::xcpd::{PatientQuery, PersonName, TimeQuery};
     let q = PatientQuery {
         names: vec![PersonName {
             family: vec![family.into()],
@@ -119,6 +119,13 @@ pub fn demographic_query(message_ext: &str, family: &str, given: &str, birth_tim
         }),
         ..Default::default()
     };
+    patient_query(message_ext, &q)
+}
+
+/// A PRPA_IN201305UV02 from the initiator 2.999.5 to the gateway 2.999.1 with `query`'s
+/// parameters (our own fixture).
+pub fn patient_query(message_ext: &str, query: &xcgate_ihe::xcpd::PatientQuery) -> String {
+    use xcgate_ihe::xcpd::Ii;
     xcgate_ihe::hl7v3::QueryBuilder {
         message_id: Ii::new("2.999.5", Some(message_ext)),
         creation_time: "20261123120000",
@@ -127,7 +134,7 @@ pub fn demographic_query(message_ext: &str, family: &str, given: &str, birth_tim
         receiver_device: Ii::new("2.999.1", None),
         receiver_home_community: Some("urn:oid:2.999.1"),
         query_id: Ii::new("2.999.5", Some(message_ext)),
-        query: &q,
+        query,
     }
     .build()
 }

@@ -15,6 +15,16 @@ impl Ii {
             extension: extension.map(str::to_string),
         }
     }
+
+    /// The id as an HL7 CX, `extension^^^&root&ISO` (the form of stored query patient ids
+    /// and audit records).
+    pub fn cx(&self) -> String {
+        format!(
+            "{}^^^&{}&ISO",
+            self.extension.as_deref().unwrap_or(""),
+            self.root
+        )
+    }
 }
 
 /// A person name (PN).

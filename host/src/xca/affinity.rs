@@ -175,7 +175,7 @@ async fn discover(
         let mut fact = CallFact::of(o);
         match &o.result {
             Ok(matches) => {
-                fact.patients = matches.iter().map(|m| cx_of(&m.patient_id)).collect();
+                fact.patients = matches.iter().map(|m| m.patient_id.cx()).collect();
                 match matches.iter().find_map(|m| {
                     Some(PatientId::new(
                         &m.patient_id.root,
@@ -195,14 +195,6 @@ async fn discover(
         facts.calls.push(fact);
     }
     plan.discovery = Some(facts);
-}
-
-fn cx_of(id: &Ii) -> String {
-    format!(
-        "{}^^^&{}&ISO",
-        id.extension.as_deref().unwrap_or(""),
-        id.root
-    )
 }
 
 /// The ITI-55 query for `local`: its id, and the demographics the patient source has for

@@ -128,8 +128,8 @@ pub async fn stored_query(
         .then(|| query_patient(&request))
         .flatten()
         .and_then(|cx| crate::correlation::local_cx(gw, &cx));
-    let (targets, requests, undiscovered, discovery) = match local {
-        None => (targets, HashMap::new(), Vec::new(), None),
+    let (targets, requests, undiscovered, discovery, without_record) = match local {
+        None => (targets, HashMap::new(), Vec::new(), None, 0),
         Some(local) => {
             match affinity::plan(gw, &request, &local, targets, deadline, request_id, user).await {
                 Ok(plan) => (
@@ -137,6 +137,7 @@ pub async fn stored_query(
                     plan.requests,
                     plan.undiscovered,
                     plan.discovery,
+                    plan.without_record,
                 ),
                 Err(affinity::StoreUnavailable(context)) => {
                     let reply = failure(transaction, error_codes::REGISTRY_ERROR, &context, None);
@@ -172,6 +173,8 @@ pub async fn stored_query(
         request_id,
         transaction = transaction.label(),
         communities = targets.len(),
+        // Communities known to hold no record of the patient, not asked.
+        without_record,
         objects = response.objects.len(),
         status = ?response.status(),
         elapsed_ms = started.elapsed().as_millis() as u64,

@@ -12,44 +12,24 @@ use bytes::Bytes;
 use std::sync::Arc;
 use xcgate_ihe::ebrs::ReturnType;
 use xcgate_tests::soap_client::{self, ITI18, ITI38};
+use xcgate_tests::{aino, gateway, visit_summary};
 
-/// One community holding Aino (PIR-1001, hetu 120390-904J) and one document of hers.
-const ONE_COMMUNITY_WITH_A_DOCUMENT: &str = r#"
-[gateway]
-listen = "127.0.0.1:0"
-home_community_id = "urn:oid:2.999.1"
-assigning_authority = "1.2.246.21"
-
-[communities.pirkanmaa]
-home_community_id = "urn:oid:2.999.1.10"
-plugin = "bundled:demo-community"
-timeout = "2s"
-memory_limit = "32MiB"
-settings.repository_unique_id = "2.999.1.10.3"
-
-[[communities.pirkanmaa.settings.patients]]
-id = { root = "2.999.1.10.1", extension = "PIR-1001" }
-other_ids = [{ root = "1.2.246.21", extension = "120390-904J" }]
-family = ["Virtanen"]
-given = ["Aino"]
-gender = "F"
-birth_time = "19900312"
-
-[[communities.pirkanmaa.settings.documents]]
-patient = "PIR-1001"
-unique_id = "2.999.1.10.2.1"
-title = "Epikriisi"
-class_code = { code = "18842-5", scheme = "2.16.840.1.113883.6.1", display = "Discharge summary" }
-type_code = { code = "11490-0", scheme = "2.16.840.1.113883.6.1", display = "Physician Discharge summary" }
-format_code = { code = "urn:ihe:iti:xds:2017:mimeTypeSufficient", scheme = "1.3.6.1.4.1.19376.1.2.3", display = "mimeType Sufficient" }
-practice_setting = { code = "394579002", scheme = "2.16.840.1.113883.6.96", display = "Cardiology" }
-healthcare_facility_type = { code = "22232009", scheme = "2.16.840.1.113883.6.96", display = "Hospital" }
-confidentiality = "N"
-creation_time = "20240312103000+0200"
-language = "fi-FI"
-mime_type = "text/plain"
-text = "Tulosyy: rintakipu."
-"#;
+/// One community holding Aino (PIR-1001, hetu 120390-904J) and one document of hers;
+/// `state` is appended (a `[state]` table).
+fn one_community_with_a_document(state: &str) -> String {
+    gateway()
+        .set("assigning_authority", "\"1.2.246.21\"")
+        .community_with("pirkanmaa", "bundled:demo-community", |c| {
+            c.home_community_id("urn:oid:2.999.1.10")
+                .timeout("2s")
+                .set("memory_limit", "\"32MiB\"")
+                .setting_str("repository_unique_id", "2.999.1.10.3")
+                .patient(aino("2.999.1.10.1", "PIR-1001").with_hetu("120390-904J"))
+                .document(visit_summary("PIR-1001", "2.999.1.10.2.1"))
+        })
+        .toml(state)
+        .text()
+}
 
 const CONNECTIONS: usize = 16;
 
@@ -83,7 +63,7 @@ fn one_document() -> Check {
 impl Bench {
     pub async fn translation(&self) -> anyhow::Result<()> {
         let check = one_document();
-        let gw = start_gateway(ONE_COMMUNITY_WITH_A_DOCUMENT).await?;
+        let gw = start_gateway(&one_community_with_a_document("")).await?;
         let plain = query(&gw, ITI38, "PIR-1001^^^&2.999.1.10.1&ISO");
         let r = client::run(&plain, &check, self.plan(CONNECTIONS)).await;
         let base = r.req_per_s();
@@ -98,11 +78,8 @@ impl Bench {
                 .progress("iti18-hetu-postgres skipped: PostgreSQL is not installed");
             return Ok(());
         };
-        let text = format!(
-            "{ONE_COMMUNITY_WITH_A_DOCUMENT}\n[state]\nurl = \"{}\"\n",
-            pg.url()
-        );
-        let gw = start_gateway(&text).await?;
+        let state = format!("[state]\nurl = \"{}\"\n", pg.url());
+        let gw = start_gateway(&one_community_with_a_document(&state)).await?;
         self.translated(&gw, "iti18-hetu-postgres", base).await;
         gw.running.stop().await;
         Ok(())
