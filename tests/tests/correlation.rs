@@ -4,8 +4,8 @@
 //! the first time and remembered (no match too) until the responder's
 //! CorrelationTimeToLive or `gateway.correlation_ttl` runs out, or an operator revokes it.
 
+mod remote;
 mod store_outage;
-mod time_to_live;
 
 use xcgate_ihe::ebrs::{AdhocQueryResponse, ResponseStatus, ReturnType, error_codes};
 use xcgate_state::{Direction, PatientId};

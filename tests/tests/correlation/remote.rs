@@ -1,6 +1,7 @@
-//! The responder's `xcpd:CorrelationTimeToLive` [ITI TF-2 3.55.4.2.2] decides how long a
-//! correlation is kept; after it, the patient is looked up again. The remote community is a
-//! real xcgate behind the IHE SOAP adapter, its ITI-55 answer given the header.
+//! Against a remote responding gateway (a real xcgate behind the IHE SOAP adapter): the
+//! responder's `xcpd:CorrelationTimeToLive` [ITI TF-2 3.55.4.2.2] decides how long a
+//! correlation is kept, after which the patient is looked up again; and the lookup carries
+//! the demographics of the local patient source [ITI TF-2 3.55.4.1.2.1].
 
 use super::*;
 use xcgate_tests::mock_responder::{MockResponder, Reply};
@@ -108,5 +109,36 @@ async fn the_responders_correlation_time_to_live_is_kept_and_then_she_is_looked_
         mock.paths(),
         ["/xcpd", "/query", "/query", "/xcpd", "/query"],
         "expired: looked up again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lookup_carries_the_demographics_of_the_local_patient_source() {
+    let mock = MockResponder::start().await;
+    let _b = remote_answers(&mock, "P1D").await;
+    let gw = gateway_to(&mock)
+        .community_with("home", guests::DEMO_COMMUNITY, |c| {
+            c.home_community_id("urn:oid:2.999.9.10")
+                .patient(aino("2.999.9.10.1", "H-1").with_hetu("120390-904J"))
+        })
+        .responding(&["home"])
+        .set("patient_source", "\"home\"")
+        .start()
+        .await
+        .unwrap();
+    let (r, body) = find_documents(&gw, AINO_HETU).await;
+    assert_eq!(homes(&r), ["urn:oid:2.999.40"], "{body}");
+    let asked = mock
+        .received()
+        .into_iter()
+        .find(|r| r.path == "/xcpd")
+        .expect("the remote was asked who she is");
+    let asked = String::from_utf8_lossy(&asked.body).into_owned();
+    for sent in ["120390-904J", "Virtanen", "Aino", "19900312"] {
+        assert!(asked.contains(sent), "{sent} in the ITI-55: {asked}");
+    }
+    assert!(
+        !asked.contains("H-1"),
+        "our community's own id stays here: {asked}"
     );
 }
