@@ -49,6 +49,9 @@ pub struct Gateway {
     pub process: Arc<Process>,
 }
 
+/// How long a plugin's settings check may take.
+const SETTINGS_CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Gateway {
     /// Load every community's plugin with `process`'s runtime; the first failure is an
     /// error naming the community.
@@ -94,6 +97,53 @@ impl Gateway {
             xua_trust,
             process: process.clone(),
         })
+    }
+
+    /// Ask every plugin that exports `settings-check` whether its settings are usable
+    /// (wit/settings.wit): what the config loader cannot know, since the `settings` table
+    /// belongs to the plugin. Every problem found is an error naming the community and the
+    /// key; a check that fails to run is one too.
+    pub async fn check_settings(&self) -> anyhow::Result<()> {
+        let mut problems = Vec::new();
+        for c in &self.communities {
+            match c.check_settings(SETTINGS_CHECK_TIMEOUT).await {
+                None => {}
+                Some(Ok(found)) => {
+                    problems.extend(found.into_iter().map(|p| {
+                        format!("communities.{}.settings.{}: {}", c.name, p.key, p.message)
+                    }))
+                }
+                Some(Err(f)) => problems.push(format!(
+                    "community `{}`: its plugin's settings check failed: {f}",
+                    c.name
+                )),
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            let origin = match &self.config.origin {
+                crate::config::Origin::File(path) => path.display().to_string(),
+                crate::config::Origin::Demo => "the bundled demo config".into(),
+                crate::config::Origin::Text => "the config".into(),
+            };
+            anyhow::bail!(
+                "{origin}: {} setting problem(s):\n  {}",
+                problems.len(),
+                problems.join("\n  ")
+            )
+        }
+    }
+
+    /// Load `config` (off the threads that serve requests: compiling is CPU work) and
+    /// check its plugins' settings.
+    pub async fn load_checked(config: Config, process: &Arc<Process>) -> anyhow::Result<Gateway> {
+        let process = process.clone();
+        let gw = tokio::task::spawn_blocking(move || Gateway::load(config, &process))
+            .await
+            .context("the loading task failed")??;
+        gw.check_settings().await?;
+        Ok(gw)
     }
 
     /// The endpoint at `path`, if the gateway serves one there: `/initiating`,

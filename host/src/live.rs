@@ -103,6 +103,8 @@ impl LiveGateway {
                 )
             })?;
         }
+        // Started, the plugins say whether their settings are usable.
+        new.check_settings().await?;
         let mut needs_restart = Vec::new();
         if new.config.gateway.listen != old.config.gateway.listen {
             needs_restart.push("gateway.listen".to_string());

@@ -144,6 +144,11 @@ fn check_config(file: &std::path::Path) -> anyhow::Result<()> {
     let runtime = PluginRuntime::new(runtime_options(&config))?;
     let process = Process::offline(&config, runtime);
     let gw = Gateway::load(config, &process)?;
+    // The plugins' own checks of their settings run in the sandbox, as calls do.
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(gw.check_settings())?;
     println!(
         "{}: ok ({} communities: {})",
         file.display(),

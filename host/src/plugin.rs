@@ -15,6 +15,7 @@ mod convert_xca;
 mod host_api;
 mod location_calls;
 mod runtime;
+mod settings_calls;
 pub(crate) mod transport;
 mod xca_calls;
 
@@ -23,4 +24,5 @@ pub use capabilities::Capability;
 pub use community::{CommunityPlugin, bundled_names, exported_capabilities};
 pub use convert_xca::RetrievedDocument;
 pub use runtime::{PluginRuntime, RuntimeOptions};
+pub use settings_calls::SettingProblem;
 pub use xca_calls::{FoundObjects, Retrieved};

@@ -163,7 +163,7 @@ pub fn serve(source: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Res
         .build()?;
     rt.block_on(async move {
         let process = Process::start(&config, runtime).await?;
-        let gw = Arc::new(Gateway::load(config, &process)?);
+        let gw = Arc::new(Gateway::load_checked(config, &process).await?);
         let live = LiveGateway::new(gw.clone(), source);
         let running = start(live.clone(), addr)
             .await

@@ -65,6 +65,32 @@ fn check_config_explains_what_is_wrong_and_where() {
     );
 }
 
+#[test]
+fn check_config_runs_the_plugins_settings_checks() {
+    let demo = std::fs::read_to_string(repo("config/demo.toml")).unwrap();
+    let typo = demo.replacen(
+        "settings.organization_name",
+        "settings.organisation_name",
+        1,
+    );
+    assert_ne!(typo, demo);
+    let file = std::env::temp_dir().join(format!("xcgate-typo-{}.toml", std::process::id()));
+    std::fs::write(&file, typo).unwrap();
+    let out = Command::new(XCGATE)
+        .arg("check-config")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("communities.pirkanmaa.settings.organisation_name")
+            && stderr.contains("did you mean `organization_name`"),
+        "{stderr}"
+    );
+}
+
 /// `xcgate serve --listen 127.0.0.1:0` on the bundled demo: the child and its address.
 struct Demo {
     child: std::process::Child,

@@ -124,7 +124,7 @@ impl TestGateway {
         runtime: Arc<PluginRuntime>,
     ) -> anyhow::Result<TestGateway> {
         let process = Process::start(&config, runtime).await?;
-        let gateway = Arc::new(Gateway::load(config, &process)?);
+        let gateway = Arc::new(Gateway::load_checked(config, &process).await?);
         let live = LiveGateway::new(gateway.clone(), source);
         let running = xcgate::run::start(live, "127.0.0.1:0".parse()?).await?;
         Ok(TestGateway { gateway, running })

@@ -210,3 +210,26 @@ async fn the_admin_endpoint_answers_liveness_and_only_post_reloads() {
     .await;
     assert_ne!(on_soap.status, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_with_a_settings_typo_is_refused_naming_the_key_and_the_old_set_serves() {
+    let file = ConfigFile::new(BASE);
+    let gw = TestGateway::start_file(&file.0).await.unwrap();
+    let url = gw.initiating_url();
+    file.write(&BASE.replace(
+        "[[communities.first.settings.patients]]",
+        "[communities.first.settings]\nmax_matchs = 3\n[[communities.first.settings.patients]]",
+    ));
+    let (status, body) = reload(&gw).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("communities.first.settings.max_matchs")
+            && body.contains("did you mean `max_matches`"),
+        "{body}"
+    );
+    assert_eq!(
+        matched(&url).await,
+        Ok(vec!["FIRST-1".to_string()]),
+        "the old set keeps serving"
+    );
+}

@@ -64,3 +64,39 @@ async fn a_state_store_that_cannot_be_reached_names_its_url_without_the_password
     assert!(e.contains("[state]") && e.contains("127.0.0.1:1"), "{e}");
     assert!(!e.contains("s3cret-pw"), "the password is not shown: {e}");
 }
+
+/// Each bundled adapter checks its settings at start-up: a typo or a malformed value is a
+/// start-up error naming the community and the key.
+#[tokio::test]
+async fn each_bundled_adapter_names_the_setting_that_is_wrong() {
+    let cases = [
+        (
+            "bundled:demo-community",
+            "settings.max_matchs = 3",
+            "communities.partner.settings.max_matchs: unknown setting; did you mean `max_matches`?",
+        ),
+        (
+            "bundled:demo-community",
+            "settings.patients = \"nobody\"",
+            "communities.partner.settings.patients:",
+        ),
+        (
+            "bundled:ihe-soap",
+            "settings.remote_home_community_id = \"hospital\"",
+            "communities.partner.settings.remote_home_community_id:",
+        ),
+        (
+            "bundled:fhir-community",
+            "settings.max_matches = \"many\"",
+            "communities.partner.settings.max_matches:",
+        ),
+    ];
+    for (plugin, setting, expected) in cases {
+        let text = format!("{}{setting}\n", one_community(plugin));
+        let e = match TestGateway::start(&text).await {
+            Ok(_) => panic!("the gateway started with {setting} for {plugin}"),
+            Err(e) => format!("{e:#}"),
+        };
+        assert!(e.contains(expected), "{plugin} {setting}: {e}");
+    }
+}

@@ -53,3 +53,16 @@ pub mod location {
         },
     });
 }
+
+pub mod settings_check {
+    wasmtime::component::bindgen!({
+        world: "settings-check-adapter",
+        path: "../wit",
+        exports: { default: async },
+        with: {
+            "xcgate:adapter/config": crate::plugin::bindings::xcpd::xcgate::adapter::config,
+            "xcgate:adapter/log": crate::plugin::bindings::xcpd::xcgate::adapter::log,
+            "xcgate:adapter/transport": crate::plugin::bindings::xcpd::xcgate::adapter::transport,
+        },
+    });
+}

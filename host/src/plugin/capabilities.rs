@@ -4,6 +4,7 @@
 use super::bindings::location::PatientLocationAdapterPre;
 use super::bindings::query::DocumentQueryAdapterPre;
 use super::bindings::retrieve::DocumentRetrieveAdapterPre;
+use super::bindings::settings_check::SettingsCheckAdapterPre;
 use super::bindings::xcpd::PatientDiscoveryAdapterPre;
 use super::host_api::CallState;
 use wasmtime::component::{Component, InstancePre};
@@ -60,7 +61,12 @@ pub struct Capabilities {
     pub document_query: Option<DocumentQueryAdapterPre<CallState>>,
     pub document_retrieve: Option<DocumentRetrieveAdapterPre<CallState>>,
     pub patient_location: Option<PatientLocationAdapterPre<CallState>>,
+    /// Not a transaction: the plugin's check of its own settings (`settings-check`).
+    pub settings_check: Option<SettingsCheckAdapterPre<CallState>>,
 }
+
+/// The interface of the optional settings check (since 0.5.0).
+pub const SETTINGS_CHECK: &str = "xcgate:adapter/settings-check@0.5.0";
 
 impl Capabilities {
     /// Read the component's exports and type-check each capability interface it has.
@@ -106,6 +112,13 @@ impl Capabilities {
                 PatientLocationAdapterPre::new(pre.clone())
                     .map_err(|e| shape(Capability::PatientLocation, e))?,
             );
+        }
+        if exports.iter().any(|e| e == SETTINGS_CHECK) {
+            caps.settings_check = Some(SettingsCheckAdapterPre::new(pre.clone()).map_err(|e| {
+                anyhow::anyhow!(
+                    "plugin `{plugin}` exports {SETTINGS_CHECK} with the wrong shape: {e:#}"
+                )
+            })?);
         }
         if Capability::ALL.iter().all(|c| !caps.supports(*c)) {
             let expected: Vec<&str> = Capability::ALL.iter().map(|c| c.interface()).collect();

@@ -19,6 +19,7 @@ pub mod retrieve;
 pub mod settings;
 pub mod vocab;
 
+use xcgate_sdk::settings_check::{SettingProblem, SettingsCheck, unknown_keys};
 use xcgate_sdk::xca_query::{DocumentQuery, QueryRequest, QueryResponse};
 use xcgate_sdk::xca_retrieve::{DocumentRequest, DocumentRetrieve, RetrieveResponse};
 use xcgate_sdk::xcpd::{PatientDiscovery, PatientMatch, PatientQuery};
@@ -84,6 +85,37 @@ impl DocumentRetrieve for DemoCommunity {
     }
 }
 
+/// Every setting the demo community reads.
+const SETTINGS: [&str; 5] = [
+    "patients",
+    "max_matches",
+    "documents",
+    "repository_unique_id",
+    "organization_name",
+];
+
+impl SettingsCheck for DemoCommunity {
+    /// Unknown keys, then what a call would find wrong: the patients, the documents and
+    /// the catalog they make (a document of an unknown patient, a bad time).
+    fn check_settings() -> Vec<SettingProblem> {
+        let mut problems = unknown_keys(&SETTINGS);
+        let built = records::load()
+            .map_err(|e| SettingProblem::from_message(&e, "patients"))
+            .and_then(|index| {
+                let documents =
+                    settings::load().map_err(|e| SettingProblem::from_message(&e, "documents"))?;
+                // The catalog's objects carry the community's id; any id checks the rest.
+                catalog::Catalog::build(documents, &index, "urn:oid:2.999")
+                    .map_err(|e| SettingProblem::from_message(&e, "documents"))
+            });
+        if let Err(p) = built {
+            problems.push(p);
+        }
+        problems
+    }
+}
+
 xcgate_sdk::register_patient_discovery!(DemoCommunity);
+xcgate_sdk::register_settings_check!(DemoCommunity);
 xcgate_sdk::register_document_query!(DemoCommunity);
 xcgate_sdk::register_document_retrieve!(DemoCommunity);

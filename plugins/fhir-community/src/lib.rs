@@ -27,6 +27,7 @@ pub mod settings;
 pub mod time;
 
 use settings::Settings;
+use xcgate_sdk::settings_check::{SettingProblem, SettingsCheck, unknown_keys};
 use xcgate_sdk::xca_query::{DocumentQuery, QueryRequest, QueryResponse};
 use xcgate_sdk::xca_retrieve::{DocumentRequest, DocumentRetrieve, RetrieveResponse};
 use xcgate_sdk::xcpd::{PatientDiscovery, PatientMatch, PatientQuery};
@@ -115,3 +116,19 @@ impl DocumentRetrieve for FhirCommunity {
 xcgate_sdk::register_patient_discovery!(FhirCommunity);
 xcgate_sdk::register_document_query!(FhirCommunity);
 xcgate_sdk::register_document_retrieve!(FhirCommunity);
+xcgate_sdk::register_settings_check!(FhirCommunity);
+
+impl SettingsCheck for FhirCommunity {
+    /// Unknown keys, then what [`Settings::read`] refuses.
+    fn check_settings() -> Vec<SettingProblem> {
+        let mut problems = unknown_keys(&settings::KEYS);
+        if let Err(e) = Settings::load() {
+            let message = match &e {
+                AdapterError::Internal(m) => m.clone(),
+                other => format!("{other:?}"),
+            };
+            problems.push(SettingProblem::from_message(&message, "settings"));
+        }
+        problems
+    }
+}

@@ -11,6 +11,16 @@ pub const DEFAULT_ENDPOINT: &str = "fhir";
 /// How many patients an ITI-55 answer may carry before we ask for more attributes.
 pub const DEFAULT_MAX_MATCHES: usize = 10;
 
+/// Every setting the adapter reads (README.md).
+pub const KEYS: [&str; 6] = [
+    "endpoint",
+    "assigning_authority",
+    "repository_unique_id",
+    "base_url",
+    "max_matches",
+    "code_systems",
+];
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// Name of the `[communities.<name>.endpoints.<endpoint>]` whose URL is the FHIR base.

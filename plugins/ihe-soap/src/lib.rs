@@ -25,6 +25,7 @@ use settings::Settings;
 use xcgate_ihe::ebrs::actions as xca_actions;
 use xcgate_ihe::hl7v3::actions as xcpd_actions;
 use xcgate_sdk::plq::{PatientLocation, PatientLocator};
+use xcgate_sdk::settings_check::{SettingProblem, SettingsCheck, unknown_keys};
 use xcgate_sdk::xca_query::{DocumentQuery, QueryRequest, QueryResponse};
 use xcgate_sdk::xca_retrieve::{DocumentRequest, DocumentRetrieve, RetrieveResponse};
 use xcgate_sdk::xcpd::{PatientDiscovery, PatientMatch, PatientQuery};
@@ -198,3 +199,28 @@ xcgate_sdk::register_patient_discovery!(IheSoap);
 xcgate_sdk::register_document_query!(IheSoap);
 xcgate_sdk::register_document_retrieve!(IheSoap);
 xcgate_sdk::register_patient_location!(IheSoap);
+xcgate_sdk::register_settings_check!(IheSoap);
+
+impl SettingsCheck for IheSoap {
+    /// Unknown keys, then what [`Settings::read`] refuses (read with an empty call
+    /// context: the defaults taken from a call are not checked here).
+    fn check_settings() -> Vec<SettingProblem> {
+        let mut problems = unknown_keys(&settings::KEYS);
+        let ctx = CallContext {
+            request_id: String::new(),
+            deadline_unix_ms: 0,
+            target_home_community_id: String::new(),
+            initiator_home_community_id: None,
+            user: None,
+            extensions: vec![],
+        };
+        if let Err(e) = Settings::read(xcgate_sdk::config::get, &ctx) {
+            let message = match &e {
+                AdapterError::Internal(m) => m.clone(),
+                other => format!("{other:?}"),
+            };
+            problems.push(SettingProblem::from_message(&message, "settings"));
+        }
+        problems
+    }
+}

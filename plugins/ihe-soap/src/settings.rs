@@ -30,6 +30,24 @@ pub struct Settings {
     pub iti39_mtom: bool,
 }
 
+/// Every setting the adapter reads (README.md, "Configuration").
+pub const KEYS: [&str; 14] = [
+    "iti55_endpoint",
+    "iti38_endpoint",
+    "iti39_endpoint",
+    "iti56_endpoint",
+    "remote_home_community_id",
+    "sender_home_community_id",
+    "assigning_authority",
+    "sender_device_id",
+    "receiver_device_id",
+    "iti55_to",
+    "iti38_to",
+    "iti39_to",
+    "iti56_to",
+    "iti39_mtom",
+];
+
 /// True for a dotted-decimal OID (`1.2.840.113619`): digits and single dots only.
 pub fn is_oid(s: &str) -> bool {
     !s.is_empty()

@@ -92,6 +92,21 @@ pub mod bindings {
             },
         });
     }
+    pub mod settings_check {
+        wit_bindgen::generate!({
+            world: "settings-check-adapter",
+            path: "../../wit",
+            pub_export_macro: true,
+            export_macro_name: "export_settings_check",
+            default_bindings_module: "xcgate_sdk::bindings::settings_check",
+            additional_derives: [PartialEq, Clone],
+            with: {
+                "xcgate:adapter/config@0.5.0": crate::bindings::xcpd::xcgate::adapter::config,
+                "xcgate:adapter/log@0.5.0": crate::bindings::xcpd::xcgate::adapter::log,
+                "xcgate:adapter/transport@0.5.0": crate::bindings::xcpd::xcgate::adapter::transport,
+            },
+        });
+    }
     pub use xcpd::xcgate;
 }
 
@@ -154,6 +169,9 @@ pub mod plq {
     };
 }
 
+/// Settings the host can check (since 0.5.0): see [`settings_check`].
+pub mod settings_check;
+
 /// The WIT package version this SDK was built against.
 pub const CONTRACT_VERSION: &str = "0.5.0";
 
@@ -210,6 +228,20 @@ macro_rules! register_patient_location {
         $crate::bindings::location::export_patient_location!($ty with_types_in $crate::bindings::location);
         const _: fn() = || {
             fn implements<T: $crate::plq::PatientLocator>() {}
+            implements::<$ty>();
+        };
+    };
+}
+
+/// Register a type implementing [`settings_check::SettingsCheck`] as this component's
+/// `settings-check` export: the host runs it at start-up, reload and `check-config`.
+#[macro_export]
+macro_rules! register_settings_check {
+    ($ty:ident) => {
+        #[cfg(target_family = "wasm")]
+        $crate::bindings::settings_check::export_settings_check!($ty with_types_in $crate::bindings::settings_check);
+        const _: fn() = || {
+            fn implements<T: $crate::settings_check::SettingsCheck>() {}
             implements::<$ty>();
         };
     };
