@@ -26,6 +26,11 @@ pub enum CallFailure {
     /// The guest trapped (panic, unreachable, stack overflow, ...).
     #[error("the adapter crashed: {0}")]
     Trap(String),
+    /// The adapter panicked; the SDK's hook sent the message, which is in the gateway's
+    /// log (tagged with the community and request id), never in the answer: the initiator
+    /// is told only that the adapter panicked.
+    #[error("the adapter panicked")]
+    Panic(String),
     /// The guest tried to grow its memory past the community's limit.
     #[error("the adapter exceeded its memory limit of {0} bytes")]
     MemoryLimit(u64),
@@ -84,6 +89,7 @@ impl CallFailure {
         match self {
             CallFailure::Timeout(_) => "timeout",
             CallFailure::Trap(_) => "trap",
+            CallFailure::Panic(_) => "panic",
             CallFailure::MemoryLimit(_) => "memory_limit",
             CallFailure::TableLimit { .. } => "table_limit",
             CallFailure::Instantiate(_) => "instantiate",

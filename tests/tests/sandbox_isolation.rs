@@ -73,9 +73,19 @@ async fn a_trapping_a_spinning_and_a_sleeping_plugin_fail_alone_within_the_deadl
     let (code, text) =
         issue_for(&parsed.issues, "trapper").expect("the trapping community is named");
     assert_eq!(*code, IssueCode::InternalError);
+    // The SDK's hook reported the panic: the initiator learns that it panicked, the
+    // operator (log and metrics) what it said; the message stays in the gateway.
     assert!(
-        text.contains("urn:oid:2.999.1.50") && text.contains("crashed"),
+        text.contains("urn:oid:2.999.1.50") && text.contains("the adapter panicked"),
         "{text}"
+    );
+    assert!(!text.contains("deliberate"), "{text}");
+    let metrics = gw.metrics().render();
+    assert!(
+        metrics.contains(
+            "xcgate_community_calls_total{community=\"trapper\",transaction=\"ITI-55\",outcome=\"panic\"} 1"
+        ),
+        "{metrics}"
     );
     let (code, text) =
         issue_for(&parsed.issues, "spinner").expect("the spinning community is named");

@@ -366,6 +366,8 @@ pub(super) fn classify(
     }
     match e.downcast_ref::<Trap>() {
         Some(Trap::Interrupt) => CallFailure::Timeout(budget),
+        // A Rust adapter built with the SDK logged its panic just before trapping.
+        Some(_) if let Some(message) = &store.data().panic => CallFailure::Panic(message.clone()),
         Some(trap) => CallFailure::Trap(trap.to_string()),
         None if instantiating => CallFailure::Instantiate(first_line(e)),
         // Not a trap and not a limit: the host could not lift what the guest returned

@@ -10,6 +10,8 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 /// Longest log line kept from a guest.
 const MAX_LOG_LINE: usize = 1024;
+/// The SDK's panic hook prefixes its log line with this (plugins/sdk/src/panic.rs).
+const PANIC_PREFIX: &str = "panicked: ";
 /// Most log lines kept from one call.
 const MAX_LOG_LINES: u32 = 64;
 
@@ -25,6 +27,9 @@ pub struct CallState {
     /// The request's verified XUA assertion, for endpoints that attach one.
     user: Option<Arc<xcgate_xua::VerifiedAssertion>>,
     log_lines: u32,
+    /// The message of the adapter's panic, when its SDK hook reported one (the call then
+    /// traps): the failure is named a panic.
+    pub(super) panic: Option<String>,
     /// Epoch callbacks compare against this instant.
     pub(super) deadline: std::time::Instant,
 }
@@ -61,6 +66,7 @@ impl CallState {
             request_id: Arc::from(ctx.request_id.as_str()),
             user: ctx.user.clone(),
             log_lines: 0,
+            panic: None,
             deadline: ctx.deadline.into_std(),
         }
     }
@@ -155,6 +161,22 @@ impl config::Host for CallState {
 
 impl log::Host for CallState {
     fn log(&mut self, level: log::Level, message: String) {
+        // The SDK's panic hook (plugins/sdk/src/panic.rs): kept whatever the line budget.
+        if level == log::Level::Error
+            && let Some(panic) = message.strip_prefix(PANIC_PREFIX)
+        {
+            let mut panic = panic.to_string();
+            if panic.len() > MAX_LOG_LINE {
+                let mut cut = MAX_LOG_LINE;
+                while !panic.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                panic.truncate(cut);
+            }
+            tracing::error!(target: "xcgate::plugin", community = %self.community, request_id = %self.request_id, "adapter panicked: {panic}");
+            self.panic = Some(panic);
+            return;
+        }
         self.log_lines += 1;
         if self.log_lines > MAX_LOG_LINES {
             if self.log_lines == MAX_LOG_LINES + 1 {

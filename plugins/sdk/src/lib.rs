@@ -25,6 +25,7 @@ pub mod config;
 pub mod hl7_time;
 pub mod log;
 pub mod matching;
+pub mod panic;
 pub mod transport;
 pub mod xds;
 
