@@ -5,6 +5,7 @@ mod audit_trail;
 mod chain;
 mod chain_tls;
 mod circuit_breaker;
+mod contract_versions;
 mod correlation;
 mod fhir_adapter;
 mod hot_reload;

@@ -4,7 +4,7 @@
 pub mod xcpd {
     wasmtime::component::bindgen!({
         world: "patient-discovery-adapter",
-        path: "../wit",
+        path: "../wit/v0.5",
         imports: { "xcgate:adapter/transport.send": async },
         exports: { default: async },
     });
@@ -13,7 +13,7 @@ pub mod xcpd {
 pub mod query {
     wasmtime::component::bindgen!({
         world: "document-query-adapter",
-        path: "../wit",
+        path: "../wit/v0.5",
         exports: { default: async },
         with: {
             "xcgate:adapter/types": crate::plugin::bindings::xcpd::xcgate::adapter::types,
@@ -27,7 +27,7 @@ pub mod query {
 pub mod retrieve {
     wasmtime::component::bindgen!({
         world: "document-retrieve-adapter",
-        path: "../wit",
+        path: "../wit/v0.5",
         exports: { default: async },
         with: {
             "xcgate:adapter/types": crate::plugin::bindings::xcpd::xcgate::adapter::types,
@@ -43,7 +43,7 @@ pub use xcpd::xcgate;
 pub mod location {
     wasmtime::component::bindgen!({
         world: "patient-location-adapter",
-        path: "../wit",
+        path: "../wit/v0.5",
         exports: { default: async },
         with: {
             "xcgate:adapter/types": crate::plugin::bindings::xcpd::xcgate::adapter::types,
@@ -57,7 +57,7 @@ pub mod location {
 pub mod settings_check {
     wasmtime::component::bindgen!({
         world: "settings-check-adapter",
-        path: "../wit",
+        path: "../wit/v0.5",
         exports: { default: async },
         with: {
             "xcgate:adapter/config": crate::plugin::bindings::xcpd::xcgate::adapter::config,

@@ -1,16 +1,15 @@
 //! Which transactions a plugin serves: one exported WIT interface per capability
 //! [wit/README.md]. A plugin that exports none of them is refused at load.
 
-use super::bindings::location::PatientLocationAdapterPre;
-use super::bindings::query::DocumentQueryAdapterPre;
-use super::bindings::retrieve::DocumentRetrieveAdapterPre;
-use super::bindings::settings_check::SettingsCheckAdapterPre;
-use super::bindings::xcpd::PatientDiscoveryAdapterPre;
+use super::contract::PACKAGE;
+use super::exports::{
+    CheckSettings, DiscoverPatients, Export, ExportFn, FindDocuments, LocatePatient,
+    RetrieveDocuments,
+};
 use super::host_api::CallState;
 use wasmtime::component::{Component, InstancePre};
 
-/// The contract version the host speaks.
-pub const CONTRACT: &str = "xcgate:adapter@0.5.0";
+pub use super::contract::CONTRACT;
 
 /// A transaction family a plugin may serve (an exported interface).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,37 +35,27 @@ impl Capability {
     /// The capability's short name, as the contract spells it (`patient-discovery`).
     pub fn interface_name(self) -> &'static str {
         match self {
-            Capability::PatientDiscovery => "patient-discovery",
-            Capability::DocumentQuery => "document-query",
-            Capability::DocumentRetrieve => "document-retrieve",
-            Capability::PatientLocation => "patient-location",
-        }
-    }
-
-    /// The exported interface name, as it appears in a component.
-    pub fn interface(self) -> &'static str {
-        match self {
-            Capability::PatientDiscovery => "xcgate:adapter/patient-discovery@0.5.0",
-            Capability::DocumentQuery => "xcgate:adapter/document-query@0.5.0",
-            Capability::DocumentRetrieve => "xcgate:adapter/document-retrieve@0.5.0",
-            Capability::PatientLocation => "xcgate:adapter/patient-location@0.5.0",
+            Capability::PatientDiscovery => DiscoverPatients::INTERFACE,
+            Capability::DocumentQuery => FindDocuments::INTERFACE,
+            Capability::DocumentRetrieve => RetrieveDocuments::INTERFACE,
+            Capability::PatientLocation => LocatePatient::INTERFACE,
         }
     }
 }
 
-/// The pre-instantiated, typed entry points of the capabilities a plugin exports.
+/// The typed entry points of the capabilities a plugin exports, in the contract version
+/// it was built against.
 #[derive(Default)]
 pub struct Capabilities {
-    pub patient_discovery: Option<PatientDiscoveryAdapterPre<CallState>>,
-    pub document_query: Option<DocumentQueryAdapterPre<CallState>>,
-    pub document_retrieve: Option<DocumentRetrieveAdapterPre<CallState>>,
-    pub patient_location: Option<PatientLocationAdapterPre<CallState>>,
+    /// `0.5.0`, `0.4.0`: see `contract::SUPPORTED`.
+    pub version: &'static str,
+    pub patient_discovery: Option<Export<DiscoverPatients>>,
+    pub document_query: Option<Export<FindDocuments>>,
+    pub document_retrieve: Option<Export<RetrieveDocuments>>,
+    pub patient_location: Option<Export<LocatePatient>>,
     /// Not a transaction: the plugin's check of its own settings (`settings-check`).
-    pub settings_check: Option<SettingsCheckAdapterPre<CallState>>,
+    pub settings_check: Option<Export<CheckSettings>>,
 }
-
-/// The interface of the optional settings check (since 0.5.0).
-pub const SETTINGS_CHECK: &str = "xcgate:adapter/settings-check@0.5.0";
 
 impl Capabilities {
     /// Read the component's exports and type-check each capability interface it has.
@@ -74,54 +63,30 @@ impl Capabilities {
         component: &Component,
         pre: &InstancePre<CallState>,
         engine: &wasmtime::Engine,
+        version: &'static str,
         plugin: &str,
     ) -> anyhow::Result<Capabilities> {
-        let exports: Vec<String> = component
-            .component_type()
-            .exports(engine)
-            .map(|(n, _)| n.to_string())
-            .collect();
-        let has = |c: Capability| exports.iter().any(|e| e == c.interface());
-        let shape = |c: Capability, e: wasmtime::Error| {
-            anyhow::anyhow!(
-                "plugin `{plugin}` exports {} with the wrong shape: {e:#}",
-                c.interface()
-            )
+        let shape = |e: anyhow::Error| {
+            anyhow::anyhow!("plugin `{plugin}` exports a capability with the wrong shape: {e:#}")
         };
-        let mut caps = Capabilities::default();
-        if has(Capability::PatientDiscovery) {
-            caps.patient_discovery = Some(
-                PatientDiscoveryAdapterPre::new(pre.clone())
-                    .map_err(|e| shape(Capability::PatientDiscovery, e))?,
-            );
-        }
-        if has(Capability::DocumentQuery) {
-            caps.document_query = Some(
-                DocumentQueryAdapterPre::new(pre.clone())
-                    .map_err(|e| shape(Capability::DocumentQuery, e))?,
-            );
-        }
-        if has(Capability::DocumentRetrieve) {
-            caps.document_retrieve = Some(
-                DocumentRetrieveAdapterPre::new(pre.clone())
-                    .map_err(|e| shape(Capability::DocumentRetrieve, e))?,
-            );
-        }
-        if has(Capability::PatientLocation) {
-            caps.patient_location = Some(
-                PatientLocationAdapterPre::new(pre.clone())
-                    .map_err(|e| shape(Capability::PatientLocation, e))?,
-            );
-        }
-        if exports.iter().any(|e| e == SETTINGS_CHECK) {
-            caps.settings_check = Some(SettingsCheckAdapterPre::new(pre.clone()).map_err(|e| {
-                anyhow::anyhow!(
-                    "plugin `{plugin}` exports {SETTINGS_CHECK} with the wrong shape: {e:#}"
-                )
-            })?);
-        }
+        let caps = Capabilities {
+            version,
+            patient_discovery: Export::find(component, pre, version).map_err(shape)?,
+            document_query: Export::find(component, pre, version).map_err(shape)?,
+            document_retrieve: Export::find(component, pre, version).map_err(shape)?,
+            patient_location: Export::find(component, pre, version).map_err(shape)?,
+            settings_check: Export::find(component, pre, version).map_err(shape)?,
+        };
         if Capability::ALL.iter().all(|c| !caps.supports(*c)) {
-            let expected: Vec<&str> = Capability::ALL.iter().map(|c| c.interface()).collect();
+            let exports: Vec<String> = component
+                .component_type()
+                .exports(engine)
+                .map(|(n, _)| n.to_string())
+                .collect();
+            let expected: Vec<String> = Capability::ALL
+                .iter()
+                .map(|c| format!("{PACKAGE}/{}@{version}", c.interface_name()))
+                .collect();
             let found = if exports.is_empty() {
                 "nothing".to_string()
             } else {

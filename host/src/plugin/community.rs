@@ -1,7 +1,8 @@
 //! One community's adapter: compiled and linked at start-up, instantiated per call.
 
 use super::bindings::xcgate::adapter::types as witt;
-use super::capabilities::{CONTRACT, Capabilities, Capability};
+use super::capabilities::{Capabilities, Capability};
+use super::contract::{self, CONTRACT};
 use super::convert;
 use super::host_api::CallState;
 use super::runtime::PluginRuntime;
@@ -20,7 +21,7 @@ use xcgate_ihe::xcpd::{PatientMatch, PatientQuery};
 /// under the call's deadline, and name what went wrong. `$call` gets the instance, the
 /// store and the WIT call context, and returns the guest's `result`.
 macro_rules! sandboxed_call {
-    ($plugin:ident, $ctx:ident, $capability:ident, $name:literal, |$instance:ident, $store:ident, $wit_ctx:ident| $call:expr) => {{
+    ($plugin:ident, $ctx:ident, $capability:ident, $name:literal, |$export:ident, $instance:ident, $store:ident, $wit_ctx:ident| $call:expr) => {{
         use $crate::call::CallFailure;
         match &$plugin.capabilities.$capability {
             None => Err(CallFailure::Instantiate(
@@ -28,7 +29,7 @@ macro_rules! sandboxed_call {
             )),
             // Bulkhead: over the community's cap the call fails at once, so one slow
             // community cannot hold the gateway's slots (README, "Limits and isolation").
-            Some(pre) => match $plugin.bulkhead.try_acquire() {
+            Some($export) => match $plugin.bulkhead.try_acquire() {
                 Err(_) => Err(CallFailure::Overloaded($plugin.max_concurrent)),
                 Ok(_permit) => {
                     let budget = $ctx
@@ -37,11 +38,12 @@ macro_rules! sandboxed_call {
                     let mut store = $plugin.new_store($ctx);
                     let wit_context = $plugin.wit_context($ctx);
                     let call = async {
-                        let $instance = pre
+                        let $instance = $plugin
+                            .pre
                             .instantiate_async(&mut store)
                             .await
                             .map_err(|e| (true, e))?;
-                        let ($store, $wit_ctx) = (&mut store, &wit_context);
+                        let ($instance, $store, $wit_ctx) = (&$instance, &mut store, &wit_context);
                         $call.map_err(|e| (false, e))
                     };
                     match tokio::time::timeout_at($ctx.deadline, call).await {
@@ -85,8 +87,8 @@ pub struct CommunityPlugin {
     pub(super) capabilities: Capabilities,
     /// Calls allowed at once; the rest fail fast as overloaded.
     pub(super) bulkhead: tokio::sync::Semaphore,
-    /// The linked component, for instantiating without calling (the reload smoke test).
-    pre: wasmtime::component::InstancePre<CallState>,
+    /// The linked component: instantiated for every call (and by the reload smoke test).
+    pub(super) pre: wasmtime::component::InstancePre<CallState>,
     /// `max_answer` (document bytes of one ITI-39 answer) and `max_answer_items`.
     pub(super) max_answer: u64,
     pub(super) max_answer_items: usize,
@@ -130,29 +132,26 @@ fn read_plugin(
         .with_context(|| format!("cannot read plugin file {}", path.display()))
 }
 
-/// The capabilities a community's plugin exports: compiled and linked as at load, without
+/// The capabilities a community's plugin exports: compiled, linked and checked as at load, without
 /// its endpoints (no TLS or key material is read), for tools that describe a config.
 pub fn exported_capabilities(
     runtime: &PluginRuntime,
     config: &CommunityConfig,
     base_dir: &Path,
 ) -> anyhow::Result<Vec<Capability>> {
-    let (component, pre) = compile_and_link(runtime, config, base_dir)?;
-    let capabilities = Capabilities::detect(&component, &pre, runtime.engine(), &config.plugin)?;
+    let capabilities = compile_and_link(runtime, config, base_dir)?.1;
     Ok(Capability::ALL
         .into_iter()
         .filter(|c| capabilities.supports(*c))
         .collect())
 }
 
+/// Compile, check the contract version, link, and find the exported capabilities.
 fn compile_and_link(
     runtime: &PluginRuntime,
     config: &CommunityConfig,
     base_dir: &Path,
-) -> anyhow::Result<(
-    wasmtime::component::Component,
-    wasmtime::component::InstancePre<CallState>,
-)> {
+) -> anyhow::Result<(wasmtime::component::InstancePre<CallState>, Capabilities)> {
     let bytes = read_plugin(&config.plugin, base_dir)?;
     let component = runtime.compile(&bytes).with_context(|| {
         format!(
@@ -160,10 +159,13 @@ fn compile_and_link(
             config.plugin
         )
     })?;
+    let version = contract::version_of(&component, runtime.engine(), &config.plugin)?;
     let pre = runtime.link(&component).map_err(|e| {
-        anyhow::anyhow!("plugin `{}` cannot be linked: {e:#} (the host provides {CONTRACT} config and log, and deny-all WASI 0.2)", config.plugin)
+        anyhow::anyhow!("plugin `{}` cannot be linked: {e:#} (the host provides {CONTRACT} config, log and transport, and deny-all WASI 0.2)", config.plugin)
     })?;
-    Ok((component, pre))
+    let capabilities =
+        Capabilities::detect(&component, &pre, runtime.engine(), version, &config.plugin)?;
+    Ok((pre, capabilities))
 }
 
 impl CommunityPlugin {
@@ -177,9 +179,16 @@ impl CommunityPlugin {
         base_dir: &Path,
         issuer: Option<&Arc<super::transport::xua::HostIssuer>>,
     ) -> anyhow::Result<CommunityPlugin> {
-        let (component, pre) = compile_and_link(runtime, config, base_dir)?;
-        let capabilities =
-            Capabilities::detect(&component, &pre, runtime.engine(), &config.plugin)?;
+        let (pre, capabilities) = compile_and_link(runtime, config, base_dir)?;
+        if capabilities.version != contract::SUPPORTED[0] {
+            tracing::warn!(
+                community = name,
+                "plugin `{}` is built against {}@{}, an older contract this release still loads; rebuild it against {CONTRACT} before the window closes (wit/README.md, \"Support window\")",
+                config.plugin,
+                contract::PACKAGE,
+                capabilities.version
+            );
+        }
         Ok(CommunityPlugin {
             name: Arc::from(name),
             home_community_id: config.home_community_id.clone(),
@@ -242,6 +251,11 @@ impl CommunityPlugin {
         &self.endpoint_urls
     }
 
+    /// The contract version the plugin was built against (`0.5.0`).
+    pub fn contract_version(&self) -> &'static str {
+        self.capabilities.version
+    }
+
     /// True when the plugin exports the capability's interface.
     pub fn supports(&self, capability: Capability) -> bool {
         self.capabilities.supports(capability)
@@ -300,11 +314,11 @@ impl CommunityPlugin {
             ctx,
             patient_discovery,
             "patient-discovery",
-            |instance, store, wit_ctx| {
-                instance
-                    .xcgate_adapter_patient_discovery()
-                    .call_discover_patients(store, wit_ctx, &wit_query)
+            |export, instance, store, wit_ctx| {
+                export
+                    .call(instance, store, (wit_ctx, &wit_query))
                     .await
+                    .map(|(answer,)| answer)
             }
         )?;
         self.check_items(matches.len(), "matches")?;

@@ -20,11 +20,11 @@ impl CommunityPlugin {
             ctx,
             patient_location,
             "patient-location",
-            |instance, store, wit_ctx| {
-                instance
-                    .xcgate_adapter_patient_location()
-                    .call_locate_patient(store, wit_ctx, &wit_requested)
+            |export, instance, store, wit_ctx| {
+                export
+                    .call(instance, store, (wit_ctx, &wit_requested))
                     .await
+                    .map(|(answer,)| answer)
             }
         )?;
         self.check_items(locations.len(), "patient locations")?;

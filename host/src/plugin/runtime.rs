@@ -120,6 +120,7 @@ impl PluginRuntime {
             &mut linker,
             |s| s,
         )?;
+        super::contract::add_older_imports(&mut linker)?;
 
         let stop_ticker = Arc::new(AtomicBool::new(false));
         let (ticker_engine, stop) = (engine.clone(), stop_ticker.clone());

@@ -33,12 +33,10 @@ impl CommunityPlugin {
                 ctx,
                 settings_check,
                 "settings-check",
-                |instance, store, _wit_ctx| {
-                    instance
-                        .xcgate_adapter_settings_check()
-                        .call_check_settings(store)
-                        .await
-                        .map(Ok::<_, super::bindings::xcgate::adapter::types::AdapterError>)
+                |export, instance, store, _wit_ctx| {
+                    export.call(instance, store, ()).await.map(|(problems,)| {
+                        Ok::<_, super::bindings::xcgate::adapter::types::AdapterError>(problems)
+                    })
                 }
             )?;
             Ok(problems

@@ -35,11 +35,11 @@ impl CommunityPlugin {
             ctx,
             document_query,
             "document-query",
-            |instance, store, wit_ctx| {
-                instance
-                    .xcgate_adapter_document_query()
-                    .call_find(store, wit_ctx, &wit_request)
+            |export, instance, store, wit_ctx| {
+                export
+                    .call(instance, store, (wit_ctx, &wit_request))
                     .await
+                    .map(|(answer,)| answer)
             }
         )?;
         self.check_items(
@@ -74,11 +74,11 @@ impl CommunityPlugin {
             ctx,
             document_retrieve,
             "document-retrieve",
-            |instance, store, wit_ctx| {
-                instance
-                    .xcgate_adapter_document_retrieve()
-                    .call_retrieve(store, wit_ctx, &wit_requests)
+            |export, instance, store, wit_ctx| {
+                export
+                    .call(instance, store, (wit_ctx, &wit_requests))
                     .await
+                    .map(|(answer,)| answer)
             }
         )?;
         self.check_items(

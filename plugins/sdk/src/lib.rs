@@ -37,7 +37,7 @@ pub mod bindings {
     pub mod xcpd {
         wit_bindgen::generate!({
             world: "patient-discovery-adapter",
-            path: "../../wit",
+            path: "../../wit/v0.5",
             pub_export_macro: true,
             export_macro_name: "export_patient_discovery",
             default_bindings_module: "xcgate_sdk::bindings::xcpd",
@@ -48,7 +48,7 @@ pub mod bindings {
     pub mod query {
         wit_bindgen::generate!({
             world: "document-query-adapter",
-            path: "../../wit",
+            path: "../../wit/v0.5",
             pub_export_macro: true,
             export_macro_name: "export_document_query",
             default_bindings_module: "xcgate_sdk::bindings::query",
@@ -64,7 +64,7 @@ pub mod bindings {
     pub mod retrieve {
         wit_bindgen::generate!({
             world: "document-retrieve-adapter",
-            path: "../../wit",
+            path: "../../wit/v0.5",
             pub_export_macro: true,
             export_macro_name: "export_document_retrieve",
             default_bindings_module: "xcgate_sdk::bindings::retrieve",
@@ -80,7 +80,7 @@ pub mod bindings {
     pub mod location {
         wit_bindgen::generate!({
             world: "patient-location-adapter",
-            path: "../../wit",
+            path: "../../wit/v0.5",
             pub_export_macro: true,
             export_macro_name: "export_patient_location",
             default_bindings_module: "xcgate_sdk::bindings::location",
@@ -96,7 +96,7 @@ pub mod bindings {
     pub mod settings_check {
         wit_bindgen::generate!({
             world: "settings-check-adapter",
-            path: "../../wit",
+            path: "../../wit/v0.5",
             pub_export_macro: true,
             export_macro_name: "export_settings_check",
             default_bindings_module: "xcgate_sdk::bindings::settings_check",
