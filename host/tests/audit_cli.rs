@@ -77,6 +77,10 @@ impl Gateway {
     /// POST a SOAP envelope to `path`; the raw HTTP answer.
     fn post(&self, path: &str, body: &str) -> String {
         let mut stream = TcpStream::connect(&self.addr).unwrap();
+        // A gateway that stops answering fails the test instead of hanging the suite.
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
         let addr = &self.addr;
         write!(
             stream,

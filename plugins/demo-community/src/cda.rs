@@ -8,7 +8,7 @@
 
 use crate::records::Patient;
 use crate::settings::{CONFIDENTIALITY_SCHEME, DocumentConfig};
-use xcgate_ihe::xml::XmlWriter;
+use xcgate_sdk::ihe::xml::XmlWriter;
 
 /// HL7 CDA R2 `typeId` [HL7 CDA R2 4.2.1.2].
 const CDA_TYPE_ID_ROOT: &str = "2.16.840.1.113883.1.3";
@@ -199,7 +199,10 @@ fn write_body(w: &mut XmlWriter, doc: &DocumentConfig) {
 pub fn render(doc: &DocumentConfig, patient: &Patient, custodian: &Custodian) -> String {
     let mut w = XmlWriter::with_capacity(2048 + doc.text.len());
     w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    w.open("ClinicalDocument", &[a("xmlns", xcgate_ihe::xml::ns::HL7)]);
+    w.open(
+        "ClinicalDocument",
+        &[a("xmlns", xcgate_sdk::ihe::xml::ns::HL7)],
+    );
     nl(&mut w);
     w.empty(
         "typeId",

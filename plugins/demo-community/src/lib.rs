@@ -17,7 +17,7 @@ pub mod query;
 pub mod records;
 pub mod retrieve;
 pub mod settings;
-pub mod vocab;
+pub use xcgate_sdk::xds::vocab;
 
 use xcgate_sdk::settings_check::{SettingProblem, SettingsCheck, unknown_keys};
 use xcgate_sdk::xca_query::{DocumentQuery, QueryRequest, QueryResponse};

@@ -6,11 +6,12 @@ use crate::catalog::{Catalog, StoredDocument};
 use crate::cda::split_person;
 use crate::settings::{CONFIDENTIALITY_SCHEME, CodeConfig};
 use crate::vocab;
-use xcgate_ihe::ebrs::ids::uuids;
+use xcgate_sdk::ihe::ebrs::ids::uuids;
 use xcgate_sdk::xca_query::{NestedObject, RegistryObject};
+use xcgate_sdk::xds;
 use xcgate_sdk::xds::ebrim::{
     self, Coded, OBJECT_TYPE_ASSOCIATION, OBJECT_TYPE_CLASSIFICATION, OBJECT_TYPE_REGISTRY_PACKAGE,
-    attributes, first_version, localized, nested, slot,
+    attributes, first_version, nested, slot,
 };
 
 /// A coded Classification of `object` [ITI TF-3 4.2.3.1.2], its id derived from the
@@ -126,94 +127,53 @@ fn confidentiality(code: &str) -> CodeConfig {
     }
 }
 
-/// The full DocumentEntry [ITI TF-3 4.2.3.2, Table 4.2.3.2-1].
+fn sdk_code(c: &CodeConfig) -> xds::Code {
+    xds::Code::new(&c.code, &c.scheme, &c.display)
+}
+
+/// The full DocumentEntry [ITI TF-3 4.2.3.2, Table 4.2.3.2-1], built by the SDK from what
+/// the catalog resolved (every required field is there: the catalog refuses a document
+/// without them when it loads the settings).
 pub fn document_entry(catalog: &Catalog, doc: &StoredDocument) -> RegistryObject {
-    let id = doc.entry_uuid.as_str();
     let c = &doc.config;
-    let mut slots = vec![
-        slot("creationTime", vec![doc.creation_time.clone()]),
-        slot("hash", vec![doc.hash.clone()]),
-        slot("languageCode", vec![c.language.clone()]),
-        slot(
-            "repositoryUniqueId",
-            vec![catalog.repository_unique_id.clone()],
-        ),
-    ];
+    let mut entry = xds::DocumentEntry::new()
+        .unique_id(&c.unique_id)
+        .entry_uuid(&doc.entry_uuid)
+        .patient_id(&doc.patient_cx)
+        .source_patient_info(source_patient_info(doc))
+        .home(&catalog.home)
+        .repository_unique_id(&catalog.repository_unique_id)
+        .hash(&doc.hash)
+        .size(doc.size as u64)
+        .mime_type(&c.mime_type)
+        .creation_time(&doc.creation_time)
+        .language_code(&c.language)
+        .title(&c.title)
+        .class_code(sdk_code(&c.class_code))
+        .type_code(sdk_code(&c.type_code))
+        .format_code(sdk_code(&c.format_code))
+        .healthcare_facility_type_code(sdk_code(&c.healthcare_facility_type))
+        .practice_setting_code(sdk_code(&c.practice_setting))
+        .confidentiality_code(sdk_code(&confidentiality(&c.confidentiality)));
     if let Some(t) = &doc.service_start {
-        slots.push(slot("serviceStartTime", vec![t.clone()]));
+        entry = entry.service_start_time(t);
     }
     if let Some(t) = &doc.service_stop {
-        slots.push(slot("serviceStopTime", vec![t.clone()]));
+        entry = entry.service_stop_time(t);
     }
-    slots.push(slot("size", vec![doc.size.to_string()]));
-    slots.push(slot("sourcePatientId", vec![doc.patient_cx.clone()]));
-    slots.push(slot("sourcePatientInfo", source_patient_info(doc)));
-    let mut classifications = Vec::new();
-    classifications.extend(author(
-        catalog,
-        doc,
-        id,
-        vocab::DOCUMENT_ENTRY_AUTHOR,
-        "author",
-    ));
-    let codes = [
-        (uuids::CLASS_CODE, "classCode", &c.class_code),
-        (uuids::TYPE_CODE, "typeCode", &c.type_code),
-        (uuids::FORMAT_CODE, "formatCode", &c.format_code),
-        (
-            uuids::HEALTHCARE_FACILITY_TYPE_CODE,
-            "healthcareFacilityTypeCode",
-            &c.healthcare_facility_type,
-        ),
-        (
-            uuids::PRACTICE_SETTING_CODE,
-            "practiceSettingCode",
-            &c.practice_setting,
-        ),
-    ];
-    for (scheme, what, value) in codes {
-        classifications.push(code(doc, id, scheme, what, value));
+    if let Some(person) = author_person(doc) {
+        entry = entry.author_person(person);
     }
-    classifications.push(code(
-        doc,
-        id,
-        uuids::CONFIDENTIALITY_CODE,
-        "confidentialityCode",
-        &confidentiality(&c.confidentiality),
-    ));
-    RegistryObject {
-        kind: "ExtrinsicObject".to_string(),
-        attributes: attributes(&[
-            ("id", id),
-            ("lid", id),
-            ("objectType", uuids::STABLE_DOCUMENT_ENTRY),
-            ("status", vocab::STATUS_APPROVED),
-            ("mimeType", &c.mime_type),
-            ("home", &catalog.home),
-        ]),
-        name: localized(&c.title, Some(&c.language)),
-        description: None,
-        version_info: first_version(),
-        slots,
-        classifications,
-        external_identifiers: vec![
-            identifier(
-                doc,
-                id,
-                uuids::DOCUMENT_ENTRY_PATIENT_ID,
-                "XDSDocumentEntry.patientId",
-                &doc.patient_cx,
-            ),
-            identifier(
-                doc,
-                id,
-                uuids::DOCUMENT_ENTRY_UNIQUE_ID,
-                "XDSDocumentEntry.uniqueId",
-                &c.unique_id,
-            ),
-        ],
-        extra_xml: vec![],
+    if let Some(org) = &catalog.custodian.name {
+        // XON with the organisation OID in component 10 [ITI TF-3 Table 4.2.3.1.7-2, XON].
+        entry = entry.author_institution(format!("{org}^^^^^^^^^{}", catalog.custodian.oid));
     }
+    entry.build().unwrap_or_else(|e| {
+        // Unreachable with a catalog that loaded; an object the host would refuse is
+        // still better than a trap, and the log names the field.
+        xcgate_sdk::error!("{e}");
+        RegistryObject::default()
+    })
 }
 
 /// The SubmissionSet that published `doc` [ITI TF-3 4.2.3.3, Table 4.2.3.3-1]. Its

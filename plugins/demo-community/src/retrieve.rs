@@ -1,7 +1,7 @@
 //! Cross Gateway Retrieve (ITI-39) over the demo catalog [ITI TF-2 3.39, 3.43].
 
 use crate::catalog::Catalog;
-use xcgate_ihe::ebrs::error_codes;
+use xcgate_sdk::ihe::ebrs::error_codes;
 use xcgate_sdk::xca_retrieve::{Document, DocumentRequest, RetrieveResponse};
 use xcgate_sdk::xds::retrieve::{foreign_community, request_error, unknown_repository};
 

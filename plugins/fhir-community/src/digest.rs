@@ -27,7 +27,7 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     while !canonical.len().is_multiple_of(4) {
         canonical.push('=');
     }
-    xcgate_ihe::retrieve::base64::decode(&canonical).ok()
+    xcgate_sdk::ihe::retrieve::base64::decode(&canonical).ok()
 }
 
 /// The namespace of this adapter's name-based UUIDs (a fixed random UUID).

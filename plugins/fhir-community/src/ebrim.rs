@@ -6,7 +6,7 @@
 
 use crate::digest;
 use crate::document::{Code, Entry};
-use xcgate_ihe::ebrs::ids::uuids;
+use xcgate_sdk::ihe::ebrs::ids::uuids;
 use xcgate_sdk::xca_query::{NestedObject, RegistryObject};
 use xcgate_sdk::xds::ebrim::{self, Coded, attributes, first_version, localized, slot};
 

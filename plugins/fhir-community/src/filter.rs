@@ -7,7 +7,7 @@
 
 use crate::document::{APPROVED, Code, DEPRECATED, Entry};
 use std::cmp::Ordering;
-use xcgate_ihe::ebrs::ids::uuids;
+use xcgate_sdk::ihe::ebrs::ids::uuids;
 use xcgate_sdk::xds::dtm;
 use xcgate_sdk::xds::filter::{EntryTimes, codes_match};
 use xcgate_sdk::xds::params::{Params, QueryError};

@@ -10,7 +10,7 @@ use crate::digest;
 use crate::document::unique_id;
 use crate::model::DocumentReference;
 use crate::settings::Settings;
-use xcgate_ihe::ebrs::error_codes;
+use xcgate_sdk::ihe::ebrs::error_codes;
 use xcgate_sdk::xca_retrieve::{Document, DocumentRequest, RetrieveResponse};
 use xcgate_sdk::xds::digest as xds_digest;
 use xcgate_sdk::xds::retrieve::{foreign_community, request_error, unknown_repository};

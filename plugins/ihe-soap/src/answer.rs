@@ -4,10 +4,10 @@
 //! not an answer: a Fault, an error status without a SOAP body, or garbage is never read
 //! as an empty result.
 
-use xcgate_ihe::mtom::{self, Multipart};
-use xcgate_ihe::soap::{self, Fault, FaultCode, SoapError};
-use xcgate_ihe::xml::{self, Element, ns};
 use xcgate_sdk::AdapterError;
+use xcgate_sdk::ihe::mtom::{self, Multipart};
+use xcgate_sdk::ihe::soap::{self, Fault, FaultCode, SoapError};
+use xcgate_sdk::ihe::xml::{self, Element, ns};
 
 /// A usable answer: the Body payload, and the MIME parts when it came as MTOM.
 #[derive(Debug)]

@@ -5,16 +5,13 @@
 //! - ITI-38 Cross Gateway Query [ITI TF-2 3.38] ([`query`]),
 //! - ITI-39 Cross Gateway Retrieve [ITI TF-2 3.39] ([`retrieve`]), MTOM in and out,
 //! - ITI-56 Patient Location Query (XCPD Health Data Locator), its messages from
-//!   `xcgate_ihe::plq`.
+//!   `xcgate_sdk::ihe::plq`.
 //!
 //! The answer becomes the WIT records, or the `adapter-error` the host maps to the IHE
 //! error of the transaction (wit/README.md). Settings: [`settings`] and README.md. Logs
 //! carry counts and codes only, never patient data.
 
 pub mod answer;
-pub mod convert;
-pub mod convert_xca;
-pub mod ids;
 pub mod query;
 pub mod retrieve;
 pub mod settings;
@@ -22,8 +19,8 @@ pub mod soap;
 pub mod xcpd;
 
 use settings::Settings;
-use xcgate_ihe::ebrs::actions as xca_actions;
-use xcgate_ihe::hl7v3::actions as xcpd_actions;
+use xcgate_sdk::ihe::ebrs::actions as xca_actions;
+use xcgate_sdk::ihe::hl7v3::actions as xcpd_actions;
 use xcgate_sdk::plq::{PatientLocation, PatientLocator};
 use xcgate_sdk::settings_check::{SettingProblem, SettingsCheck, unknown_keys};
 use xcgate_sdk::xca_query::{DocumentQuery, QueryRequest, QueryResponse};
@@ -64,9 +61,9 @@ impl PatientDiscovery for IheSoap {
         let result = (|| {
             let s = settings(&ctx)?;
             let wrapper = xcpd::Wrapper {
-                message_id: ids::uuid_v4().to_ascii_uppercase(),
-                query_id: ids::uuid_v4(),
-                creation_time: ids::hl7_now(),
+                message_id: xcgate_sdk::ids::uuid_v4().to_ascii_uppercase(),
+                query_id: xcgate_sdk::ids::uuid_v4(),
+                creation_time: xcgate_sdk::ids::hl7_now(),
             };
             let answer = soap::exchange(&soap::Request {
                 endpoint: &s.iti55_endpoint,
@@ -81,7 +78,7 @@ impl PatientDiscovery for IheSoap {
             if let Some(ttl) = &answer.correlation_ttl {
                 for m in &mut matches {
                     m.extensions.push(xcgate_sdk::Slot {
-                        name: xcgate_ihe::xcpd::CORRELATION_TTL_SLOT.into(),
+                        name: xcgate_sdk::ihe::xcpd::CORRELATION_TTL_SLOT.into(),
                         values: vec![ttl.clone()],
                     });
                 }
@@ -130,16 +127,17 @@ impl PatientLocator for IheSoap {
     ) -> Result<Vec<PatientLocation>, AdapterError> {
         let result = (|| {
             let s = settings(&ctx)?;
-            let id = xcgate_ihe::xcpd::Ii::new(&requested.root, requested.extension.as_deref());
+            let id =
+                xcgate_sdk::ihe::xcpd::Ii::new(&requested.root, requested.extension.as_deref());
             let answer = soap::exchange(&soap::Request {
                 endpoint: &s.iti56_endpoint,
                 action: xcpd_actions::ITI56_REQUEST,
                 to: s.to(&s.iti56_to),
-                body: xcgate_ihe::plq::build_request(&id),
+                body: xcgate_sdk::ihe::plq::build_request(&id),
                 mtom: false,
                 what: "ITI-56 patient location query",
             })?;
-            let locations = xcgate_ihe::plq::parse_response(&answer.payload).map_err(|e| {
+            let locations = xcgate_sdk::ihe::plq::parse_response(&answer.payload).map_err(|e| {
                 AdapterError::BadResponse(format!(
                     "the ITI-56 answer is not a usable PatientLocationQueryResponse: {e}"
                 ))

@@ -2,11 +2,11 @@
 //! [ITI TF-2 3.38.4.1.1], the AdhocQueryResponse back as lossless registry objects and
 //! RegistryErrors [ITI TF-2 3.38.4.1.3; ITI TF-3 Table 4.2.4.2-3].
 
-use crate::convert_xca::{carriable, error_in, object_in, query_out};
 use crate::settings::Settings;
-use xcgate_ihe::ebrs::{AdhocQueryResponse, ResponseStatus, Severity};
-use xcgate_ihe::xml::Element;
 use xcgate_sdk::AdapterError;
+use xcgate_sdk::ihe::ebrs::{AdhocQueryResponse, ResponseStatus, Severity};
+use xcgate_sdk::ihe::xml::Element;
+use xcgate_sdk::model::xca::{carriable, error_in, object_in, query_out};
 use xcgate_sdk::xca_query::{QueryRequest, QueryResponse};
 
 /// The AdhocQueryRequest payload. `home` names the responding community when the query

@@ -3,13 +3,13 @@
 //! base64 or MTOM/XOP attachments alike [ITI TF-2 3.39.5, 3.43.5; App V V.8].
 
 use crate::answer::Answer;
-use crate::convert_xca::error_in;
 use crate::settings::Settings;
-use xcgate_ihe::ebrs::{ResponseStatus, error_codes};
-use xcgate_ihe::mtom::Multipart;
-use xcgate_ihe::retrieve::{
+use xcgate_sdk::ihe::ebrs::{ResponseStatus, error_codes};
+use xcgate_sdk::ihe::mtom::Multipart;
+use xcgate_sdk::ihe::retrieve::{
     DocumentContent, RetrieveDocumentSetRequest, RetrieveDocumentSetResponse,
 };
+use xcgate_sdk::model::xca::error_in;
 use xcgate_sdk::xca_retrieve::{Document, DocumentRequest, RetrieveResponse};
 use xcgate_sdk::{AdapterError, RegistryError, Severity as SdkSeverity};
 
@@ -20,7 +20,7 @@ pub fn request(settings: &Settings, requests: &[DocumentRequest]) -> String {
     RetrieveDocumentSetRequest {
         documents: requests
             .iter()
-            .map(|r| xcgate_ihe::retrieve::DocumentRequest {
+            .map(|r| xcgate_sdk::ihe::retrieve::DocumentRequest {
                 home_community_id: Some(settings.remote_home_community_id.clone()),
                 repository_unique_id: r.repository_unique_id.trim().to_string(),
                 document_unique_id: r.document_unique_id.trim().to_string(),

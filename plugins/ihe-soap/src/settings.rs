@@ -2,7 +2,7 @@
 //! Every setting has a default except the ones only the operator can know; a missing or
 //! malformed one is an `internal` error whose message says which setting to write.
 
-use xcgate_ihe::hl7v3::{bare_oid, urn_oid};
+use xcgate_sdk::ihe::hl7v3::{bare_oid, urn_oid};
 use xcgate_sdk::{AdapterError, CallContext};
 
 /// What the adapter needs to call the responding gateway.

@@ -3,11 +3,10 @@
 //! `transport` (the host owns URL, TLS and timeout), and the answer read by [`answer`].
 
 use crate::answer::{self, Answer};
-use crate::ids;
-use xcgate_ihe::mtom::MtomBuilder;
-use xcgate_ihe::soap::build_envelope;
-use xcgate_ihe::wsa;
 use xcgate_sdk::AdapterError;
+use xcgate_sdk::ihe::mtom::MtomBuilder;
+use xcgate_sdk::ihe::soap::build_envelope;
+use xcgate_sdk::ihe::wsa;
 use xcgate_sdk::transport::TransportError;
 
 /// An outgoing request.
@@ -86,7 +85,7 @@ pub fn transport_error(e: TransportError, endpoint: &str, what: &str) -> Adapter
 
 /// Send the request and read the answer (on wasm; the host import is not there natively).
 pub fn exchange(request: &Request<'_>) -> Result<Answer, AdapterError> {
-    let message_id = format!("urn:uuid:{}", ids::uuid_v4());
+    let message_id = format!("urn:uuid:{}", xcgate_sdk::ids::uuid_v4());
     let (content_type, body) = encode(request, &message_id)?;
     let sent = body.len();
     let response = xcgate_sdk::transport::post(request.endpoint, &content_type, &[], body)

@@ -2,12 +2,12 @@
 //! PRPA_IN201305UV02 out, the PRPA_IN201306UV02 back into matches or an error
 //! [ITI TF-2 3.55.4.1.2, 3.55.4.2.3].
 
-use crate::convert::{attribute_in, match_in, query_out};
 use crate::settings::Settings;
-use xcgate_ihe::hl7v3::{self, ParsedResponse, QueryBuilder, bare_oid};
-use xcgate_ihe::xcpd::{DetectedIssue, Ii, IssueCode};
-use xcgate_ihe::xml::Element;
 use xcgate_sdk::AdapterError;
+use xcgate_sdk::ihe::hl7v3::{self, ParsedResponse, QueryBuilder, bare_oid};
+use xcgate_sdk::ihe::xcpd::{DetectedIssue, Ii, IssueCode};
+use xcgate_sdk::ihe::xml::Element;
+use xcgate_sdk::model::xcpd::{attribute_in, match_in, query_out};
 use xcgate_sdk::xcpd::{PatientMatch, PatientQuery};
 
 /// The ids and time of one request (random and clock values come from the caller).

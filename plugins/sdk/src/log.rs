@@ -4,8 +4,12 @@
 pub use crate::bindings::xcgate::adapter::log::Level;
 
 /// Send one log line to the host (cut to 1 KiB; at most 64 lines per call are kept).
+/// In a native build (unit tests) the line goes to [`testing`](crate::testing).
 pub fn write(level: Level, message: &str) {
+    #[cfg(target_family = "wasm")]
     crate::bindings::xcgate::adapter::log::log(level, message);
+    #[cfg(not(target_family = "wasm"))]
+    crate::testing::log(level, message);
 }
 
 /// `info!("{} matches", n)`: log at info level.

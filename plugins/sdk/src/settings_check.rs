@@ -16,9 +16,15 @@
 //! xcgate_sdk::register_settings_check!(MyAdapter);
 //! ```
 
-pub use crate::bindings::settings_check::exports::xcgate::adapter::settings_check::{
-    Guest as SettingsCheck, SettingProblem,
-};
+pub use crate::__private::settings_check::exports::xcgate::adapter::settings_check::SettingProblem;
+
+/// An adapter that checks its own settings: register it with
+/// [`register_settings_check!`](crate::register_settings_check).
+pub trait SettingsCheck {
+    /// Every problem with this community's settings (read them with
+    /// [`config`](crate::config)); empty when they are fine.
+    fn check_settings() -> Vec<SettingProblem>;
+}
 
 impl SettingProblem {
     /// A problem with setting `key`.

@@ -1,6 +1,6 @@
 use super::*;
 use crate::catalog::fixtures::catalog;
-use xcgate_ihe::xml::{Element, ns, parse};
+use xcgate_sdk::ihe::xml::{Element, ns, parse};
 
 fn child<'a>(el: &'a Element, path: &[&str]) -> &'a Element {
     match el.path(ns::HL7, path) {

@@ -1,6 +1,6 @@
 use super::*;
 use crate::catalog::fixtures::{AINO, APPROVED, HOME, JIMMY, catalog, request};
-use xcgate_ihe::ebrs::ids::StoredQuery;
+use xcgate_sdk::ihe::ebrs::ids::StoredQuery;
 
 pub(super) const FIND_DOCUMENTS: &str = "urn:uuid:14d4debf-8f97-4251-9a74-a90016b0af0d";
 pub(super) const GET_DOCUMENTS: &str = "urn:uuid:5c4f972b-d56b-40ac-a5fc-c8ca9b40b9d4";

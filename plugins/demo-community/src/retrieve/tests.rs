@@ -1,7 +1,7 @@
 use super::*;
 use crate::catalog::fixtures::{AINO, APPROVED, HOME, REPOSITORY, catalog, request};
-use xcgate_ihe::ebrs::ids::uuids;
 use xcgate_sdk::Severity;
+use xcgate_sdk::ihe::ebrs::ids::uuids;
 use xcgate_sdk::xca_query::ReturnType;
 use xcgate_sdk::xds::digest::{hex, sha1};
 

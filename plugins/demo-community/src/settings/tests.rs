@@ -56,7 +56,7 @@ fn every_demo_catalog_builds_and_every_patient_has_a_document() {
         );
         for d in &catalog.documents {
             if crate::cda::is_xml(&d.config.mime_type) {
-                let parsed = xcgate_ihe::xml::parse(&d.content);
+                let parsed = xcgate_sdk::ihe::xml::parse(&d.content);
                 assert!(parsed.is_ok(), "{name}: {}: {parsed:?}", d.config.unique_id);
             }
         }

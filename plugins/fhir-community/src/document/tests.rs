@@ -1,6 +1,6 @@
 use super::*;
 use crate::ebrim::{self, Target};
-use xcgate_ihe::ebrs::ids::uuids;
+use xcgate_sdk::ihe::ebrs::ids::uuids;
 
 /// The shared FHIR fixture the integration tests serve (tests/fixtures/fhir/seed.json).
 fn seed() -> serde_json::Value {

@@ -1,5 +1,5 @@
 use super::*;
-use xcgate_ihe::mtom::MtomBuilder;
+use xcgate_sdk::ihe::mtom::MtomBuilder;
 
 const SOAP: Option<&str> = Some("application/soap+xml; charset=utf-8");
 const MESSAGE_ID: &str = "urn:uuid:8f4c3c1e-5a5b-4c1d-9d0e-3a2b1c0d9e8f";
@@ -187,11 +187,11 @@ fn relates_to_in_any_form_is_accepted_on_a_synchronous_answer() {
     ] {
         assert!(read(200, SOAP, with(relates), "t").is_ok(), "{relates}");
     }
-    assert!(xcgate_ihe::wsa::same_message_id(
+    assert!(xcgate_sdk::ihe::wsa::same_message_id(
         MESSAGE_ID,
         "uuid:8F4C3C1E-5A5B-4C1D-9D0E-3A2B1C0D9E8F"
     ));
-    assert!(!xcgate_ihe::wsa::same_message_id(
+    assert!(!xcgate_sdk::ihe::wsa::same_message_id(
         MESSAGE_ID,
         "urn:uuid:00000000-0000-4000-8000-000000000000"
     ));

@@ -1,9 +1,9 @@
 use super::*;
 use crate::settings::tests::ctx;
-use xcgate_ihe::ebrs::{
+use xcgate_sdk::ihe::ebrs::{
     AdhocQueryRequest, ObjectKind, RegistryError, RegistryObject, RegistryResponse, StoredQuery,
 };
-use xcgate_ihe::xml;
+use xcgate_sdk::ihe::xml;
 use xcgate_sdk::xca_query::{RegistrySlot, ReturnType};
 
 fn settings(remote: Option<&str>) -> Settings {

@@ -1,11 +1,11 @@
 use super::*;
 use crate::answer;
 use crate::settings::tests::ctx;
-use xcgate_ihe::ebrs::{RegistryError as EbError, RegistryResponse, Severity};
-use xcgate_ihe::mtom::{MtomBuilder, cid_href};
-use xcgate_ihe::retrieve::DocumentResponse;
-use xcgate_ihe::soap::build_envelope;
-use xcgate_ihe::xml;
+use xcgate_sdk::ihe::ebrs::{RegistryError as EbError, RegistryResponse, Severity};
+use xcgate_sdk::ihe::mtom::{MtomBuilder, cid_href};
+use xcgate_sdk::ihe::retrieve::DocumentResponse;
+use xcgate_sdk::ihe::soap::build_envelope;
+use xcgate_sdk::ihe::xml;
 
 fn settings() -> Settings {
     Settings::read(|_| None, &ctx(None)).unwrap()

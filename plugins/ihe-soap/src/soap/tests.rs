@@ -1,5 +1,5 @@
 use super::*;
-use xcgate_ihe::xml::ns;
+use xcgate_sdk::ihe::xml::ns;
 
 fn request(mtom: bool) -> Request<'static> {
     Request {
@@ -19,7 +19,7 @@ fn a_plain_request_is_a_soap_12_envelope_with_ws_addressing() {
         ct,
         "application/soap+xml; charset=UTF-8; action=\"urn:ihe:iti:2007:CrossGatewayQuery\""
     );
-    let env = xcgate_ihe::soap::parse_envelope(&body).unwrap();
+    let env = xcgate_sdk::ihe::soap::parse_envelope(&body).unwrap();
     let a = &env.addressing;
     assert_eq!(
         a.action.as_deref(),
@@ -37,8 +37,8 @@ fn a_plain_request_is_a_soap_12_envelope_with_ws_addressing() {
 fn an_mtom_request_is_a_package_whose_root_is_the_envelope() {
     let (ct, body) = encode(&request(true), "urn:uuid:m-2").unwrap();
     assert!(ct.starts_with("multipart/related;") && ct.contains("application/xop+xml"));
-    let mp = xcgate_ihe::mtom::parse_multipart(&ct, body.into()).unwrap();
-    let env = xcgate_ihe::soap::parse_envelope(mp.root().body()).unwrap();
+    let mp = xcgate_sdk::ihe::mtom::parse_multipart(&ct, body.into()).unwrap();
+    let env = xcgate_sdk::ihe::soap::parse_envelope(mp.root().body()).unwrap();
     assert_eq!(env.body.local, "Q");
 }
 

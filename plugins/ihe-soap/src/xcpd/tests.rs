@@ -1,9 +1,9 @@
 use super::*;
 use crate::settings::tests::ctx;
-use xcgate_ihe::hl7v3::{AckCode, Custodian, DiscoveryResponse, Party, QueryResponseCode};
-use xcgate_ihe::xcpd::{self as m, RequestedAttribute};
-use xcgate_ihe::xml;
 use xcgate_sdk::RequestedAttribute as WitAttribute;
+use xcgate_sdk::ihe::hl7v3::{AckCode, Custodian, DiscoveryResponse, Party, QueryResponseCode};
+use xcgate_sdk::ihe::xcpd::{self as m, RequestedAttribute};
+use xcgate_sdk::ihe::xml;
 use xcgate_sdk::xcpd::{PersonName, TimeQuery};
 
 fn settings(pairs: &[(&str, &str)], initiator: Option<&str>) -> Settings {

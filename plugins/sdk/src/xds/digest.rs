@@ -136,5 +136,19 @@ pub fn is_uuid(text: &str) -> bool {
             .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// The UUID of a `urn:uuid:` id (or of a bare UUID); `None` for anything else.
+pub fn parse_urn(text: &str) -> Option<Uuid> {
+    let bare = text.strip_prefix("urn:uuid:").unwrap_or(text);
+    if !is_uuid(bare) {
+        return None;
+    }
+    let digits: String = bare.chars().filter(|c| *c != '-').collect();
+    let mut b = [0u8; 16];
+    for (i, byte) in b.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&digits[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(Uuid(b))
+}
+
 #[cfg(test)]
 mod tests;

@@ -13,6 +13,9 @@
 //! - [`dtm`]: HL7 TS → UTC DTM and time-range checks [ITI TF-3 Table 4.2.3.1.7-2];
 //! - [`ebrim`]: Slots, Names, coded Classifications, ExternalIdentifiers and ObjectRefs
 //!   laid out as XDS metadata wants them [ITI TF-3 4.2.3];
+//! - [`DocumentEntry`]: a DocumentEntry with the metadata a query response requires, or
+//!   the names of what is missing [ITI TF-3 4.2.3.2];
+//! - [`ids`]: the ebRIM/XDS UUIDs, error codes and stored query ids [ITI TF-3 4.2.5];
 //! - [`retrieve`]: the per-document RegistryErrors of ITI-39 [ITI TF-2 3.43.5];
 //! - [`digest`]: SHA-1 and hex for the `hash` slot [ITI TF-3 4.2.3.2.9], name-based UUIDs
 //!   for stable entryUUIDs [RFC 9562 5.5].
@@ -22,11 +25,16 @@
 //! [`params::QueryError`].
 
 pub mod digest;
+pub mod document_entry;
 pub mod dtm;
 pub mod ebrim;
 pub mod filter;
 pub mod params;
 pub mod retrieve;
+pub mod vocab;
+
+pub use crate::ihe::ebrs::ids;
+pub use document_entry::{Code, DocumentEntry, InvalidDocumentEntry};
 
 use crate::RegistryError;
 

@@ -7,7 +7,7 @@ use super::{
     only_error, slot, unique_ids,
 };
 use crate::catalog::fixtures::{AINO, APPROVED, HOME, JIMMY, catalog, request};
-use xcgate_ihe::ebrs::ids::StoredQuery;
+use xcgate_sdk::ihe::ebrs::ids::StoredQuery;
 
 #[test]
 fn get_documents_by_unique_id_or_entry_uuid() {

@@ -1,7 +1,6 @@
-//! Fixed ebRIM/XDS values that the message crate's `ebrs::ids` does not carry (it holds only
-//! what the gateway itself reads). The UUIDs are those of [ITI TF-3 4.2.5, Table 4.2.5-1];
-//! each also appears in the shared conformance samples (NIST ITI-41 submission,
-//! HIEOS/NIST ITI-18/38 responses).
+//! Fixed ebRIM/XDS values an adapter writes that the gateway's message crate does not
+//! carry (it holds only what the gateway itself reads: `ihe::ebrs::ids`). The UUIDs are
+//! those of [ITI TF-3 4.2.5, Table 4.2.5-1].
 
 /// `classificationNode` that marks a RegistryPackage as a SubmissionSet
 /// [ITI TF-3 4.2.1.2, 4.2.5].
@@ -15,8 +14,9 @@ pub const SUBMISSION_SET_SOURCE_ID: &str = "urn:uuid:554ac39e-e3fe-47fe-b233-965
 /// Classification scheme of DocumentEntry.author [ITI TF-3 4.2.3.2.1].
 pub const DOCUMENT_ENTRY_AUTHOR: &str = "urn:uuid:93606bcf-9494-43ec-9b4e-a7748d1a838d";
 
-/// availabilityStatus Approved: the only status the demo documents have
-/// [ITI TF-3 4.2.3.2.2].
+/// availabilityStatus Approved [ITI TF-3 4.2.3.2.2].
 pub const STATUS_APPROVED: &str = "urn:oasis:names:tc:ebxml-regrep:StatusType:Approved";
 /// The HasMember association type [ITI TF-3 4.2.2.1.1].
 pub const HAS_MEMBER: &str = "urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember";
+/// The coding scheme of the HL7 Confidentiality codes (`N`, `R`, `V`, ...).
+pub const CONFIDENTIALITY_SCHEME: &str = "2.16.840.1.113883.5.25";

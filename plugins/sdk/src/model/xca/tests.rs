@@ -1,6 +1,6 @@
 use super::*;
-use xcgate_ihe::ebrs::ObjectKind;
-use xcgate_ihe::xml::{self, Element};
+use crate::ihe::ebrs::ObjectKind;
+use crate::ihe::xml::{self, Element};
 
 fn parse_object(xml_text: &str) -> EbObject {
     EbObject::parse(&xml::parse(xml_text.as_bytes()).unwrap()).unwrap()

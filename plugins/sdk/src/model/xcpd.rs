@@ -1,9 +1,9 @@
-//! XCPD records between the WIT types and the message model (`xcgate_ihe::xcpd`): the
+//! XCPD records between the WIT types and the message model (`crate::ihe::xcpd`): the
 //! guest-side mirror of the host's `plugin/convert.rs`, in the other direction.
 
-use xcgate_ihe::xcpd as m;
-use xcgate_sdk::xcpd::{Address, PatientMatch, PatientQuery, PersonName, Telecom};
-use xcgate_sdk::{InstanceId, RequestedAttribute};
+use crate::ihe::xcpd as m;
+use crate::xcpd::{Address, PatientMatch, PatientQuery, PersonName, Telecom};
+use crate::{InstanceId, RequestedAttribute};
 
 fn ii_out(i: &InstanceId) -> m::Ii {
     m::Ii {

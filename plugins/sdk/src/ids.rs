@@ -1,5 +1,7 @@
-//! Message ids and timestamps. The message crate is pure (callers pass ids and times in);
-//! the sandbox gives us WASI clocks and randomness, reached here through `std`.
+//! Message ids and timestamps for adapters that write messages of their own (an HL7v3 or
+//! SOAP request to their community). The message crate is pure (callers pass ids and times
+//! in); the sandbox gives WASI clocks and randomness, reached here through `std`. Stable,
+//! name-based ids for registry objects are in [`xds::digest`](crate::xds::digest).
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -46,7 +48,7 @@ pub fn hl7_now() -> String {
 
 /// Unix seconds as `YYYYMMDDHHMMSS` (UTC).
 pub fn hl7_time(unix_secs: u64) -> String {
-    xcgate_ihe::calendar::UtcDateTime::from_unix(i64::try_from(unix_secs).unwrap_or(0)).hl7_ts()
+    crate::ihe::calendar::UtcDateTime::from_unix(i64::try_from(unix_secs).unwrap_or(0)).hl7_ts()
 }
 
 #[cfg(test)]

@@ -4,16 +4,16 @@
 //! for travels as self-contained XML in `extra-xml`, which the host parses back into the
 //! same place of the object.
 
-use xcgate_ihe::ebrs::{
+use crate::ihe::ebrs::{
     AdhocQueryRequest, InternationalString, RegistryError as EbError, RegistryObject as EbObject,
     ReturnType as EbReturnType, Severity as EbSeverity, Slot, VersionInfo as EbVersionInfo,
 };
-use xcgate_ihe::xml::{XmlWriter, ns};
-use xcgate_sdk::xca_query::{
+use crate::ihe::xml::{XmlWriter, ns};
+use crate::xca_query::{
     LocalizedString, NestedObject, QueryRequest, RegistryObject, RegistrySlot, ReturnType,
     VersionInfo,
 };
-use xcgate_sdk::{RegistryError, Severity};
+use crate::{RegistryError, Severity};
 
 /// The stored query to send: the query id, every parameter unchanged
 /// [ITI TF-2 3.38.4.1.1], the return type, and `home` when given.
@@ -76,7 +76,7 @@ fn version_xml(v: &EbVersionInfo) -> String {
 }
 
 /// Nested registry objects and foreign elements as self-contained XML strings.
-fn extra_xml(children: &[EbObject], extensions: &[xcgate_ihe::xml::Element]) -> Vec<String> {
+fn extra_xml(children: &[EbObject], extensions: &[crate::ihe::xml::Element]) -> Vec<String> {
     let mut out: Vec<String> = children.iter().map(EbObject::to_standalone_xml).collect();
     out.extend(extensions.iter().map(|e| {
         let mut w = XmlWriter::with_capacity(256);
