@@ -13,6 +13,7 @@ mod ihe_soap_adapter;
 mod inbound_tls;
 mod integration_statement;
 mod iti55_conformance;
+mod language_adapters;
 mod network_example;
 mod network_profiles;
 mod nobody_to_ask;
