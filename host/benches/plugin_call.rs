@@ -57,6 +57,7 @@ fn bench(c: &mut Criterion) {
                         target_home_community_id: community.home_community_id.clone(),
                         initiator_home_community_id: None,
                         user: None,
+                        probe: None,
                     };
                     let matches = community
                         .discover_patients(&ctx, &query)

@@ -15,6 +15,16 @@ pub struct CallContext {
     pub initiator_home_community_id: Option<String>,
     /// The verified XUA user of the request, handed to the adapter as attributes.
     pub user: Option<std::sync::Arc<xcgate_xua::VerifiedAssertion>>,
+    /// What a development tool measures of the call (`xcgate plugin call` and `test`);
+    /// the gateway's own calls carry none.
+    pub probe: Option<std::sync::Arc<CallProbe>>,
+}
+
+/// Measurements of one sandboxed call, written by the sandbox as the call runs.
+#[derive(Debug, Default)]
+pub struct CallProbe {
+    /// The largest linear memory the guest had (bytes), instantiation included.
+    pub peak_memory: std::sync::atomic::AtomicU64,
 }
 
 /// Why a call to a community produced no answer.

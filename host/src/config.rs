@@ -18,7 +18,7 @@ pub use xcgate_ihe::transaction::{Role, Transaction};
 
 pub use audit::{AuditSection, SyslogSection, SyslogTransportName, hostname};
 pub use community::{BreakerConfig, CommunityConfig, EndpointConfig};
-pub use units::{ByteSize, HumanDuration};
+pub use units::{ByteSize, HumanDuration, parse_duration};
 pub use xua::{
     CodedSetting, OutboundXua, SubjectConfirmation, XuaIssuerSection, XuaMode, XuaProfile,
     XuaSection,

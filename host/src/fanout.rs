@@ -82,6 +82,7 @@ where
             target_home_community_id: community.home_community_id().to_string(),
             initiator_home_community_id: initiator.map(str::to_string),
             user: user.cloned(),
+            probe: None,
         };
         let fut = call(community.clone(), ctx);
         let task = tasks.spawn(async move {

@@ -33,6 +33,7 @@ pub mod error;
 pub mod fanout;
 pub mod gateway;
 pub mod health;
+pub mod kit;
 pub mod listener;
 pub mod live;
 pub mod metrics;

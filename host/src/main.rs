@@ -62,6 +62,73 @@ enum Command {
         #[arg(long, default_value = "md")]
         format: String,
     },
+    /// Develop a community plugin: run it once in the sandbox, outside a gateway.
+    Plugin {
+        #[command(subcommand)]
+        action: PluginAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum PluginAction {
+    /// Run one call of a plugin in the real sandbox and print the typed request it was
+    /// passed, its typed answer (or error), the answer checks, time and memory. Exits 1
+    /// when a check fails.
+    Call {
+        #[command(flatten)]
+        subject: SubjectArgs,
+        /// iti55, iti56, iti38 or iti39 (default: read from the request's root element).
+        #[arg(long)]
+        transaction: Option<String>,
+        /// The request: a SOAP envelope, its payload alone, or an MTOM capture.
+        #[arg(long)]
+        request: PathBuf,
+        /// Time the call is given, e.g. 500ms (default and cap: the community's timeout).
+        #[arg(long, value_parser = xcgate::config::parse_duration)]
+        budget: Option<std::time::Duration>,
+        /// Machine output: one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Also print the answer the gateway would send, aggregated from this one call.
+        #[arg(long)]
+        show_message: bool,
+    },
+}
+
+/// The plugin to run: a component with its settings, or a community of a config.
+#[derive(clap::Args)]
+struct SubjectArgs {
+    /// The plugin component (.wasm).
+    #[arg(long, required_unless_present = "config", conflicts_with = "config")]
+    plugin: Option<PathBuf>,
+    /// The plugin's settings: a TOML table of keys (as under [communities.<name>.settings])
+    /// or a JSON object (a .json file).
+    #[arg(long, requires = "plugin")]
+    settings: Option<PathBuf>,
+    /// The homeCommunityId the plugin answers for.
+    #[arg(long, default_value = "urn:oid:2.999.1")]
+    home_community_id: String,
+    /// A gateway config; with --community, run that community's plugin with its settings,
+    /// limits and endpoints.
+    #[arg(long, requires = "community")]
+    config: Option<PathBuf>,
+    /// The community of --config.
+    #[arg(long, requires = "config")]
+    community: Option<String>,
+}
+
+impl SubjectArgs {
+    fn source(self) -> xcgate::kit::subject::Source {
+        use xcgate::kit::subject::Source;
+        match (self.config, self.community, self.plugin) {
+            (Some(config), Some(name), _) => Source::Community { config, name },
+            (_, _, plugin) => Source::File {
+                plugin: plugin.unwrap_or_default(),
+                settings: self.settings,
+                home_community_id: self.home_community_id,
+            },
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -99,6 +166,7 @@ fn main() -> ExitCode {
         Command::Serve { config, listen } => xcgate::run::serve(config, listen),
         Command::IntegrationStatement { config, format } => integration_statement(config, &format),
         Command::Correlations { action, config } => correlations(config, action),
+        Command::Plugin { action } => return plugin(action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -137,6 +205,59 @@ fn correlations(config: Option<PathBuf>, action: CorrelationsAction) -> anyhow::
     };
     print!("{}", run(config, action)?);
     Ok(())
+}
+
+/// `xcgate plugin ...`: exit 1 when the plugin failed a check, 2 when it could not be run.
+fn plugin(action: PluginAction) -> ExitCode {
+    let result = match action {
+        PluginAction::Call {
+            subject,
+            transaction,
+            request,
+            budget,
+            json,
+            show_message,
+        } => plugin_call(subject, transaction, &request, budget, json, show_message),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn plugin_call(
+    subject: SubjectArgs,
+    transaction: Option<String>,
+    request: &std::path::Path,
+    budget: Option<std::time::Duration>,
+    json: bool,
+    show_message: bool,
+) -> anyhow::Result<bool> {
+    use xcgate::kit::{report::CallReport, request, subject::Subject};
+    let expected = match &transaction {
+        Some(name) => Some(request::transaction_named(name).ok_or_else(|| {
+            anyhow::anyhow!("--transaction `{name}`: use iti55, iti56, iti38 or iti39")
+        })?),
+        None => None,
+    };
+    let request = request::KitRequest::read(request, expected)?;
+    let subject = Subject::load(&subject.source())?;
+    subject.can_answer(request.capability())?;
+    let budget = budget.unwrap_or(subject.config.timeout.0);
+    let report = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(CallReport::run(&subject, &request, budget));
+    if json {
+        println!("{}", report.to_json(show_message));
+    } else {
+        print!("{}", report.to_text(show_message));
+    }
+    Ok(!report.failed())
 }
 
 fn check_config(file: &std::path::Path) -> anyhow::Result<()> {

@@ -4,8 +4,8 @@
 //! ITI TF-3 4.2.4]. The routing and consolidation rules are the same.
 
 mod affinity;
-mod query;
-mod retrieve;
+pub(crate) mod query;
+pub(crate) mod retrieve;
 
 pub use query::{aggregate_query, stored_query};
 pub use retrieve::{aggregate_retrieve, retrieve};

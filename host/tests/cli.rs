@@ -489,3 +489,82 @@ fn serve_answers_the_readme_iti18_by_hetu_and_an_operator_revokes_what_it_learne
     assert!(!ok);
     assert!(stderr.contains("HL7 CX"), "{stderr}");
 }
+
+#[test]
+fn plugin_call_runs_one_call_of_a_configured_community_and_reports_its_checks() {
+    let out = Command::new(XCGATE)
+        .args(["plugin", "call", "--config"])
+        .arg(repo("config/demo.toml"))
+        .args(["--community", "pirkanmaa", "--request"])
+        .arg(repo("config/examples/iti55-virtanen.xml"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for line in [
+        "ITI-55 call (contract 0.5.0)",
+        "request, as passed to the plugin:",
+        "answer (1 match):",
+        "no trap   pass",
+        "message   pass",
+        "memory  peak",
+    ] {
+        assert!(stdout.contains(line), "no `{line}` in:\n{stdout}");
+    }
+    let out = Command::new(XCGATE)
+        .args(["plugin", "call", "--json", "--config"])
+        .arg(repo("config/demo.toml"))
+        .args([
+            "--community",
+            "pirkanmaa",
+            "--transaction",
+            "iti38",
+            "--request",
+        ])
+        .arg(repo("config/examples/iti38-find-documents.xml"))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
+    assert_eq!(json["transaction"], "ITI-38");
+    assert!(
+        json["answer"]["objects"]
+            .as_array()
+            .is_some_and(|o| !o.is_empty()),
+        "{json}"
+    );
+    assert!(
+        json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["outcome"] != "fail"),
+        "{json}"
+    );
+}
+
+#[test]
+fn plugin_call_refuses_a_request_the_plugin_cannot_answer_with_exit_2() {
+    let out = Command::new(XCGATE)
+        .args(["plugin", "call", "--config"])
+        .arg(repo("config/demo.toml"))
+        .args([
+            "--community",
+            "pirkanmaa",
+            "--transaction",
+            "iti55",
+            "--request",
+        ])
+        .arg(repo("config/examples/iti38-find-documents.xml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is a ITI-38 request (AdhocQueryRequest), not ITI-55"),
+        "{stderr}"
+    );
+}

@@ -15,6 +15,7 @@ use crate::xml::{Element, XmlWriter, ns::XCPD};
 pub struct PlqError(pub String);
 
 /// One community that knows the patient, and by which id.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatientLocation {
     /// `urn:oid:` form.

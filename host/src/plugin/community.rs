@@ -237,6 +237,7 @@ impl CommunityPlugin {
             target_home_community_id: self.home_community_id.clone(),
             initiator_home_community_id: None,
             user: None,
+            probe: None,
         };
         let mut store = self.new_store(&ctx);
         match tokio::time::timeout_at(ctx.deadline, self.pre.instantiate_async(&mut store)).await {

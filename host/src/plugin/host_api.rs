@@ -59,6 +59,7 @@ impl CallState {
                 table_elements: table_limit,
                 table_exceeded: false,
                 table_wanted: 0,
+                probe: ctx.probe.clone(),
             },
             settings,
             endpoints,
@@ -89,6 +90,8 @@ pub struct CallLimits {
     pub(super) table_elements: usize,
     pub(super) table_exceeded: bool,
     pub(super) table_wanted: usize,
+    /// Where a development tool reads the call's peak memory.
+    probe: Option<Arc<crate::call::CallProbe>>,
 }
 
 /// Core instances, tables and linear memories one component may create. A component
@@ -111,6 +114,11 @@ impl wasmtime::ResourceLimiter for CallLimits {
                 "memory limit of {} bytes exceeded (wanted {desired})",
                 self.memory
             ));
+        }
+        if let Some(probe) = &self.probe {
+            probe
+                .peak_memory
+                .fetch_max(desired as u64, std::sync::atomic::Ordering::Relaxed);
         }
         Ok(true)
     }

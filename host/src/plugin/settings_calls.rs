@@ -25,6 +25,7 @@ impl CommunityPlugin {
             target_home_community_id: self.home_community_id.clone(),
             initiator_home_community_id: None,
             user: None,
+            probe: None,
         };
         let ctx = &ctx;
         let result = async {

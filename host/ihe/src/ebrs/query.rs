@@ -8,6 +8,7 @@ use super::{EbrsError, bool_attr, expect_element, int_attr, write_attrs};
 use crate::xml::{Element, XmlWriter, ns};
 
 /// `ResponseOption/@returnType` [ebRS 3.0 query.xsd; ITI TF-2 3.18.4.1.2.3.1].
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReturnType {
     /// Full objects; what IHE queries use for metadata.
@@ -41,6 +42,7 @@ impl ReturnType {
 }
 
 /// `query:ResponseOption`.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ResponseOption {
     /// `None` when the attribute is absent (ebRS default RegistryObject).
@@ -49,6 +51,7 @@ pub struct ResponseOption {
 }
 
 /// A stored query invocation.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdhocQueryRequest {
     /// RegistryRequestType attributes and slots [ebRS 3.0 rs.xsd].

@@ -9,6 +9,7 @@ use super::{EbrsError, attr_key, write_attrs};
 use crate::xml::{Element, Node, XmlWriter, ns};
 
 /// The ebRIM element a [`RegistryObject`] was read from.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ObjectKind {
     /// A DocumentEntry [ITI TF-3 4.2.1.1].
@@ -69,6 +70,7 @@ impl ObjectKind {
 /// Description, VersionInfo, Classification, ExternalIdentifier, then the type's own
 /// elements) [ebRIM 3.0 rim.xsd RegistryObjectType]. Character data directly inside a
 /// registry object is not content (the types are element-only) and is not kept.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistryObject {
     pub kind: ObjectKind,
@@ -84,7 +86,8 @@ pub struct RegistryObject {
     /// RegistryObjectList, ...).
     pub children: Vec<RegistryObject>,
     /// Elements the model has no field for (another namespace, a repeated Name, text
-    /// content), verbatim.
+    /// content), verbatim. (Not in the JSON view: it is XML, not a model field.)
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub extensions: Vec<Element>,
 }
 

@@ -6,6 +6,7 @@ use crate::xml::{Element, XmlWriter, ns};
 
 /// A `rim:Slot`: a name and its values in order, as sent (stored query values keep their
 /// quotes and parentheses, e.g. `('urn:...:Approved')` [ITI TF-2 3.18.4.1.2.3.5]).
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Slot {
     pub name: String,
@@ -24,6 +25,7 @@ impl Slot {
 }
 
 /// A `rim:LocalizedString`.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LocalizedString {
     /// `xml:lang`.
@@ -33,6 +35,7 @@ pub struct LocalizedString {
 }
 
 /// A `rim:Name` or `rim:Description`; present but empty (`<rim:Name/>`) is an empty list.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct InternationalString {
     pub localized: Vec<LocalizedString>,
@@ -46,6 +49,7 @@ impl InternationalString {
 }
 
 /// A `rim:VersionInfo`.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VersionInfo {
     pub version_name: Option<String>,

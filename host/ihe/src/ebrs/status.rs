@@ -68,6 +68,7 @@ fn status_text(value: ResponseStatus, raw: Option<&str>) -> &str {
 }
 
 /// `severity` of a RegistryError [ITI TF-3 4.2.4.1].
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
     Warning,
@@ -97,6 +98,7 @@ impl Severity {
 }
 
 /// One `rs:RegistryError` [ITI TF-3 4.2.4.1].
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistryError {
     pub error_code: String,

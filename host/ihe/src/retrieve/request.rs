@@ -5,6 +5,7 @@ use crate::ebrs::expect_element;
 use crate::xml::{Element, XmlWriter, ns};
 
 /// One document asked for.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DocumentRequest {
     /// Required in ITI-39 [ITI TF-2 3.39.1, 3.39.5] and when the document came from another
