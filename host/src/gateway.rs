@@ -57,14 +57,7 @@ impl Gateway {
     /// error naming the community.
     pub fn load(config: Config, process: &Arc<Process>) -> anyhow::Result<Gateway> {
         // Read the XUA signing key once; a bad key file is a load error naming it.
-        let issuer = match &config.gateway.xua.issuer {
-            Some(section) => Some(Arc::new(crate::plugin::transport::xua::HostIssuer::load(
-                section,
-                &config.base_dir,
-                &config.gateway.home_community_id,
-            )?)),
-            None => None,
-        };
+        let issuer = crate::plugin::transport::xua::HostIssuer::of_config(&config)?;
         let mut communities = Vec::with_capacity(config.communities.len());
         for (name, c) in &config.communities {
             let plugin =

@@ -29,7 +29,8 @@ impl Gateway {
     }
 }
 
-fn their_party(req: &DiscoveryRequest) -> Party {
+/// The initiator of an ITI-55, as the receiver of its answer.
+pub(crate) fn their_party(req: &DiscoveryRequest) -> Party {
     Party {
         device: req.sender_device.clone(),
         home_community: req.sender_home_community.clone(),

@@ -490,15 +490,22 @@ fn serve_answers_the_readme_iti18_by_hetu_and_an_operator_revokes_what_it_learne
     assert!(stderr.contains("HL7 CX"), "{stderr}");
 }
 
-#[test]
-fn plugin_call_runs_one_call_of_a_configured_community_and_reports_its_checks() {
-    let out = Command::new(XCGATE)
+/// `xcgate plugin call` on the demo's pirkanmaa with `args` and an example request.
+fn plugin_call(args: &[&str], request: &str) -> std::process::Output {
+    Command::new(XCGATE)
         .args(["plugin", "call", "--config"])
         .arg(repo("config/demo.toml"))
-        .args(["--community", "pirkanmaa", "--request"])
-        .arg(repo("config/examples/iti55-virtanen.xml"))
+        .args(["--community", "pirkanmaa"])
+        .args(args)
+        .arg("--request")
+        .arg(repo(&format!("config/examples/{request}")))
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn plugin_call_runs_one_call_of_a_configured_community_and_reports_its_checks() {
+    let out = plugin_call(&[], "iti55-virtanen.xml");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -515,19 +522,10 @@ fn plugin_call_runs_one_call_of_a_configured_community_and_reports_its_checks() 
     ] {
         assert!(stdout.contains(line), "no `{line}` in:\n{stdout}");
     }
-    let out = Command::new(XCGATE)
-        .args(["plugin", "call", "--json", "--config"])
-        .arg(repo("config/demo.toml"))
-        .args([
-            "--community",
-            "pirkanmaa",
-            "--transaction",
-            "iti38",
-            "--request",
-        ])
-        .arg(repo("config/examples/iti38-find-documents.xml"))
-        .output()
-        .unwrap();
+    let out = plugin_call(
+        &["--json", "--transaction", "iti38"],
+        "iti38-find-documents.xml",
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
     assert_eq!(json["transaction"], "ITI-38");
     assert!(
@@ -548,19 +546,7 @@ fn plugin_call_runs_one_call_of_a_configured_community_and_reports_its_checks() 
 
 #[test]
 fn plugin_call_refuses_a_request_the_plugin_cannot_answer_with_exit_2() {
-    let out = Command::new(XCGATE)
-        .args(["plugin", "call", "--config"])
-        .arg(repo("config/demo.toml"))
-        .args([
-            "--community",
-            "pirkanmaa",
-            "--transaction",
-            "iti55",
-            "--request",
-        ])
-        .arg(repo("config/examples/iti38-find-documents.xml"))
-        .output()
-        .unwrap();
+    let out = plugin_call(&["--transaction", "iti55"], "iti38-find-documents.xml");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

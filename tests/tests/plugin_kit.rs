@@ -7,7 +7,7 @@ use xcgate::kit::checks::Verdict;
 use xcgate::kit::report::CallReport;
 use xcgate::kit::request::KitRequest;
 use xcgate::kit::subject::{Source, Subject};
-use xcgate_tests::{TempDir, guests, soap_client};
+use xcgate_tests::{TempDir, corpus, guests, soap_client};
 
 /// A plugin file with these settings (a TOML table, as in the config).
 fn subject(dir: &TempDir, plugin: &str, settings: &str) -> Subject {
@@ -73,6 +73,18 @@ birth_time = "19900312"
     assert!(peak > 0 && peak <= 64 << 20, "peak {peak}");
     let message = json["message"].as_str().unwrap();
     assert!(message.contains("PRPA_IN201306UV02") && message.contains("PIR-1001"));
+    // The answer an initiator would get, judged by libxml2 against the HL7 schema.
+    if let Some(corpus) = corpus::dir()
+        && corpus::have_xmllint()
+    {
+        corpus::validate(
+            &corpus,
+            "HL7V3/NE2008/multicacheschemas/PRPA_IN201306UV02.xsd",
+            message,
+            "plugin-call-iti55",
+        )
+        .unwrap();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -187,4 +199,10 @@ fn a_request_file_may_be_an_envelope_or_its_payload_and_must_be_the_named_transa
         err.contains("is a `hello`, not the request of a transaction"),
         "{err}"
     );
+    std::fs::write(&path, "<AdhocQueryRequest><unclosed></AdhocQueryRequest>").unwrap();
+    let err = KitRequest::read(&path, None).unwrap_err().to_string();
+    assert!(err.contains("is not well-formed XML"), "{err}");
+    std::fs::write(&path, "--MIMEBoundary_x\r\nno headers, no end").unwrap();
+    let err = KitRequest::read(&path, None).unwrap_err().to_string();
+    assert!(err.contains("is not a readable MTOM message"), "{err}");
 }

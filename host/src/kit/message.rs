@@ -33,10 +33,7 @@ pub fn wire_answer(subject: &Subject, request: &KitRequest, run: &CallRun) -> St
                     device: Some(Ii::new("2.999.999.2", None)),
                     home_community: Some(KIT_GATEWAY.into()),
                 },
-                receiver: Party {
-                    device: req.sender_device.clone(),
-                    home_community: req.sender_home_community.clone(),
-                },
+                receiver: crate::xcpd::their_party(req),
                 ack: answer.ack,
                 ack_detail: None,
                 target_message: Some(&req.message_id),

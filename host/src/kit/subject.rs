@@ -37,6 +37,14 @@ impl Subject {
                 settings,
                 home_community_id,
             } => {
+                if !home_community_id
+                    .strip_prefix("urn:oid:")
+                    .is_some_and(crate::config::is_oid)
+                {
+                    anyhow::bail!(
+                        "--home-community-id `{home_community_id}` is not urn:oid:<OID> (e.g. urn:oid:2.999.1)"
+                    );
+                }
                 let settings = match settings {
                     Some(path) => read_settings(path)?,
                     None => toml::Table::new(),
@@ -49,14 +57,6 @@ impl Subject {
                     .try_into()
                     .map_err(|e| anyhow::anyhow!("{e}"))
                     .context("the plugin's community")?;
-                if !home_community_id
-                    .strip_prefix("urn:oid:")
-                    .is_some_and(crate::config::is_oid)
-                {
-                    anyhow::bail!(
-                        "--home-community-id `{home_community_id}` is not urn:oid:<OID> (e.g. urn:oid:2.999.1)"
-                    );
-                }
                 // A kit runs a few calls at once, not a gateway's load: a small pool.
                 let runtime = PluginRuntime::new(RuntimeOptions {
                     max_instances: 16,
@@ -84,16 +84,7 @@ impl Subject {
                     );
                 };
                 let runtime = PluginRuntime::new(crate::process::runtime_options(&config))?;
-                let issuer = match &config.gateway.xua.issuer {
-                    Some(section) => {
-                        Some(Arc::new(crate::plugin::transport::xua::HostIssuer::load(
-                            section,
-                            &config.base_dir,
-                            &config.gateway.home_community_id,
-                        )?))
-                    }
-                    None => None,
-                };
+                let issuer = crate::plugin::transport::xua::HostIssuer::of_config(&config)?;
                 let plugin = CommunityPlugin::load(
                     &runtime,
                     name,

@@ -45,6 +45,22 @@ fn coded(c: &CodedSetting) -> Coded {
 }
 
 impl HostIssuer {
+    /// The issuer of a config's `[gateway.xua.issuer]`, read now; `None` without one.
+    pub fn of_config(
+        config: &crate::config::Config,
+    ) -> anyhow::Result<Option<std::sync::Arc<HostIssuer>>> {
+        config
+            .gateway
+            .xua
+            .issuer
+            .as_ref()
+            .map(|section| {
+                HostIssuer::load(section, &config.base_dir, &config.gateway.home_community_id)
+                    .map(std::sync::Arc::new)
+            })
+            .transpose()
+    }
+
     /// Read the key and certificate now, so a bad file is a start-up (or reload) error.
     pub fn load(
         section: &XuaIssuerSection,
