@@ -7,8 +7,13 @@
 //! initiator would receive. Only the measurements (time, peak memory) are the kit's own.
 
 pub mod call;
+pub mod cases;
 pub mod checks;
 pub mod message;
 pub mod report;
 pub mod request;
+pub mod schema;
 pub mod subject;
+pub mod suite;
+pub mod test_report;
+pub mod verdicts;

@@ -93,17 +93,38 @@ enum PluginAction {
         #[arg(long)]
         show_message: bool,
     },
+    /// The conformance kit: drive a plugin through every capability it exports (your
+    /// requests, the corpus's samples, edge cases) and check the contract. Prints a table
+    /// (check, outcome, why); exits 1 when the plugin breaks the contract.
+    Test {
+        #[command(flatten)]
+        subject: SubjectArgs,
+        /// A request of yours (repeatable): queries that find your test patients, so the
+        /// kit can follow them to their documents and vary their parameters.
+        #[arg(long = "request", value_name = "FILE")]
+        requests: Vec<PathBuf>,
+        /// The IHE conformance corpus (samples/ and schemas/) for the sample requests and
+        /// the schema check (default: $XCGATE_CONFORMANCE_DIR).
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+        /// Machine output: one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The plugin to run: a component with its settings, or a community of a config.
 #[derive(clap::Args)]
 struct SubjectArgs {
+    /// The plugin component (.wasm), here or as --plugin.
+    #[arg(value_name = "PLUGIN.wasm", conflicts_with_all = ["plugin", "config"])]
+    file: Option<PathBuf>,
     /// The plugin component (.wasm).
-    #[arg(long, required_unless_present = "config", conflicts_with = "config")]
+    #[arg(long, required_unless_present_any = ["config", "file"], conflicts_with = "config")]
     plugin: Option<PathBuf>,
     /// The plugin's settings: a TOML table of keys (as under [communities.<name>.settings])
     /// or a JSON object (a .json file).
-    #[arg(long, requires = "plugin")]
+    #[arg(long, conflicts_with = "config")]
     settings: Option<PathBuf>,
     /// The homeCommunityId the plugin answers for.
     #[arg(long, default_value = "urn:oid:2.999.1")]
@@ -123,7 +144,7 @@ impl SubjectArgs {
         match (self.config, self.community, self.plugin) {
             (Some(config), Some(name), _) => Source::Community { config, name },
             (_, _, plugin) => Source::File {
-                plugin: plugin.unwrap_or_default(),
+                plugin: plugin.or(self.file).unwrap_or_default(),
                 settings: self.settings,
                 home_community_id: self.home_community_id,
             },
@@ -218,6 +239,12 @@ fn plugin(action: PluginAction) -> ExitCode {
             json,
             show_message,
         } => plugin_call(subject, transaction, &request, budget, json, show_message),
+        PluginAction::Test {
+            subject,
+            requests,
+            corpus,
+            json,
+        } => plugin_test(subject, &requests, corpus, json),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -256,6 +283,33 @@ fn plugin_call(
         println!("{}", report.to_json(show_message));
     } else {
         print!("{}", report.to_text(show_message));
+    }
+    Ok(!report.failed())
+}
+
+fn plugin_test(
+    subject: SubjectArgs,
+    requests: &[PathBuf],
+    corpus: Option<PathBuf>,
+    json: bool,
+) -> anyhow::Result<bool> {
+    use xcgate::kit::{cases, subject::Subject, suite};
+    let requests = cases::from_files(requests)?;
+    let corpus = corpus.or_else(|| std::env::var_os("XCGATE_CONFORMANCE_DIR").map(PathBuf::from));
+    if let Some(dir) = &corpus
+        && !dir.is_dir()
+    {
+        anyhow::bail!("--corpus {}: no such folder", dir.display());
+    }
+    let subject = Subject::load(&subject.source())?;
+    let report = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(suite::run(&subject, suite::Inputs { requests, corpus }));
+    if json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.to_text());
     }
     Ok(!report.failed())
 }

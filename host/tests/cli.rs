@@ -554,3 +554,50 @@ fn plugin_call_refuses_a_request_the_plugin_cannot_answer_with_exit_2() {
         "{stderr}"
     );
 }
+
+#[test]
+fn plugin_test_drives_a_community_through_every_capability_and_prints_the_contract_table() {
+    let out = Command::new(XCGATE)
+        .args(["plugin", "test", "--config"])
+        .arg(repo("config/demo.toml"))
+        .args(["--community", "pirkanmaa"])
+        .env_remove("XCGATE_CONFORMANCE_DIR")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for line in [
+        "plugin test: contract 0.5.0, exports patient-discovery, document-query, document-retrieve",
+        "check              outcome  why",
+        "parameters used    pass",
+        "same answer twice  pass",
+        // Without the corpus the schema check says so instead of passing.
+        "schema             skip     no XSD set: give --corpus DIR",
+        "the plugin keeps the contract",
+    ] {
+        assert!(stdout.contains(line), "no `{line}` in:\n{stdout}");
+    }
+    let out = Command::new(XCGATE)
+        .args(["plugin", "test", "--json", "--config"])
+        .arg(repo("config/demo.toml"))
+        .args(["--community", "pirkanmaa", "--request"])
+        .arg(repo("config/examples/no-such-request.xml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot read the request"), "{stderr}");
+    let out = Command::new(XCGATE)
+        .args(["plugin", "test", "--json", "--config"])
+        .arg(repo("config/demo.toml"))
+        .args(["--community", "lappi"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
+    assert_eq!(json["passed"], true, "{json}");
+    assert!(json["cases"].as_array().is_some_and(|c| c.len() > 20));
+}

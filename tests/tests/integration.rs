@@ -19,6 +19,7 @@ mod network_profiles;
 mod nobody_to_ask;
 mod operations;
 mod patient_location;
+mod plugin_conformance;
 mod plugin_kit;
 mod responding;
 mod responding_per_community;

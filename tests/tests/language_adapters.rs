@@ -120,3 +120,49 @@ async fn a_python_adapter_answers_iti55_and_iti38() {
 async fn a_javascript_adapter_answers_iti55_and_iti38() {
     answers_iti55_and_iti38("js-community").await;
 }
+
+/// `xcgate plugin test` on an example, with the settings and requests it ships.
+async fn keeps_the_contract(example: &str) {
+    use xcgate::kit::{cases, subject, suite};
+    let Some(plugin) = example_plugin(example) else {
+        return;
+    };
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins/examples");
+    let subject = subject::Subject::load(&subject::Source::File {
+        plugin: plugin.into(),
+        settings: Some(examples.join("settings.toml")),
+        home_community_id: "urn:oid:2.999.7".into(),
+    })
+    .unwrap();
+    let requests = cases::from_files(&[
+        examples.join("requests/iti55-aino.xml"),
+        examples.join("requests/iti38-find-documents.xml"),
+    ])
+    .unwrap();
+    let report = suite::run(
+        &subject,
+        suite::Inputs {
+            requests,
+            corpus: corpus::dir(),
+        },
+    )
+    .await;
+    assert!(!report.failed(), "{example}:\n{}", report.to_text());
+    let used = report
+        .checks
+        .iter()
+        .find(|c| c.name == "parameters used")
+        .unwrap();
+    // Aino was found, so her gender was varied too.
+    assert!(!used.why.contains("not varied"), "{}", used.why);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_python_adapter_passes_plugin_test() {
+    keeps_the_contract("python-community").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_javascript_adapter_passes_plugin_test() {
+    keeps_the_contract("js-community").await;
+}

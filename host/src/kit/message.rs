@@ -8,6 +8,7 @@ use super::subject::Subject;
 use crate::fanout::Outcome;
 use std::collections::HashMap;
 use xcgate_ihe::hl7v3::{self, DiscoveryResponse, Party};
+use xcgate_ihe::retrieve::DocumentContent;
 use xcgate_ihe::xcpd::Ii;
 use xcgate_ihe::xml;
 
@@ -67,13 +68,23 @@ pub fn wire_answer(subject: &Subject, request: &KitRequest, run: &CallRun) -> St
             });
             let requested =
                 HashMap::from([(subject.plugin.home_community_id.clone(), documents.clone())]);
-            crate::xca::retrieve::aggregate_retrieve(
+            let (mut response, attachments) = crate::xca::retrieve::aggregate_retrieve(
                 &[one_outcome(subject, run, result)],
                 &requested,
                 Vec::new(),
-            )
-            .0
-            .build()
+            );
+            // The documents inline, as base64: the MTOM packaging is the transport's, and
+            // the XDS.b schema reads `Document` as base64Binary.
+            for d in &mut response.documents {
+                if let DocumentContent::XopInclude { href } = &d.document
+                    && let Some(a) = attachments
+                        .iter()
+                        .find(|a| xcgate_ihe::mtom::cid_href(&a.content_id) == *href)
+                {
+                    d.document = DocumentContent::Inline(a.body.to_vec());
+                }
+            }
+            response.build()
         }
     }
 }

@@ -7,12 +7,14 @@
 //! DocumentEntry per query; documents of `document_size` bytes, in a fixed pattern or, with
 //! `document_fill = "<byte>"`, all that byte; `match_count` matches for ITI-55).
 //! For XCA, `omit_home = "true"` leaves `home` off the returned objects,
-//! `unknown_patient = "true"` answers XDSUnknownPatientId, and `missing` names a document
-//! uniqueId to report as unknown.
+//! `unknown_patient = "true"` answers XDSUnknownPatientId, `missing` names a document
+//! uniqueId to report as unknown, and `extra_attribute = "name"` adds an attribute ebRIM
+//! does not define to each object.
 //! ITI-55 answers can be made wrong on purpose: `invalid_utf8 = "true"` returns a patient
 //! id whose bytes are not UTF-8 (which the component model forbids), `id_length = N` an id
 //! extension of N bytes, `birth_time = "..."` that birth time verbatim; `echo_user = "true"`
-//! puts the XUA attributes the adapter was handed into the id extension.
+//! puts the XUA attributes the adapter was handed into the id extension; `vary_ids = "true"`
+//! gives the first match a new id on every call (an answer that depends on the call).
 //! Used only by the tests to prove that one community cannot hurt the others.
 
 mod xca;
@@ -112,6 +114,9 @@ impl PatientDiscovery for Misbehaving {
             }
             if setting::<bool>("invalid_utf8") == Some(true) {
                 first.patient_id.extension = Some(not_utf8());
+            }
+            if setting::<bool>("vary_ids") == Some(true) {
+                first.patient_id.extension = Some(xcgate_sdk::ids::uuid_v4());
             }
             if setting::<bool>("echo_user") == Some(true) {
                 first.patient_id.extension = Some(user_line(&ctx));

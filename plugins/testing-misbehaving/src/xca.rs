@@ -44,6 +44,11 @@ impl DocumentQuery for Misbehaving {
                 "urn:oasis:names:tc:ebxml-regrep:StatusType:Approved".to_string(),
             ),
         ];
+        // `extra_attribute = "name"`: an attribute ebRIM does not define, which no answer
+        // check refuses but the schema does.
+        if let Some(extra) = xcgate_sdk::config::get("extra_attribute") {
+            attributes.push((extra, "kit".to_string()));
+        }
         if !flag("omit_home") {
             attributes.push(("home".to_string(), ctx.target_home_community_id.clone()));
         }

@@ -164,23 +164,23 @@ fn write_match(w: &mut XmlWriter, m: &PatientMatch, custodian: &Custodian) {
         .close("asOtherIDs");
     }
     w.close("patientPerson");
-    if let Some(q) = m.match_quality {
-        w.open("subjectOf1", &[])
-            .open(
-                "queryMatchObservation",
-                &[("classCode", Some("COND")), ("moodCode", Some("EVN"))],
-            )
-            .empty("code", &[("code", Some("IHE_PDQ"))])
-            .empty(
-                "value",
-                &[
-                    ("xsi:type", Some("INT")),
-                    ("value", Some(&q.min(100).to_string())),
-                ],
-            )
-            .close("queryMatchObservation")
-            .close("subjectOf1");
-    }
+    // subjectOf1 is required [PRPA_MT201310UV02.Patient, 1..*]: an adapter that gives no
+    // match quality gets `nullFlavor="UNK"` rather than a schema-invalid patient (found by
+    // `xcgate plugin test` on the Python and JavaScript examples).
+    let quality = m.match_quality.map(|q| q.min(100).to_string());
+    let value: &[(&str, Option<&str>)] = match &quality {
+        Some(q) => &[("xsi:type", Some("INT")), ("value", Some(q))],
+        None => &[("xsi:type", Some("INT")), ("nullFlavor", Some("UNK"))],
+    };
+    w.open("subjectOf1", &[])
+        .open(
+            "queryMatchObservation",
+            &[("classCode", Some("COND")), ("moodCode", Some("EVN"))],
+        )
+        .empty("code", &[("code", Some("IHE_PDQ"))])
+        .empty("value", value)
+        .close("queryMatchObservation")
+        .close("subjectOf1");
     w.close("patient").close("subject1");
     let hdl = if custodian.supports_hdl {
         "SupportsHealthDataLocator"

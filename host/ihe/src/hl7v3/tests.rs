@@ -178,3 +178,44 @@ fn an_answer_round_trips_matches_custodians_and_issues() {
         .unwrap();
     assert_eq!(qbp, &request.query_by_parameter);
 }
+
+#[test]
+fn a_match_without_quality_keeps_the_required_observation_as_unknown() {
+    let q = query();
+    let request = parse_query(&parse(builder(&q).build().as_bytes()).unwrap()).unwrap();
+    let m = PatientMatch {
+        patient_id: Ii::new("2.999.1.10.1", Some("PIR-1003")),
+        match_quality: None,
+        ..Default::default()
+    };
+    let events = [(
+        m,
+        Custodian {
+            home_community: "urn:oid:2.999.1.10".into(),
+            supports_hdl: false,
+        },
+    )];
+    let xml = DiscoveryResponse {
+        message_id: Ii::new("2.999.1", Some("r2")),
+        creation_time: "20261123120001",
+        processing_code: "P",
+        sender: Party::default(),
+        receiver: Party::default(),
+        ack: AckCode::AA,
+        ack_detail: None,
+        target_message: Some(&request.message_id),
+        query_response: QueryResponseCode::OK,
+        query_id: &request.query_id,
+        events: &events,
+        issues: &[],
+        query_by_parameter: Some(&request.query_by_parameter),
+    }
+    .build();
+    // PRPA_MT201310UV02.Patient requires subjectOf1: an unknown quality is said so.
+    assert!(
+        xml.contains(r#"<value xsi:type="INT" nullFlavor="UNK"/>"#),
+        "{xml}"
+    );
+    let back = parse_response(&parse(xml.as_bytes()).unwrap()).unwrap();
+    assert_eq!(back.matches[0].match_quality, None);
+}

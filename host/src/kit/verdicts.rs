@@ -1,0 +1,359 @@
+//! The contract judged over all of a `plugin test` run's calls: each per-call check
+//! summed up, the answers' schema validity, the query parameters used, and the same
+//! answer to the same query.
+
+use super::call::Answer;
+use super::cases::{Case, xcpd};
+use super::checks::{Check, Verdict};
+use super::request::KitRequest;
+use super::schema::Schemas;
+use super::suite::CaseRun;
+use xcgate_ihe::ebrs::{DocumentEntry, ObjectKind, parse_values};
+use xcgate_ihe::xcpd::{Ii, PatientMatch};
+
+/// Two runs of the same request.
+pub struct Pair {
+    pub first: usize,
+    pub second: usize,
+}
+
+/// A base ITI-55 query that found `patient`, asked again with the other gender.
+pub struct GenderFlip {
+    pub base: usize,
+    pub flipped: usize,
+    pub patient: Ii,
+}
+
+/// The flipped case to run for a base query that found someone.
+pub struct FlipCase {
+    pub case: Case,
+    pub patient: Ii,
+}
+
+/// The base query with the gender opposite to the first match's (or the query's).
+pub fn gender_flip(request: &KitRequest, matches: &[PatientMatch]) -> Option<FlipCase> {
+    let KitRequest::Iti55(base) = request else {
+        return None;
+    };
+    let first = matches.first()?;
+    let known = first.gender.as_deref().or(base.query.gender.as_deref())?;
+    let asked = xcpd::opposite_gender(known);
+    Some(FlipCase {
+        case: Case::new(
+            format!("ITI-55 a query that found a patient, with gender {asked}"),
+            xcpd::varied(base, |q| q.gender = Some(asked.into())),
+        ),
+        patient: first.patient_id.clone(),
+    })
+}
+
+/// Validate every run's aggregated answer; a "schema" check on each.
+pub fn add_schema_checks(runs: &mut [CaseRun], schemas: &Schemas) {
+    if let Schemas::Unavailable(why) = schemas {
+        for run in runs {
+            run.checks
+                .push(Check::new("schema", Verdict::Skip, why.clone()));
+        }
+        return;
+    }
+    let messages: Vec<_> = runs
+        .iter()
+        .map(|r| (r.request.transaction(), r.message.as_str()))
+        .collect();
+    let results = schemas.validate(&messages);
+    for (run, result) in runs.iter_mut().zip(results) {
+        run.checks.push(match result {
+            Ok(why) => Check::new("schema", Verdict::Pass, why),
+            Err(why) => Check::new("schema", Verdict::Fail, why),
+        });
+    }
+}
+
+/// The per-call checks, one row each over all runs: the first failure names its case.
+pub fn summarise(runs: &[CaseRun]) -> Vec<Check> {
+    let names = [
+        "no trap", "answer", "message", "schema", "deadline", "memory",
+    ];
+    names
+        .iter()
+        .map(|&name| {
+            let of_name: Vec<(&CaseRun, &Check)> = runs
+                .iter()
+                .flat_map(|r| {
+                    r.checks
+                        .iter()
+                        .filter(|c| c.name == name)
+                        .map(move |c| (r, c))
+                })
+                .collect();
+            let failed: Vec<_> = of_name
+                .iter()
+                .filter(|(_, c)| c.verdict == Verdict::Fail)
+                .collect();
+            let passed = of_name
+                .iter()
+                .filter(|(_, c)| c.verdict == Verdict::Pass)
+                .count();
+            if let Some((run, check)) = failed.first() {
+                let more = match failed.len() {
+                    1 => String::new(),
+                    n => format!(" (and {} more cases)", n - 1),
+                };
+                return Check::new(
+                    name,
+                    Verdict::Fail,
+                    format!("{}: {}{more}", run.name, check.why),
+                );
+            }
+            if passed == 0 {
+                let why = of_name
+                    .first()
+                    .map_or_else(|| "no calls".to_string(), |(_, c)| c.why.clone());
+                return Check::new(name, Verdict::Skip, why);
+            }
+            Check::new(name, Verdict::Pass, pass_text(name, passed, runs))
+        })
+        .collect()
+}
+
+fn pass_text(name: &str, passed: usize, runs: &[CaseRun]) -> String {
+    match name {
+        "no trap" => {
+            let errors = runs
+                .iter()
+                .filter(|r| matches!(r.run.result, Err(crate::call::CallFailure::Adapter(_))))
+                .count();
+            format!("{passed} calls returned; {errors} with an adapter-error, none trapped")
+        }
+        "answer" => format!("the host's answer checks hold in {passed} calls"),
+        "message" => format!("{passed} aggregated answers read back"),
+        "schema" => format!("{passed} aggregated answers are schema-valid (xmllint)"),
+        "deadline" => {
+            let slowest = runs.iter().map(|r| r.run.elapsed).max().unwrap_or_default();
+            format!(
+                "{passed} calls answered in time, the slowest in {:.1} ms",
+                slowest.as_secs_f64() * 1000.0
+            )
+        }
+        _ => {
+            let peak = runs.iter().map(|r| r.run.peak_memory).max().unwrap_or(0);
+            format!(
+                "{passed} calls within the limit, peak {}",
+                super::checks::mib(peak)
+            )
+        }
+    }
+}
+
+/// A query's parameters used in its answer: gender in ITI-55 [ITI TF-2 3.55.4.1.2],
+/// patient, status and return type in ITI-38 [ITI TF-2 3.18.4.1.2.3.6, 3.18.4.1.2.3.7.1],
+/// only the requested documents in ITI-39.
+pub fn parameters_used(runs: &[CaseRun], flips: &[GenderFlip]) -> Check {
+    let mut problems: Vec<String> = Vec::new();
+    let mut judged = 0usize;
+    let mut flip_problems = Vec::new();
+    for run in runs {
+        let Ok(answer) = &run.run.result else {
+            continue;
+        };
+        if let Some(problem) = misuse(&run.request, answer, &mut judged) {
+            problems.push(format!("{}: {problem}", run.name));
+        }
+    }
+    for flip in flips {
+        judged += 1;
+        if let Ok(Answer::Matches(m)) = &runs[flip.flipped].run.result
+            && m.iter().any(|m| m.patient_id == flip.patient)
+        {
+            flip_problems.push(format!(
+                "{}: the patient found by \"{}\" was found again with the other gender; a gender sent must be used for matching [ITI TF-2 3.55.4.1.2]",
+                runs[flip.flipped].name, runs[flip.base].name
+            ));
+        }
+    }
+    // A gender ignored first: the parameter [ITI TF-2 3.55.4.1.2] names.
+    flip_problems.append(&mut problems);
+    let problems = flip_problems;
+    if !problems.is_empty() {
+        let more = match problems.len() {
+            n if n > 3 => format!(" (and {} more)", n - 3),
+            _ => String::new(),
+        };
+        let shown: Vec<&str> = problems.iter().take(3).map(String::as_str).collect();
+        return Check::new(
+            "parameters used",
+            Verdict::Fail,
+            format!("{}{more}", shown.join("; ")),
+        );
+    }
+    if judged == 0 {
+        return Check::new(
+            "parameters used",
+            Verdict::Skip,
+            "no answer to judge: give --request queries that find a test patient",
+        );
+    }
+    let gender = if flips.is_empty() {
+        " (no query found a patient, so the gender was not varied: give --request a query that does)"
+    } else {
+        ""
+    };
+    Check::new(
+        "parameters used",
+        Verdict::Pass,
+        format!("{judged} answers agree with their query's parameters{gender}"),
+    )
+}
+
+/// Equal but for whitespace: real initiators wrap long values (a status split over two
+/// lines in the OpenNCP sample).
+fn same_token(a: &str, b: &str) -> bool {
+    a.chars()
+        .filter(|c| !c.is_whitespace())
+        .eq(b.chars().filter(|c| !c.is_whitespace()))
+}
+
+fn values(request: &xcgate_ihe::ebrs::AdhocQueryRequest, slot: &str) -> Option<Vec<String>> {
+    let slot = request.query.slot(slot)?;
+    let mut out = Vec::new();
+    for raw in &slot.values {
+        out.extend(parse_values(raw).ok()?);
+    }
+    Some(out)
+}
+
+/// What an answer does that its request's parameters forbid.
+fn misuse(request: &KitRequest, answer: &Answer, judged: &mut usize) -> Option<String> {
+    match (request, answer) {
+        (KitRequest::Iti55(q), Answer::Matches(matches)) => {
+            let asked = q.query.gender.as_deref()?.trim();
+            if !["M", "F"].contains(&asked) {
+                return None;
+            }
+            *judged += 1;
+            matches
+                .iter()
+                .find(|m| m.gender.as_deref().is_some_and(|g| ["M", "F"].contains(&g) && g != asked))
+                .map(|m| format!("asked for gender {asked}, answered a match of gender {} [ITI TF-2 3.55.4.1.2]", m.gender.as_deref().unwrap_or_default()))
+        }
+        (KitRequest::Iti38(q), Answer::Found(found)) => {
+            *judged += 1;
+            if q.return_type() == xcgate_ihe::ebrs::ReturnType::ObjectRef
+                && let Some(o) = found
+                    .objects
+                    .iter()
+                    .find(|o| o.kind != ObjectKind::ObjectRef)
+            {
+                return Some(format!(
+                    "returnType ObjectRef, answered a {} [ITI TF-2 3.18.4.1.2.3.3]",
+                    o.kind.local_name()
+                ));
+            }
+            let entries: Vec<DocumentEntry> = found
+                .objects
+                .iter()
+                .filter_map(DocumentEntry::new)
+                .collect();
+            if q.stored_query() == Some(xcgate_ihe::ebrs::StoredQuery::FindDocuments) {
+                if let Some(statuses) = values(q, "$XDSDocumentEntryStatus")
+                    && let Some(e) = entries.iter().find(|e| {
+                        e.availability_status()
+                            .is_some_and(|s| !statuses.iter().any(|w| same_token(w, s)))
+                    })
+                {
+                    return Some(format!(
+                        "asked for status {}, answered a DocumentEntry of status {}",
+                        statuses.join(" or "),
+                        e.availability_status().unwrap_or_default()
+                    ));
+                }
+                if let Some(patient) =
+                    values(q, "$XDSDocumentEntryPatientId").and_then(|v| v.into_iter().next())
+                    && entries
+                        .iter()
+                        .any(|e| e.patient_id().is_some_and(|p| p != patient))
+                {
+                    return Some("answered a DocumentEntry of another patient than the one asked for [ITI TF-2 3.18.4.1.2.3.7.1]".into());
+                }
+            }
+            None
+        }
+        (KitRequest::Iti39(asked), Answer::Retrieved(r)) => {
+            *judged += 1;
+            r.documents
+                .iter()
+                .find(|d| {
+                    !asked
+                        .iter()
+                        .any(|a| a.document_unique_id == d.document_unique_id)
+                })
+                .map(|_| {
+                    "answered a document that was not asked for [ITI TF-2 3.39.4.1.3]".to_string()
+                })
+        }
+        _ => None,
+    }
+}
+
+/// The same request twice: the same answer (or the same kind of error).
+pub fn same_answer_twice(runs: &[CaseRun], pairs: &[Pair]) -> Check {
+    let mut compared = 0;
+    for pair in pairs {
+        let (a, b) = (&runs[pair.first], &runs[pair.second]);
+        let same = match (&a.run.result, &b.run.result) {
+            (Ok(x), Ok(y)) => first_difference(&x.to_json(), &y.to_json(), "answer"),
+            (Err(x), Err(y)) if x.kind() == y.kind() => None,
+            (x, y) => Some(format!(
+                "first {}, then {}",
+                outcome_kind(x),
+                outcome_kind(y)
+            )),
+        };
+        compared += 1;
+        if let Some(difference) = same {
+            return Check::new(
+                "same answer twice",
+                Verdict::Fail,
+                format!(
+                    "{}: the answers differ at {difference}; a registry's answer must not depend on the call before",
+                    a.name
+                ),
+            );
+        }
+    }
+    if compared == 0 {
+        return Check::new("same answer twice", Verdict::Skip, "no query to repeat");
+    }
+    Check::new(
+        "same answer twice",
+        Verdict::Pass,
+        format!("{compared} queries asked twice, answered the same"),
+    )
+}
+
+fn outcome_kind(r: &Result<Answer, crate::call::CallFailure>) -> String {
+    match r {
+        Ok(a) => format!("an answer ({})", a.summary()),
+        Err(f) => format!("an error ({})", f.kind()),
+    }
+}
+
+/// The JSON path of the first difference (without the values: they may be patient data).
+fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => x
+            .iter()
+            .find_map(|(k, v)| match y.get(k) {
+                Some(w) => first_difference(v, w, &format!("{path}.{k}")),
+                None => Some(format!("{path}.{k}")),
+            })
+            .or_else(|| (x.len() != y.len()).then(|| path.to_string())),
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (v, w))| first_difference(v, w, &format!("{path}[{i}]"))),
+        (x, y) => (x != y).then(|| path.to_string()),
+    }
+}
