@@ -12,6 +12,7 @@ pub mod checks;
 pub mod message;
 pub mod report;
 pub mod request;
+pub mod scaffold;
 pub mod schema;
 pub mod subject;
 pub mod suite;

@@ -93,6 +93,27 @@ enum PluginAction {
         #[arg(long)]
         show_message: bool,
     },
+    /// Write a new plugin project (outside this repository) that builds, passes its own
+    /// tests and loads in a gateway: the adapter, its settings, a gateway config and a
+    /// sample request per capability.
+    New {
+        /// The plugin's name: lower-case words joined by `-` (e.g. my-hospital).
+        name: String,
+        /// rust, python or js.
+        #[arg(long, default_value = "rust")]
+        lang: String,
+        /// What it answers, comma-separated: patient-discovery, document-query,
+        /// document-retrieve (default: all the language's template implements).
+        #[arg(long)]
+        capabilities: Option<String>,
+        /// Where to write it (default: ./NAME); it must not exist or be empty.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// plugins/sdk of an xcgate checkout, for a Rust project (default: the one this
+        /// xcgate was built from).
+        #[arg(long)]
+        sdk: Option<PathBuf>,
+    },
     /// The conformance kit: drive a plugin through every capability it exports (your
     /// requests, the corpus's samples, edge cases) and check the contract. Prints a table
     /// (check, outcome, why); exits 1 when the plugin breaks the contract.
@@ -172,16 +193,24 @@ enum CorrelationsAction {
 }
 
 fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // `plugin test` makes a hundred calls: the plugin's own info lines would bury the
+    // report (XCGATE_LOG=info shows them).
+    let quiet = matches!(
+        &cli.command,
+        Command::Plugin {
+            action: PluginAction::Test { .. }
+        }
+    );
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("XCGATE_LOG")
-                .unwrap_or_else(|_| "info".into()),
+                .unwrap_or_else(|_| if quiet { "warn" } else { "info" }.into()),
         )
         .with_writer(std::io::stderr)
         // Colour codes only on a terminal: log files and collectors get plain text.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let cli = Cli::parse();
     let result = match cli.command {
         Command::CheckConfig { file } => check_config(&file),
         Command::Serve { config, listen } => xcgate::run::serve(config, listen),
@@ -239,6 +268,13 @@ fn plugin(action: PluginAction) -> ExitCode {
             json,
             show_message,
         } => plugin_call(subject, transaction, &request, budget, json, show_message),
+        PluginAction::New {
+            name,
+            lang,
+            capabilities,
+            dir,
+            sdk,
+        } => plugin_new(&name, &lang, capabilities.as_deref(), dir, sdk).map(|()| true),
         PluginAction::Test {
             subject,
             requests,
@@ -285,6 +321,52 @@ fn plugin_call(
         print!("{}", report.to_text(show_message));
     }
     Ok(!report.failed())
+}
+
+fn plugin_new(
+    name: &str,
+    lang: &str,
+    capabilities: Option<&str>,
+    dir: Option<PathBuf>,
+    sdk: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    use xcgate::kit::scaffold::{self, Lang, Plan};
+    scaffold::check_name(name)?;
+    let lang = Lang::named(lang)?;
+    let capabilities = scaffold::capabilities(capabilities, lang)?;
+    let sdk = match sdk {
+        Some(path) => path
+            .canonicalize()
+            .ok()
+            .filter(|p| p.join("Cargo.toml").is_file())
+            .ok_or_else(|| anyhow::anyhow!("--sdk {}: no SDK crate there (it is plugins/sdk of an xcgate checkout)", path.display()))?,
+        None if lang == Lang::Rust => scaffold::default_sdk().ok_or_else(|| {
+            anyhow::anyhow!("the xcgate sources this binary was built from are gone: give --sdk <xcgate checkout>/plugins/sdk")
+        })?,
+        None => PathBuf::new(),
+    };
+    let xcgate = std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "xcgate".into());
+    let dir = dir.unwrap_or_else(|| PathBuf::from(name));
+    let plan = Plan {
+        name: name.to_string(),
+        lang,
+        capabilities,
+        dir: dir.clone(),
+        sdk,
+        xcgate,
+    };
+    let files = scaffold::write(&plan)?;
+    println!("wrote {} ({} files):", dir.display(), files.len());
+    for f in &files {
+        println!("  {f}");
+    }
+    println!(
+        "\nnext: cd {} and follow its README.md (build, test, plugin test, serve)",
+        dir.display()
+    );
+    Ok(())
 }
 
 fn plugin_test(

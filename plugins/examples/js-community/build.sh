@@ -3,7 +3,8 @@
 #
 #   plugins/examples/js-community/build.sh [OUT_DIR]
 #
-# OUT_DIR defaults to <repo>/target/example-plugins. ComponentizeJS and jco (pinned in
+# OUT_DIR defaults to <repo>/target/example-plugins (in a project of `xcgate plugin new`:
+# its target/). ComponentizeJS and jco (pinned in
 # package.json / package-lock.json) are installed from npm with `npm ci` into
 # $XCGATE_EXAMPLES_TOOLS/npm (default /tmp/xcgate-examples/npm) and reused while the lock
 # file is unchanged. When they cannot be installed the script prints `SKIPPED: ...` and
@@ -11,8 +12,17 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || (cd "$here/../../.." && pwd))"
-out="${1:-$repo/target/example-plugins}"
+if [ -f "$here/wit/world.wit" ]; then
+    # A project written by `xcgate plugin new`: its world and the contract are in wit/.
+    world="$here/wit/world.wit"
+    contract="$here/wit/deps/xcgate-adapter"
+    out="${1:-$here/target}"
+else
+    repo="$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || (cd "$here/../../.." && pwd))"
+    world="$here/../wit/world.wit"
+    contract="$repo/wit/v0.5"
+    out="${1:-$repo/target/example-plugins}"
+fi
 tools="${XCGATE_EXAMPLES_TOOLS:-/tmp/xcgate-examples}"
 npm_dir="$tools/npm"
 
@@ -44,8 +54,8 @@ componentize="$npm_dir/node_modules/.bin/componentize-js"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/deps/xcgate-adapter"
-cp "$here/../wit/world.wit" "$stage/"
-cp "$repo"/wit/v0.5/*.wit "$stage/deps/xcgate-adapter/"
+cp "$world" "$stage/"
+cp "$contract"/*.wit "$stage/deps/xcgate-adapter/"
 
 # `http` and `fetch-event` pull in wasi:http, which the gateway does not link; stdio,
 # clocks and random are plain WASI 0.2 that it does.

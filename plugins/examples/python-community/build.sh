@@ -3,15 +3,25 @@
 #
 #   plugins/examples/python-community/build.sh [OUT_DIR]
 #
-# OUT_DIR defaults to <repo>/target/example-plugins. componentize-py (pinned in
+# OUT_DIR defaults to <repo>/target/example-plugins (in a project of `xcgate plugin new`:
+# its target/). componentize-py (pinned in
 # requirements.txt) is installed from PyPI into a venv under $XCGATE_EXAMPLES_TOOLS
 # (default /tmp/xcgate-examples) and reused while its version matches. When it cannot be
 # installed the script prints `SKIPPED: ...` and exits 3.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || (cd "$here/../../.." && pwd))"
-out="${1:-$repo/target/example-plugins}"
+if [ -f "$here/wit/world.wit" ]; then
+    # A project written by `xcgate plugin new`: its world and the contract are in wit/.
+    world="$here/wit/world.wit"
+    contract="$here/wit/deps/xcgate-adapter"
+    out="${1:-$here/target}"
+else
+    repo="$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || (cd "$here/../../.." && pwd))"
+    world="$here/../wit/world.wit"
+    contract="$repo/wit/v0.5"
+    out="${1:-$repo/target/example-plugins}"
+fi
 tools="${XCGATE_EXAMPLES_TOOLS:-/tmp/xcgate-examples}"
 venv="$tools/venv"
 wanted="$(sed -n 's/^componentize-py==//p' "$here/requirements.txt")"
@@ -41,8 +51,8 @@ fi
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/deps/xcgate-adapter"
-cp "$here/../wit/world.wit" "$stage/"
-cp "$repo"/wit/v0.5/*.wit "$stage/deps/xcgate-adapter/"
+cp "$world" "$stage/"
+cp "$contract"/*.wit "$stage/deps/xcgate-adapter/"
 
 # The app is built from a copy: componentize-py writes __pycache__ beside the sources.
 mkdir -p "$stage/app" "$out"
