@@ -164,7 +164,8 @@ fn a_new_rust_plugin_with_one_capability_exports_only_it() {
 }
 
 /// Python and JavaScript: `./build.sh` (its tools from PyPI / npm; exit 3 when they
-/// cannot be installed, a loud skip outside CI), then the kit and the gateway.
+/// cannot be installed, a loud skip outside CI), `./test.sh` (the unit tests), then the
+/// kit and the gateway.
 fn a_new_plugin_in(lang: &str) {
     let tmp = TempDir::new(&format!("plugin-new-{lang}"));
     let project = new_project(tmp.path(), &["--lang", lang]);
@@ -179,6 +180,11 @@ fn a_new_plugin_in(lang: &str) {
         return;
     }
     ok(&out, "build.sh");
+    let tests = ok(&run(&project, "bash", &["test.sh"]), "test.sh");
+    assert!(
+        tests.contains("OK") || tests.contains("4 passed, 0 failed"),
+        "{tests}"
+    );
     passes_the_kit_and_loads(
         &project,
         "target/my-hospital.wasm",

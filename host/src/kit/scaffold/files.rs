@@ -32,7 +32,12 @@ const RUST: [(&str, &str); 6] = [
 ];
 const RUST_SETTINGS: &str = include_str!("../../../templates/rust/settings.toml");
 
-const PYTHON: [(&str, &str); 3] = [
+const PYTHON: [(&str, &str); 5] = [
+    (
+        "test_app.py",
+        include_str!("../../../templates/python/test_app.py"),
+    ),
+    ("test.sh", include_str!("../../../templates/python/test.sh")),
     (
         "app.py",
         include_str!("../../../../plugins/examples/python-community/app.py"),
@@ -46,7 +51,9 @@ const PYTHON: [(&str, &str); 3] = [
         include_str!("../../../../plugins/examples/python-community/build.sh"),
     ),
 ];
-const JS: [(&str, &str); 4] = [
+const JS: [(&str, &str); 6] = [
+    ("test.mjs", include_str!("../../../templates/js/test.mjs")),
+    ("test.sh", include_str!("../../../templates/js/test.sh")),
     (
         "adapter.js",
         include_str!("../../../../plugins/examples/js-community/adapter.js"),
@@ -189,17 +196,31 @@ pub fn of(plan: &Plan) -> anyhow::Result<Vec<(String, String)>> {
                 _ => ("js-community", &JS[..], "ComponentizeJS from npm"),
             };
             for (path, text) in sources {
-                files.push(((*path).into(), text.replace(example, name)));
+                // The npm files keep their name: the same lock file reuses the installed
+                // tools (build.sh compares it).
+                let text = match *path {
+                    "package.json" | "package-lock.json" => (*text).to_string(),
+                    _ => fill(&text.replace(example, name), &[("name", name)]),
+                };
+                files.push(((*path).into(), text));
             }
             files.push(("wit/world.wit".into(), world(name, caps)));
             for (file, text) in CONTRACT {
                 files.push((format!("wit/deps/xcgate-adapter/{file}"), text.into()));
             }
             files.push((".gitignore".into(), "target/\n".into()));
-            let source = if plan.lang == Lang::Python {
-                "app.py"
+            let (source, test_file, tests) = if plan.lang == Lang::Python {
+                (
+                    "app.py",
+                    "test_app.py",
+                    "test_app.py, natively, on the contract's Python bindings",
+                )
             } else {
-                "adapter.js"
+                (
+                    "adapter.js",
+                    "test.mjs",
+                    "test.mjs, the component in Node.js",
+                )
             };
             (
                 format!("target/{name}.wasm"),
@@ -207,9 +228,11 @@ pub fn of(plan: &Plan) -> anyhow::Result<Vec<(String, String)>> {
                 format!(
                     "./build.sh     # {tool}, cached in $XCGATE_EXAMPLES_TOOLS (default /tmp/xcgate-examples)"
                 ),
-                String::new(),
                 format!(
-                    "| `{source}`, `build.sh` | the adapter and its build |\n| `wit/` | its world and the contract, `xcgate:adapter@0.5.0` |\n"
+                    "```sh\n./test.sh\n```\n\nruns the unit tests ({tests}: the exported functions called with the test\npatients, the host played by the test). "
+                ),
+                format!(
+                    "| `{source}`, `build.sh` | the adapter and its build |\n| `test.sh`, `{test_file}` | its unit tests |\n| `wit/` | its world and the contract, `xcgate:adapter@0.5.0` |\n"
                 ),
                 "64MiB",
             )
