@@ -171,7 +171,7 @@ pub fn parameters_used(runs: &[CaseRun], flips: &[GenderFlip]) -> Check {
             ));
         }
     }
-    // A gender ignored first: the parameter [ITI TF-2 3.55.4.1.2] names.
+    // An ignored gender first: the parameter the TF names [ITI TF-2 3.55.4.1.2].
     flip_problems.append(&mut problems);
     let problems = flip_problems;
     if !problems.is_empty() {
@@ -193,7 +193,10 @@ pub fn parameters_used(runs: &[CaseRun], flips: &[GenderFlip]) -> Check {
             "no answer to judge: give --request queries that find a test patient",
         );
     }
-    let gender = if flips.is_empty() {
+    let asked_iti55 = runs
+        .iter()
+        .any(|r| matches!(r.request, KitRequest::Iti55(_)));
+    let gender = if flips.is_empty() && asked_iti55 {
         " (no query found a patient, so the gender was not varied: give --request a query that does)"
     } else {
         ""
