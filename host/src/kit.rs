@@ -10,6 +10,7 @@ pub mod call;
 pub mod cases;
 pub mod checks;
 pub mod message;
+pub mod parameters;
 pub mod report;
 pub mod request;
 pub mod scaffold;

@@ -103,7 +103,7 @@ async fn the_demo_community_keeps_the_contract_over_every_case() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_plugin_that_ignores_the_gender_fails_parameters_used() {
+async fn a_plugin_that_ignores_the_gender_and_the_codes_fails_parameters_used() {
     let dir = TempDir::new("kit-gender");
     // The echo guest answers whatever is asked: the same patient for either gender.
     let report = test(&misbehaving(&dir, "behaviour = \"echo\"")).await;
@@ -111,6 +111,17 @@ async fn a_plugin_that_ignores_the_gender_fails_parameters_used() {
         &report,
         "parameters used",
         "found again with the other gender",
+    );
+    // Its ITI-38 answers ignore the codes asked for as well.
+    fails(
+        &report,
+        "parameters used",
+        "asked $XDSDocumentEntryClassCode",
+    );
+    fails(
+        &report,
+        "parameters used",
+        "answered a DocumentEntry without that code",
     );
     assert_eq!(check(&report, "no trap").0, Verdict::Pass);
 }

@@ -302,7 +302,7 @@ pub async fn run(subject: &Subject, inputs: Inputs) -> TestReport {
     verdicts::add_schema_checks(&mut r.runs, &schemas);
     let mut checks = vec![settings];
     checks.extend(verdicts::summarise(&r.runs));
-    checks.push(verdicts::parameters_used(&r.runs, &r.flips));
+    checks.push(super::parameters::parameters_used(&r.runs, &r.flips));
     checks.push(verdicts::same_answer_twice(&r.runs, &r.twice));
     TestReport {
         contract: subject.plugin.contract_version(),

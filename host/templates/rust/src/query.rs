@@ -44,9 +44,31 @@ impl DocumentQuery for crate::Adapter {
         let root = records::assigning_authority().map_err(AdapterError::Internal)?;
         let repository = records::repository_unique_id().map_err(AdapterError::Internal)?;
         let mut objects = Vec::new();
+        // Every coded parameter sent is used: values of one parameter are alternatives.
+        let wanted = |parameter: &str, c: &Coded| {
+            xds::filter::codes_match(params.list(parameter), &[(&c.code, &c.scheme)])
+        };
         for d in records::documents().map_err(AdapterError::Internal)? {
             let cx = format!("{}^^^&{root}&ISO", d.patient);
-            if !xds::params::same_patient(&patient, &cx) {
+            if !xds::params::same_patient(&patient, &cx)
+                || !wanted("$XDSDocumentEntryClassCode", &d.class_code)
+                || !wanted("$XDSDocumentEntryTypeCode", &d.type_code)
+                || !wanted("$XDSDocumentEntryFormatCode", &d.format_code)
+                || !wanted(
+                    "$XDSDocumentEntryHealthcareFacilityTypeCode",
+                    &d.healthcare_facility_type_code,
+                )
+                || !wanted(
+                    "$XDSDocumentEntryPracticeSettingCode",
+                    &d.practice_setting_code,
+                )
+                || !xds::filter::codes_match(
+                    params.list("$XDSDocumentEntryConfidentialityCode"),
+                    &[("N", "2.16.840.1.113883.5.25")],
+                )
+                // The documents here carry no event codes.
+                || params.list("$XDSDocumentEntryEventCodeList").is_some()
+            {
                 continue;
             }
             let entry = DocumentEntry::new()
@@ -80,7 +102,7 @@ impl DocumentQuery for crate::Adapter {
 mod tests {
     use crate::Adapter;
     use xcgate_sdk::testing::call_context;
-    use xcgate_sdk::xca_query::{DocumentQuery, QueryRequest};
+    use xcgate_sdk::xca_query::{DocumentQuery, QueryRequest, RegistrySlot};
 
     #[test]
     fn find_documents_lists_the_patients_documents() {
@@ -96,5 +118,18 @@ mod tests {
                 .objects
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_class_code_sent_is_used() {
+        let _host = crate::records::test_host();
+        let mut request = QueryRequest::find_documents("EX-1001^^^&2.999.7.1&ISO");
+        request.parameters.push(RegistrySlot {
+            name: "$XDSDocumentEntryClassCode".into(),
+            slot_type: None,
+            values: vec!["('11502-2^^2.16.840.1.113883.6.1')".into()],
+        });
+        let answer = Adapter::find(call_context(), request).unwrap();
+        assert!(answer.objects.is_empty());
     }
 }
