@@ -1,7 +1,8 @@
 //! The gateway's state that outlives a request or is shared by replicas: patient
-//! correlations now (which id a patient has in each community, and "no match there"), each
-//! until it expires [ITI TF-2 3.55.4.2.3.1]. One async API over two back ends through one
-//! library (sqlx):
+//! correlations (which id a patient has in each community, and "no match there"), each
+//! until it expires [ITI TF-2 3.55.4.2.3.1], and the pending asynchronous exchanges
+//! (answers owed and awaited, until delivered or given up). One async API over two back
+//! ends through one library (sqlx):
 //!
 //! - **SQLite**, the embedded default: one file beside the audit journal, no set-up.
 //! - **PostgreSQL** (`postgres://...`), for several replicas behind a load balancer: what
@@ -17,10 +18,12 @@
 
 mod correlations;
 mod error;
+mod exchanges;
 mod pool;
 mod url;
 
 pub use correlations::{Correlation, Direction, PatientId};
 pub use error::StoreError;
+pub use exchanges::{Exchange, ExchangeCounts, ExchangeDirection, ExchangeState};
 pub use pool::Store;
 pub use url::redacted;

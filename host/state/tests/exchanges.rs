@@ -1,0 +1,180 @@
+//! Pending asynchronous exchanges in the store, on both back ends: kept until delivered or
+//! given up, retried with backoff until their horizon, claimed by one replica at a time,
+//! and still there after the store is reopened.
+
+use std::collections::HashSet;
+use xcgate_state::{Exchange, ExchangeDirection, ExchangeState, Store, StoreError};
+use xcgate_testkit::TempDir;
+use xcgate_testkit::postgres::Postgres;
+
+const NOW: i64 = 1_800_000_000_000;
+const MINUTE: i64 = 60_000;
+
+fn owed(id: &str) -> Exchange {
+    Exchange::new(
+        id,
+        ExchangeDirection::Owed,
+        "ITI-38",
+        format!("urn:uuid:request-{id}"),
+        "https://initiator.example/replies",
+        "application/soap+xml; charset=utf-8",
+        b"<Envelope/>".to_vec(),
+        NOW,
+        NOW + 60 * MINUTE,
+    )
+}
+
+async fn suite(store: &Store) -> Result<(), StoreError> {
+    store.add_exchange(&owed("a")).await?;
+    store.add_exchange(&owed("b")).await?;
+    // An awaited exchange is not for the delivery worker.
+    let mut awaited = owed("c");
+    awaited.direction = ExchangeDirection::Awaited;
+    store.add_exchange(&awaited).await?;
+
+    // One replica claims both owed ones; while its lease runs nobody else gets them.
+    let claimed = store.claim_due("replica-1", NOW, NOW + MINUTE, 10).await?;
+    let ids: Vec<&str> = claimed.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b"]);
+    assert_eq!(claimed[0].body, b"<Envelope/>");
+    assert!(
+        store
+            .claim_due("replica-2", NOW + 1, NOW + MINUTE, 10)
+            .await?
+            .is_empty()
+    );
+
+    // Delivered: done, and not delivered twice.
+    assert!(store.delivered("a", "replica-1", NOW + 10).await?);
+    assert!(!store.delivered("a", "replica-1", NOW + 11).await?);
+
+    // A failed attempt is retried at its time, not before.
+    let state = store
+        .attempt_failed(
+            "b",
+            "replica-1",
+            NOW + 20,
+            NOW + 5 * MINUTE,
+            "503 Service Unavailable",
+        )
+        .await?;
+    assert_eq!(state, ExchangeState::Pending);
+    assert!(
+        store
+            .claim_due("replica-2", NOW + MINUTE, NOW + 2 * MINUTE, 10)
+            .await?
+            .is_empty()
+    );
+    let again = store
+        .claim_due("replica-2", NOW + 5 * MINUTE, NOW + 6 * MINUTE, 10)
+        .await?;
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].attempts, 1);
+    assert_eq!(
+        again[0].last_error.as_deref(),
+        Some("503 Service Unavailable")
+    );
+
+    // The lease ran out (replica-2 died): another replica takes the row, and the late
+    // replica-2 cannot record a delivery it no longer owns.
+    let taken = store
+        .claim_due("replica-3", NOW + 7 * MINUTE, NOW + 8 * MINUTE, 10)
+        .await?;
+    assert_eq!(taken.len(), 1);
+    assert!(!store.delivered("b", "replica-2", NOW + 7 * MINUTE).await?);
+
+    // A retry past the horizon gives the exchange up: kept, with why, and counted.
+    let state = store
+        .attempt_failed(
+            "b",
+            "replica-3",
+            NOW + 7 * MINUTE,
+            NOW + 61 * MINUTE,
+            "connection refused",
+        )
+        .await?;
+    assert_eq!(state, ExchangeState::GivenUp);
+    let given_up = store.exchanges(Some(ExchangeState::GivenUp), 10).await?;
+    assert_eq!(given_up.len(), 1);
+    assert_eq!(given_up[0].attempts, 2);
+    assert_eq!(
+        given_up[0].last_error.as_deref(),
+        Some("connection refused")
+    );
+    assert_eq!(given_up[0].finished_at, Some(NOW + 7 * MINUTE));
+    assert!(
+        store
+            .claim_due("replica-3", NOW + 90 * MINUTE, NOW + 91 * MINUTE, 10)
+            .await?
+            .is_empty()
+    );
+
+    let counts = store.exchange_counts().await?;
+    assert_eq!(
+        (counts.pending, counts.delivered, counts.given_up),
+        (1, 1, 1)
+    );
+    assert_eq!(store.exchanges(None, 10).await?.len(), 3);
+    assert_eq!(
+        store.exchange("c").await?.map(|e| e.direction),
+        Some(ExchangeDirection::Awaited)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn sqlite_keeps_exchanges_until_delivered_or_given_up_and_across_a_restart()
+-> Result<(), StoreError> {
+    let dir = TempDir::new("exchanges-sqlite");
+    let file = dir.path().join("state.db");
+    let store = Store::open_sqlite(&file).await?;
+    suite(&store).await?;
+    store.add_exchange(&owed("after-ack")).await?;
+    store.close().await;
+    // As after `kill -9` between acknowledgement and delivery: the answer is still owed.
+    let again = Store::open_sqlite(&file).await?;
+    let due = again.claim_due("restarted", NOW, NOW + MINUTE, 10).await?;
+    assert_eq!(
+        due.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+        ["after-ack"]
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_replicas_claim_each_exchange_once() -> Result<(), StoreError> {
+    let Some(pg) = Postgres::start("exchanges") else {
+        return Ok(());
+    };
+    let store = Store::open(&pg.url()).await?;
+    suite(&store).await?;
+    for n in 0..60 {
+        store.add_exchange(&owed(&format!("r{n:02}"))).await?;
+    }
+    // Two replicas (two pools) claim at the same time, in small batches.
+    let replica = |name: &'static str| {
+        let url = pg.url();
+        tokio::spawn(async move {
+            let store = Store::open(&url).await?;
+            let mut mine = Vec::new();
+            loop {
+                let batch = store.claim_due(name, NOW, NOW + MINUTE, 4).await?;
+                if batch.is_empty() {
+                    return Ok::<_, StoreError>(mine);
+                }
+                for e in batch {
+                    assert!(store.delivered(&e.id, name, NOW + 1).await?);
+                    mine.push(e.id);
+                }
+            }
+        })
+    };
+    let (one, two) = (replica("replica-a"), replica("replica-b"));
+    let one = one.await.expect("replica a")?;
+    let two = two.await.expect("replica b")?;
+    let all: HashSet<&String> = one.iter().chain(&two).collect();
+    assert_eq!(one.len() + two.len(), 60, "each delivered once");
+    assert_eq!(all.len(), 60);
+    assert!(!one.is_empty() && !two.is_empty(), "both replicas worked");
+    Ok(())
+}
