@@ -38,6 +38,7 @@ pub mod listener;
 pub mod live;
 pub mod metrics;
 pub mod peer;
+pub mod pending;
 pub mod plq;
 pub mod plugin;
 pub mod process;

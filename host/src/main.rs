@@ -62,6 +62,15 @@ enum Command {
         #[arg(long, default_value = "md")]
         format: String,
     },
+    /// The asynchronous exchanges of the gateway's state store: answers owed and awaited,
+    /// delivered and given up (never their content).
+    Pending {
+        #[command(subcommand)]
+        action: PendingAction,
+        /// The gateway config (default: the bundled demo).
+        #[arg(long, global = true)]
+        config: Option<PathBuf>,
+    },
     /// Develop a community plugin: run it once in the sandbox, outside a gateway.
     Plugin {
         #[command(subcommand)]
@@ -174,6 +183,18 @@ impl SubjectArgs {
 }
 
 #[derive(Subcommand)]
+enum PendingAction {
+    /// List them, oldest first: a table, or JSON lines with --json.
+    List {
+        /// pending, delivered, given-up or all.
+        #[arg(long, default_value = "all")]
+        state: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum CorrelationsAction {
     /// Every correlation of a patient, as JSON (patient data: for the operator only).
     List {
@@ -217,6 +238,7 @@ fn main() -> ExitCode {
         Command::IntegrationStatement { config, format } => integration_statement(config, &format),
         Command::Correlations { action, config } => correlations(config, action),
         Command::Plugin { action } => return plugin(action),
+        Command::Pending { action, config } => pending(config, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -254,6 +276,20 @@ fn correlations(config: Option<PathBuf>, action: CorrelationsAction) -> anyhow::
         CorrelationsAction::Revoke { patient, community } => Action::Revoke { patient, community },
     };
     print!("{}", run(config, action)?);
+    Ok(())
+}
+
+fn pending(config: Option<PathBuf>, action: PendingAction) -> anyhow::Result<()> {
+    let config = match &config {
+        Some(path) => Config::from_file(path)?,
+        None => Config::demo()?,
+    };
+    match action {
+        PendingAction::List { state, json } => {
+            let state = xcgate::pending::state_named(&state)?;
+            print!("{}", xcgate::pending::list(&config, state, json)?);
+        }
+    }
     Ok(())
 }
 

@@ -12,6 +12,17 @@ fn repo(path: &str) -> std::path::PathBuf {
         .join(path)
 }
 
+/// The standard output of a command that must have succeeded (its output in the failure).
+fn succeeded(out: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 /// A fresh state folder per gateway process: each owns (and locks) its audit journal.
 fn state_dir() -> std::path::PathBuf {
     static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -337,12 +348,7 @@ fn integration_statement_prints_the_demo_configs_actors_and_refuses_an_unknown_f
         .arg(repo("config/demo.toml"))
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(
         stdout.starts_with("# IHE Integration Statement"),
         "{stdout}"
@@ -600,4 +606,78 @@ fn plugin_test_drives_a_community_through_every_capability_and_prints_the_contra
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
     assert_eq!(json["passed"], true, "{json}");
     assert!(json["cases"].as_array().is_some_and(|c| c.len() > 20));
+}
+
+#[test]
+fn pending_list_shows_the_exchanges_of_the_store_without_their_content() {
+    let dir = state_dir();
+    let config = dir.join("gateway.toml");
+    std::fs::write(
+        &config,
+        "[gateway]\nlisten = \"127.0.0.1:0\"\nhome_community_id = \"urn:oid:2.999.8\"\n\n[audit]\njournal = \"audit/audit.log\"\n\n[communities.demo]\nhome_community_id = \"urn:oid:2.999.8.1\"\nplugin = \"bundled:demo-community\"\n",
+    )
+    .unwrap();
+    // What a gateway would have left in its store: one answer still owed, one given up.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use xcgate_state::{Exchange, ExchangeDirection, Store};
+        let store = Store::open_sqlite(&dir.join("audit/state.db"))
+            .await
+            .unwrap();
+        let owed = |id: &str| {
+            Exchange::new(
+                id,
+                ExchangeDirection::Owed,
+                "ITI-38",
+                format!("urn:uuid:{id}"),
+                "https://initiator.example/replies",
+                "application/soap+xml",
+                b"<secret patient data/>".to_vec(),
+                1_000,
+                2_000,
+            )
+        };
+        store.add_exchange(&owed("still-owed")).await.unwrap();
+        store.add_exchange(&owed("given-up")).await.unwrap();
+        for e in store.claim_due("test", 1_000, 1_500, 10).await.unwrap() {
+            if e.id == "given-up" {
+                store
+                    .attempt_failed(&e.id, "test", 1_100, 9_000, "connection refused")
+                    .await
+                    .unwrap();
+            }
+        }
+        store.close().await;
+    });
+    let run = |args: &[&str]| {
+        Command::new(XCGATE)
+            .args(["pending", "list", "--config"])
+            .arg(&config)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let stdout = succeeded(&run(&[]));
+    assert!(
+        stdout.contains("1 pending, 0 delivered, 1 given up"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("https://initiator.example/replies (connection refused)"),
+        "{stdout}"
+    );
+    let out = run(&["--state", "given-up", "--json"]);
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["id"], "given-up");
+    assert_eq!(lines[0]["attempts"], 1);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("secret"));
+    let out = run(&["--state", "lost"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("use pending, delivered, given-up or all")
+    );
 }
