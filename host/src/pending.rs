@@ -4,10 +4,9 @@
 //! shared), never the message bodies: they are patient data.
 
 use crate::config::Config;
-use anyhow::Context as _;
 use serde_json::json;
 use std::fmt::Write as _;
-use xcgate_state::{Exchange, ExchangeState, Store};
+use xcgate_state::{Exchange, ExchangeState};
 
 /// At most this many rows are printed.
 const LIMIT: i64 = 1000;
@@ -29,11 +28,7 @@ pub fn list(config: &Config, state: Option<ExchangeState>, json: bool) -> anyhow
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let store = match config.state.resolved_url().map_err(anyhow::Error::msg)? {
-            Some(url) => Store::open(&url).await,
-            None => Store::open_sqlite(&config.state_file()).await,
-        }
-        .context("[state]")?;
+        let store = crate::process::open_store(config).await?;
         let exchanges = store.exchanges(state, LIMIT).await?;
         let counts = store.exchange_counts().await?;
         store.close().await;

@@ -24,6 +24,15 @@ pub struct Process {
     pub store: Option<Store>,
 }
 
+/// The state store of `config`: `[state] url`, else SQLite beside the audit journal.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    match config.state.resolved_url().map_err(anyhow::Error::msg)? {
+        Some(url) => Store::open(&url).await,
+        None => Store::open_sqlite(&config.state_file()).await,
+    }
+    .context("[state]")
+}
+
 impl Process {
     /// The process of a gateway that serves: `config`'s audit journal is opened (one
     /// writer per journal: a second process on the same journal is refused, naming it).
@@ -33,11 +42,7 @@ impl Process {
     ) -> anyhow::Result<Arc<Process>> {
         let metrics = Arc::new(Metrics::default());
         let audit = Recorder::open(config, metrics.clone()).await?;
-        let store = match config.state.resolved_url().map_err(anyhow::Error::msg)? {
-            Some(url) => Store::open(&url).await,
-            None => Store::open_sqlite(&config.state_file()).await,
-        }
-        .context("[state]")?;
+        let store = open_store(config).await?;
         Ok(Arc::new(Process {
             runtime,
             metrics,

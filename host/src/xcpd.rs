@@ -30,7 +30,7 @@ impl Gateway {
 }
 
 /// The initiator of an ITI-55, as the receiver of its answer.
-pub(crate) fn their_party(req: &DiscoveryRequest) -> Party {
+fn their_party(req: &DiscoveryRequest) -> Party {
     Party {
         device: req.sender_device.clone(),
         home_community: req.sender_home_community.clone(),
@@ -154,21 +154,8 @@ pub async fn patient_discovery(
         None => (answer.ack == AckCode::AE)
             .then_some("no community could answer the query; see the detectedIssueEvents"),
     };
-    let response = DiscoveryResponse {
-        message_id: new_hl7_id(gw),
-        creation_time: &wire::hl7_now(),
-        processing_code: req.processing_code.as_deref().unwrap_or("P"),
-        sender: gw.our_party(),
-        receiver: their_party(&req),
-        ack: answer.ack,
-        ack_detail: detail,
-        target_message: Some(&req.message_id),
-        query_response: answer.code,
-        query_id: &req.query_id,
-        events: &answer.events,
-        issues: &answer.issues,
-        query_by_parameter: Some(&req.query_by_parameter),
-    };
+    let now = wire::hl7_now();
+    let response = answer.response_to(&req, gw.our_party(), new_hl7_id(gw), &now, detail);
     let mut facts = Facts::new(Transaction::Iti55);
     facts.query = Some(xcgate_audit::QueryParameters::Xcpd {
         query_id: format!(
@@ -219,6 +206,35 @@ pub struct Aggregate {
     pub ack: AckCode,
     pub code: QueryResponseCode,
     pub failed: usize,
+}
+
+impl Aggregate {
+    /// The PRPA_IN201306UV02 that answers `req` with this consolidated answer, from
+    /// `sender` to the request's sender [ITI TF-2 3.55.4.2.2].
+    pub(crate) fn response_to<'a>(
+        &'a self,
+        req: &'a DiscoveryRequest,
+        sender: Party,
+        message_id: Ii,
+        creation_time: &'a str,
+        detail: Option<&'a str>,
+    ) -> DiscoveryResponse<'a> {
+        DiscoveryResponse {
+            message_id,
+            creation_time,
+            processing_code: req.processing_code.as_deref().unwrap_or("P"),
+            sender,
+            receiver: their_party(req),
+            ack: self.ack,
+            ack_detail: detail,
+            target_message: Some(&req.message_id),
+            query_response: self.code,
+            query_id: &req.query_id,
+            events: &self.events,
+            issues: &self.issues,
+            query_by_parameter: Some(&req.query_by_parameter),
+        }
+    }
 }
 
 /// Consolidate per-community outcomes [ITI TF-2 3.55.4.2.3]: every match becomes a

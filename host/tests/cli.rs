@@ -42,12 +42,7 @@ fn check_config_accepts_the_demo_config_and_names_its_communities() {
         .arg(repo("config/demo.toml"))
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(
         stdout.contains("3 communities") && stdout.contains("pirkanmaa urn:oid:2.999.1.10"),
         "{stdout}"
@@ -512,12 +507,7 @@ fn plugin_call(args: &[&str], request: &str) -> std::process::Output {
 #[test]
 fn plugin_call_runs_one_call_of_a_configured_community_and_reports_its_checks() {
     let out = plugin_call(&[], "iti55-virtanen.xml");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     for line in [
         "ITI-55 call (contract 0.5.0)",
         "request, as passed to the plugin:",
@@ -570,12 +560,7 @@ fn plugin_test_drives_a_community_through_every_capability_and_prints_the_contra
         .env_remove("XCGATE_CONFORMANCE_DIR")
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     for line in [
         "plugin test: contract 0.5.0, exports patient-discovery, document-query, document-retrieve",
         "check              outcome  why",
@@ -597,6 +582,24 @@ fn plugin_test_drives_a_community_through_every_capability_and_prints_the_contra
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot read the request"), "{stderr}");
+    // A corpus folder that is not there is named, not silently skipped.
+    let out = Command::new(XCGATE)
+        .args(["plugin", "test", "--config"])
+        .arg(repo("config/demo.toml"))
+        .args([
+            "--community",
+            "pirkanmaa",
+            "--corpus",
+            "/nonexistent/conformance",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--corpus /nonexistent/conformance: no such folder"),
+        "{stderr}"
+    );
     let out = Command::new(XCGATE)
         .args(["plugin", "test", "--json", "--config"])
         .arg(repo("config/demo.toml"))

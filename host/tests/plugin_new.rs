@@ -95,6 +95,17 @@ fn plugin_new_refuses_a_bad_name_an_unknown_capability_and_a_used_folder() {
     std::fs::write(tmp.path().join("taken/file"), "x").unwrap();
     let out = run(tmp.path(), XCGATE, &["plugin", "new", "taken"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("exists and is not empty"));
+    // An SDK path that holds no SDK is named before anything is written.
+    let out = run(
+        tmp.path(),
+        XCGATE,
+        &["plugin", "new", "fresh", "--sdk", "/nonexistent/sdk"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--sdk /nonexistent/sdk: no SDK crate there")
+    );
+    assert!(!tmp.path().join("fresh").exists());
 }
 
 #[test]

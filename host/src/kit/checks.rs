@@ -45,6 +45,30 @@ impl Check {
     }
 }
 
+/// The checks as aligned rows `name  outcome  why`, each after `indent`; with `header`, a
+/// `check  outcome  why` line first.
+pub fn rows(checks: &[Check], indent: &str, header: bool) -> String {
+    let names = checks.iter().map(|c| c.name.len());
+    let width = names
+        .chain(header.then_some("check".len()))
+        .max()
+        .unwrap_or(0);
+    let outcome = if header { "outcome".len() } else { 4 };
+    let mut out = String::new();
+    if header {
+        out.push_str(&format!("{indent}{:width$}  outcome  why\n", "check"));
+    }
+    for c in checks {
+        out.push_str(&format!(
+            "{indent}{:width$}  {:outcome$}  {}\n",
+            c.name,
+            c.verdict.as_str(),
+            c.why
+        ));
+    }
+    out
+}
+
 pub fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / f64::from(1u32 << 20))
 }

@@ -7,7 +7,7 @@ use super::request::KitRequest;
 use super::subject::Subject;
 use crate::fanout::Outcome;
 use std::collections::HashMap;
-use xcgate_ihe::hl7v3::{self, DiscoveryResponse, Party};
+use xcgate_ihe::hl7v3::{self, Party};
 use xcgate_ihe::retrieve::DocumentContent;
 use xcgate_ihe::xcpd::Ii;
 use xcgate_ihe::xml;
@@ -25,26 +25,15 @@ pub fn wire_answer(subject: &Subject, request: &KitRequest, run: &CallRun) -> St
                 Answer::Matches(m) => m,
                 _ => Vec::new(),
             });
-            let answer = crate::xcpd::aggregate(&[outcome(result)]);
-            DiscoveryResponse {
-                message_id: Ii::new("2.999.999.1", Some(&uuid::Uuid::new_v4().to_string())),
-                creation_time: &crate::wire::hl7_now(),
-                processing_code: req.processing_code.as_deref().unwrap_or("P"),
-                sender: Party {
-                    device: Some(Ii::new("2.999.999.2", None)),
-                    home_community: Some(KIT_GATEWAY.into()),
-                },
-                receiver: crate::xcpd::their_party(req),
-                ack: answer.ack,
-                ack_detail: None,
-                target_message: Some(&req.message_id),
-                query_response: answer.code,
-                query_id: &req.query_id,
-                events: &answer.events,
-                issues: &answer.issues,
-                query_by_parameter: Some(&req.query_by_parameter),
-            }
-            .build()
+            let now = crate::wire::hl7_now();
+            let kit = Party {
+                device: Some(Ii::new("2.999.999.2", None)),
+                home_community: Some(KIT_GATEWAY.into()),
+            };
+            let id = Ii::new("2.999.999.1", Some(&uuid::Uuid::new_v4().to_string()));
+            crate::xcpd::aggregate(&[outcome(result)])
+                .response_to(req, kit, id, &now, None)
+                .build()
         }
         KitRequest::Iti56(requested) => match result {
             Ok(Answer::Locations(l)) => xcgate_ihe::plq::build_response(requested, &l),

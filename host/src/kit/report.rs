@@ -104,16 +104,7 @@ impl CallReport {
             }
         }
         let _ = writeln!(out, "checks:");
-        let width = self.checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
-        for c in &self.checks {
-            let _ = writeln!(
-                out,
-                "  {:width$}  {:4}  {}",
-                c.name,
-                c.verdict.as_str(),
-                c.why
-            );
-        }
+        out.push_str(&checks::rows(&self.checks, "  ", false));
         let _ = writeln!(
             out,
             "\ntime    {:.1} ms (budget {} ms)\nmemory  peak {} (limit {})",

@@ -74,17 +74,7 @@ impl TestReport {
             }
         }
         let _ = writeln!(out);
-        let width = self.checks.iter().map(|c| c.name.len()).max().unwrap_or(5);
-        let _ = writeln!(out, "{:width$}  outcome  why", "check");
-        for c in &self.checks {
-            let _ = writeln!(
-                out,
-                "{:width$}  {:7}  {}",
-                c.name,
-                c.verdict.as_str(),
-                c.why
-            );
-        }
+        out.push_str(&super::checks::rows(&self.checks, "", true));
         for note in &self.notes {
             let _ = writeln!(out, "\nnote: {note}");
         }

@@ -193,30 +193,23 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Exchange>, StoreError> {
         let due = "state = 'pending' AND direction = 'owed' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2)";
-        let claimed = match &self.pool {
-            // One writer at a time: the UPDATE is the claim.
-            Pool::Sqlite(p) => sqlx::query(&format!(
-                "UPDATE exchanges SET lease_owner = $1, lease_until = $3 WHERE id IN (SELECT id FROM exchanges WHERE {due} ORDER BY next_attempt_at LIMIT $4) RETURNING {COLUMNS}"
-            ))
-            .bind(owner)
-            .bind(now)
-            .bind(lease_until)
-            .bind(limit)
-            .fetch_all(p)
-            .await
-            .map(|rows| rows.iter().map(|r| exchange_of!(r)).collect()),
-            // Replicas claim concurrently: rows another transaction holds are skipped.
-            Pool::Postgres(p) => sqlx::query(&format!(
-                "UPDATE exchanges SET lease_owner = $1, lease_until = $3 WHERE id IN (SELECT id FROM exchanges WHERE {due} ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING {COLUMNS}"
-            ))
-            .bind(owner)
-            .bind(now)
-            .bind(lease_until)
-            .bind(limit)
-            .fetch_all(p)
-            .await
-            .map(|rows| rows.iter().map(|r| exchange_of!(r)).collect()),
+        // SQLite has one writer at a time: the UPDATE is the claim. PostgreSQL replicas
+        // claim concurrently: rows another transaction holds are skipped.
+        let skip_locked = match self.pool {
+            Pool::Sqlite(_) => "",
+            Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
         };
+        let sql = format!(
+            "UPDATE exchanges SET lease_owner = $1, lease_until = $3 WHERE id IN (SELECT id FROM exchanges WHERE {due} ORDER BY next_attempt_at LIMIT $4{skip_locked}) RETURNING {COLUMNS}"
+        );
+        let claimed = on_pool!(self, |p| sqlx::query(&sql)
+            .bind(owner)
+            .bind(now)
+            .bind(lease_until)
+            .bind(limit)
+            .fetch_all(p)
+            .await
+            .map(|rows| rows.iter().map(|r| exchange_of!(r)).collect::<Vec<_>>()));
         let mut claimed: Vec<Exchange> = claimed.map_err(|e| self.unavailable(e))?;
         // RETURNING keeps no order: the oldest due first.
         claimed.sort_by(|a, b| (a.next_attempt_at, &a.id).cmp(&(b.next_attempt_at, &b.id)));

@@ -5,7 +5,7 @@
 use super::Case;
 use crate::kit::request::KitRequest;
 use crate::plugin::FoundObjects;
-use xcgate_ihe::ebrs::{AdhocQueryRequest, DocumentEntry, ReturnType, StoredQuery};
+use xcgate_ihe::ebrs::{AdhocQueryRequest, DocumentEntry, ReturnType, StoredQuery, quote};
 use xcgate_ihe::retrieve::DocumentRequest;
 
 const APPROVED: &str = "urn:oasis:names:tc:ebxml-regrep:StatusType:Approved";
@@ -15,19 +15,14 @@ const ON_DEMAND: &str = "urn:uuid:34268e47-fdf5-41a6-ba33-82133c465248";
 /// A document entry no registry holds (a valid UUID).
 const NO_SUCH_UUID: &str = "urn:uuid:00000000-0000-4000-8000-00000000404a";
 
+/// A multi-valued parameter, `('a','b')` [ITI TF-2 3.18.4.1.2.3.5].
 fn list(values: &[&str]) -> Vec<String> {
-    vec![format!(
-        "({})",
-        values
-            .iter()
-            .map(|v| format!("'{v}'"))
-            .collect::<Vec<_>>()
-            .join(",")
-    )]
+    let quoted: Vec<String> = values.iter().map(|v| quote(v)).collect();
+    vec![format!("({})", quoted.join(","))]
 }
 
 fn quoted(value: &str) -> Vec<String> {
-    vec![format!("'{value}'")]
+    vec![quote(value)]
 }
 
 /// FindDocuments (Approved, LeafClass) for the patient `cx` [ITI TF-2 3.18.4.1.2.3.7.1].
