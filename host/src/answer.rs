@@ -36,6 +36,14 @@ pub fn plain(status: StatusCode, text: impl Into<String>) -> Response<Chunks> {
     r
 }
 
+/// A request accepted for an asynchronous answer: HTTP 202 and no body [SOAP 1.2 Part 2,
+/// 7.5.1.2 (a one-way message); WS-Addressing 1.0 SOAP Binding 5.2.1].
+pub fn accepted(request_id: &str) -> Response<Chunks> {
+    let mut r = Response::new(Chunks::new(Vec::new()));
+    *r.status_mut() = StatusCode::ACCEPTED;
+    with_request_id(r, request_id)
+}
+
 /// A SOAP 1.2 answer.
 pub fn soap(status: StatusCode, envelope: String, request_id: &str) -> Response<Chunks> {
     let mut r = Response::new(Chunks::one(envelope));

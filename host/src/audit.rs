@@ -173,6 +173,48 @@ impl Recorder {
         }
     }
 
+    /// The records of one request whose answer leaves later (an asynchronous exchange),
+    /// as XML lines: those written when it is delivered, and the same marked as a serious
+    /// failure ("not delivered") for when it is given up. The Source participant is the
+    /// ReplyTo address [ITI TF-2 3.55.5.1, 3.18.5.1].
+    pub fn records_to_keep(&self, ex: &Exchange<'_>, facts: &Facts) -> (String, String) {
+        let messages = records::of_request(&self.identity, ex, facts);
+        let lines = |messages: &[atna::AuditMessage]| {
+            messages
+                .iter()
+                .map(|m| m.to_xml())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let delivered = lines(&messages);
+        let mut given_up = messages;
+        for m in &mut given_up {
+            m.event.outcome = atna::Outcome::SeriousFailure;
+            m.event.outcome_description = Some(format!(
+                "the answer could not be delivered to {}",
+                ex.reply_to.unwrap_or("the reply address")
+            ));
+        }
+        (delivered, lines(&given_up))
+    }
+
+    /// Store records kept by [`Recorder::records_to_keep`]. False (logged and counted)
+    /// when they could not be stored.
+    pub async fn record_kept(&self, lines: &str, request_id: &str) -> bool {
+        let Some(auditor) = &self.auditor else {
+            return true;
+        };
+        match auditor.record_lines(lines).await {
+            Ok(()) => true,
+            Err(e) => {
+                let n = lines.lines().count() as u64;
+                self.metrics.audit_failures(n);
+                tracing::error!(request_id, records = n, "audit records not stored: {e}");
+                false
+            }
+        }
+    }
+
     /// Record an operator's revocation of `rows` correlations of `patient_cx` (in
     /// `home_community_id` only, when given). `operator` is who asked (the admin client's
     /// address, or the user running the command), `via` the endpoint or command used.

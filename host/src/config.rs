@@ -5,6 +5,7 @@
 mod audit;
 mod community;
 mod paths;
+mod replies;
 mod units;
 mod validate;
 mod xua;
@@ -18,6 +19,7 @@ pub use xcgate_ihe::transaction::{Role, Transaction};
 
 pub use audit::{AuditSection, SyslogSection, SyslogTransportName, hostname};
 pub use community::{BreakerConfig, CommunityConfig, EndpointConfig};
+pub use replies::{AllowedAddress, RepliesSection};
 pub use units::{ByteSize, HumanDuration, parse_duration};
 pub use xua::{
     CodedSetting, OutboundXua, SubjectConfirmation, XuaIssuerSection, XuaMode, XuaProfile,
@@ -115,6 +117,10 @@ pub struct GatewayConfig {
     /// for the patient's demographics before a community that does not yet know the
     /// patient is asked (ITI-18 translation). Absent: the id alone is sent.
     pub patient_source: Option<String>,
+    /// `[gateway.replies]`: where asynchronous answers (WS-Addressing ReplyTo, XCPD
+    /// deferred respondTo) may go, their TLS, and how long they are retried.
+    #[serde(default)]
+    pub replies: RepliesSection,
 }
 
 /// `[state]`: the state store.

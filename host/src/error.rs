@@ -64,6 +64,18 @@ pub enum RequestError {
     /// An ITI-56 the gateway cannot answer now (its store or every community failed).
     #[error("{0}")]
     LocationUnavailable(String),
+    /// An asynchronous request whose ReplyTo this gateway may not send to: refused at
+    /// acceptance, the address never contacted.
+    #[error("the wsa:ReplyTo address is refused: {0}")]
+    ReplyToRefused(String),
+    /// An asynchronous request without the MessageID its answer must relate to.
+    #[error(
+        "an asynchronous request needs a wsa:MessageID for its answer's wsa:RelatesTo [ITI TF-2 App V]"
+    )]
+    MessageIdMissing,
+    /// An asynchronous request that could not be kept, so it is not acknowledged.
+    #[error("the asynchronous request is not accepted: {0}")]
+    NotAccepted(String),
 }
 
 fn names(list: &[(String, String)]) -> String {
@@ -92,9 +104,16 @@ impl RequestError {
             RequestError::ActionNotSupported { .. } => {
                 Fault::new(FaultCode::Sender, reason).with_subcode(ns::WSA, "ActionNotSupported")
             }
-            RequestError::ActionMissing { .. } => Fault::new(FaultCode::Sender, reason)
-                .with_subcode(ns::WSA, "MessageAddressingHeaderRequired"),
-            RequestError::Internal { .. } | RequestError::LocationUnavailable(_) => {
+            RequestError::ActionMissing { .. } | RequestError::MessageIdMissing => {
+                Fault::new(FaultCode::Sender, reason)
+                    .with_subcode(ns::WSA, "MessageAddressingHeaderRequired")
+            }
+            // [WS-Addressing 1.0 SOAP Binding 6.4.1]: an address the receiver will not use.
+            RequestError::ReplyToRefused(_) => Fault::new(FaultCode::Sender, reason)
+                .with_subcode(ns::WSA, "InvalidAddressingHeader"),
+            RequestError::Internal { .. }
+            | RequestError::LocationUnavailable(_)
+            | RequestError::NotAccepted(_) => {
                 Fault::new(FaultCode::Receiver, reason)
             }
             // WS-Security faults are Sender faults with a wsse subcode [WSS 1.1 §12].
@@ -127,6 +146,9 @@ impl RequestError {
             RequestError::BodyUnreadable => "body_unreadable",
             RequestError::LocationRefused(_) => "location_refused",
             RequestError::LocationUnavailable(_) => "location_unavailable",
+            RequestError::ReplyToRefused(_) => "reply_to_refused",
+            RequestError::MessageIdMissing => "message_id_missing",
+            RequestError::NotAccepted(_) => "not_accepted",
         }
     }
 

@@ -44,6 +44,8 @@ pub struct Gateway {
     pub tls: Option<crate::tls::ServerTls>,
     /// `[gateway.xua]` trusted issuers, read at load.
     pub xua_trust: Option<Arc<xcgate_xua::TrustedIssuers>>,
+    /// `[gateway.replies]`: the client of asynchronous answers and its allow list.
+    pub replies: crate::asynchronous::ReplyClient,
     /// The plugin runtime, metrics and audit trail: the same for every gateway a reload
     /// swaps in.
     pub process: Arc<Process>,
@@ -83,11 +85,13 @@ impl Gateway {
             Some(t) => Some(crate::tls::ServerTls::new(t, &config.base_dir)?),
             None => None,
         };
+        let replies = crate::asynchronous::ReplyClient::new(&config)?;
         Ok(Gateway {
             config,
             communities,
             tls,
             xua_trust,
+            replies,
             process: process.clone(),
         })
     }

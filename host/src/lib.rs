@@ -24,6 +24,7 @@
 
 pub mod admin;
 pub mod answer;
+pub mod asynchronous;
 pub mod audit;
 pub mod breaker;
 pub mod call;

@@ -58,6 +58,11 @@ struct Registry {
     /// State store calls that failed, by operation.
     state_failures: BTreeMap<&'static str, u64>,
     alerts_suppressed: u64,
+    /// Asynchronous exchanges of this replica, by event (accepted, delivered,
+    /// failed_attempt, given_up).
+    async_events: BTreeMap<&'static str, u64>,
+    /// Exchanges in the store by state (pending, delivered, given-up), as last counted.
+    async_states: Option<[(&'static str, i64); 3]>,
 }
 
 /// The gateway's metrics.
@@ -158,6 +163,27 @@ impl Metrics {
         self.with(|r| r.alerts_suppressed += 1);
     }
 
+    /// Count an asynchronous request accepted (kept for a later answer).
+    pub fn async_accepted(&self) {
+        self.async_event("accepted");
+    }
+
+    /// Count an event of an owed exchange: `delivered`, `failed_attempt`, `given_up`.
+    pub fn async_event(&self, event: &'static str) {
+        self.with(|r| *r.async_events.entry(event).or_default() += 1);
+    }
+
+    /// The exchanges of the store by state, as counted now.
+    pub fn async_states(&self, pending: i64, delivered: i64, given_up: i64) {
+        self.with(|r| {
+            r.async_states = Some([
+                ("pending", pending),
+                ("delivered", delivered),
+                ("given-up", given_up),
+            ])
+        });
+    }
+
     /// Count a reload (`applied` or `refused`).
     pub fn reload(&self, outcome: &'static str) {
         self.with(|r| *r.reloads.entry(outcome).or_default() += 1);
@@ -213,6 +239,16 @@ impl Metrics {
             family(&mut out, "xcgate_state_failures_total", "counter", "State store calls that failed, by operation (learn, lookup, revoke, purge).");
             for (o, n) in &r.state_failures {
                 let _ = writeln!(out, "xcgate_state_failures_total{{operation=\"{o}\"}} {n}");
+            }
+            family(&mut out, "xcgate_async_exchanges_total", "counter", "Asynchronous exchanges of this replica, by event (accepted, delivered, failed_attempt, given_up).");
+            for (e, n) in &r.async_events {
+                let _ = writeln!(out, "xcgate_async_exchanges_total{{event=\"{e}\"}} {n}");
+            }
+            if let Some(states) = &r.async_states {
+                family(&mut out, "xcgate_async_exchanges", "gauge", "Asynchronous exchanges in the state store, by state (pending, delivered, given-up), as last counted by the delivery worker.");
+                for (s, n) in states {
+                    let _ = writeln!(out, "xcgate_async_exchanges{{state=\"{s}\"}} {n}");
+                }
             }
             family(&mut out, "xcgate_reloads_total", "counter", "Config reloads, applied or refused.");
             for (o, n) in &r.reloads {

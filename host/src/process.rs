@@ -22,6 +22,18 @@ pub struct Process {
     /// Patient correlations (SQLite beside the journal, or PostgreSQL shared by replicas);
     /// `None` for a gateway that is only checked, never served.
     pub store: Option<Store>,
+    /// This replica's name as the owner of asynchronous exchanges it is answering: its
+    /// host and journal, the same across restarts (one process per journal), so a
+    /// restarted replica takes back at once what it held when it died.
+    pub replica: String,
+}
+
+fn replica_of(config: &Config) -> String {
+    format!(
+        "{}:{}",
+        crate::config::hostname(),
+        config.journal_path().display()
+    )
 }
 
 /// The state store of `config`: `[state] url`, else SQLite beside the audit journal.
@@ -48,6 +60,7 @@ impl Process {
             metrics,
             audit,
             store: Some(store),
+            replica: replica_of(config),
         }))
     }
 
@@ -60,6 +73,7 @@ impl Process {
             metrics,
             audit,
             store: None,
+            replica: replica_of(config),
         })
     }
 }

@@ -61,8 +61,10 @@ pub async fn start(live: Arc<LiveGateway>, addr: SocketAddr) -> std::io::Result<
         current.process.clone(),
         current.config.state.purge_every.0,
     ));
+    let owed = tokio::spawn(crate::asynchronous::deliver_owed(live.clone()));
     Ok(RunningGateway {
         purge,
+        owed,
         addr: local,
         scheme,
         admin_addr,
@@ -91,6 +93,8 @@ pub struct RunningGateway {
     admin: Option<JoinHandle<()>>,
     /// Deletes expired correlations in the background.
     purge: JoinHandle<()>,
+    /// Delivers asynchronous answers still owed (retries, another replica's leftovers).
+    owed: JoinHandle<()>,
 }
 
 impl RunningGateway {
@@ -113,6 +117,7 @@ impl RunningGateway {
     /// then stop the admin listener.
     pub async fn stop(mut self) {
         self.purge.abort();
+        self.owed.abort();
         self.live.start_draining();
         let _ = self.stop_soap.send(true);
         let _ = (&mut self.soap).await;
@@ -126,6 +131,7 @@ impl RunningGateway {
 impl Drop for RunningGateway {
     fn drop(&mut self) {
         self.purge.abort();
+        self.owed.abort();
         self.live.start_draining();
         let _ = self.stop_soap.send(true);
         let _ = self.stop_admin.send(true);

@@ -1,6 +1,8 @@
 //! A SOAP 1.2 endpoint: envelope checks, WS-Addressing, XUA, dispatch on `wsa:Action`
 //! [ITI TF-2 App V] to the transaction handlers, the response envelope and the audit
-//! records of what was answered.
+//! records of what was answered. [`check`] is what every request passes, [`reply`] what
+//! the transaction answers; [`answer`] sends it on this connection, and
+//! [`crate::asynchronous`] later, to a ReplyTo or respondTo address.
 
 use crate::error::{Refusal, RequestError};
 use crate::gateway::{Endpoint, Gateway};
@@ -38,7 +40,7 @@ const ROUTES: &[Route] = &[
         transaction: Transaction::Iti55,
     },
     Route {
-        // The Deferred Response option [ITI TF-2 3.55.6.2]: the handler answers it.
+        // The Deferred Response option [ITI TF-2 3.55.6.2]: `crate::asynchronous` accepts it.
         action: actions::ITI55_DEFERRED_REQUEST,
         body: PRPA,
         transaction: Transaction::Iti55,
@@ -95,21 +97,67 @@ pub struct Served {
     pub attachments: Option<Vec<Attachment>>,
 }
 
-/// What serving a request learned that its answer and its audit record need.
-#[derive(Default)]
-struct Seen {
-    relates_to: Option<String>,
-    reply_to: Option<String>,
-    user: Option<Arc<xcgate_xua::VerifiedAssertion>>,
+/// A request that passed the checks every request passes, synchronous or not: the
+/// envelope, its mustUnderstand headers, the XUA assertion and the route.
+#[derive(Debug)]
+pub struct Checked {
+    pub env: Envelope,
+    pub transaction: Transaction,
+    /// The request's `wsa:Action` (or the one its Body implies).
+    pub action: &'static str,
+    /// The verified XUA user, if any.
+    pub user: Option<Arc<xcgate_xua::VerifiedAssertion>>,
 }
 
-/// Serve one SOAP request that came to the endpoint `at`; `endpoint_uri` is our endpoint
-/// as the requester addressed it (for the audit record). A refusal is answered by
-/// [`crate::error::refuse`].
-pub async fn handle(
+impl Checked {
+    /// A refusal of this request (its fault relates to the request's MessageID).
+    pub fn refusal(&self, error: RequestError) -> Refusal {
+        refusal_of(&self.env, error)
+    }
+}
+
+fn refusal_of(env: &Envelope, error: RequestError) -> Refusal {
+    Refusal {
+        error,
+        relates_to: env.addressing.message_id.clone(),
+        reply_to: env.addressing.reply_to.clone(),
+    }
+}
+
+/// Check one SOAP request that came to `role`. `now` is the time its XUA assertion is
+/// judged at: the arrival, also when an asynchronous request is answered later.
+pub fn check(
+    gw: &Gateway,
+    role: Role,
+    body: &[u8],
+    now: std::time::SystemTime,
+) -> Result<Checked, Refusal> {
+    let env: Envelope =
+        soap::parse_envelope(body).map_err(|e| Refusal::from(RequestError::from(e)))?;
+    let not_understood = env.not_understood(UNDERSTOOD);
+    if !not_understood.is_empty() {
+        return Err(refusal_of(
+            &env,
+            RequestError::MustUnderstand(not_understood),
+        ));
+    }
+    let user = check_xua(gw, role, body, now).map_err(|e| refusal_of(&env, e))?;
+    let route = route_of(gw, role, &env).map_err(|e| refusal_of(&env, e))?;
+    Ok(Checked {
+        transaction: route.transaction,
+        action: route.action,
+        user,
+        env,
+    })
+}
+
+/// Answer a checked request on this connection: its reply, audited, in its envelope.
+/// `endpoint_uri` is our endpoint as the requester addressed it (for the audit record).
+/// A refusal is answered by [`crate::error::refuse`].
+pub async fn answer(
     gw: &Gateway,
     at: &Endpoint,
-    body: &[u8],
+    checked: &Checked,
     request_id: &str,
     peer: &crate::peer::Peer,
     endpoint_uri: &str,
@@ -118,40 +166,41 @@ pub async fn handle(
         // A certificate subject names a system, not a patient.
         tracing::debug!(request_id, peer = %peer.address, client_certificate = %subject, "request");
     }
-    let mut seen = Seen::default();
-    let mut reply = match serve(gw, at, body, request_id, &mut seen).await {
-        Ok(reply) => reply,
-        Err(error) => {
-            return Err(Refusal {
-                error,
-                relates_to: seen.relates_to,
-                reply_to: seen.reply_to,
-            });
-        }
-    };
+    let reply = reply(gw, at, checked, request_id)
+        .await
+        .map_err(|e| checked.refusal(e))?;
+    respond(gw, at, checked, reply, request_id, peer, endpoint_uri).await
+}
+
+/// Send `reply` to a checked request on this connection: audited, in its envelope.
+pub async fn respond(
+    gw: &Gateway,
+    at: &Endpoint,
+    checked: &Checked,
+    mut reply: Reply,
+    request_id: &str,
+    peer: &crate::peer::Peer,
+    endpoint_uri: &str,
+) -> Result<Served, Refusal> {
     if let Some(facts) = reply.audit.take() {
         let exchange = crate::audit::Exchange {
             role: at.role,
             endpoint_uri,
             peer,
-            reply_to: seen.reply_to.as_deref(),
-            user: seen.user.as_deref().map(|v| &v.user),
+            reply_to: checked.env.addressing.reply_to.as_deref(),
+            user: checked.user.as_deref().map(|v| &v.user),
             request_id,
             home_community_id: &gw.config.gateway.home_community_id,
         };
         gw.process.audit.record(&exchange, &facts).await;
     }
     if let Some(error) = reply.fault.take() {
-        return Err(Refusal {
-            error,
-            relates_to: seen.relates_to,
-            reply_to: seen.reply_to,
-        });
+        return Err(checked.refusal(error));
     }
     let headers = wsa::response_headers(
         reply.action,
         &wire::new_message_id(),
-        seen.relates_to.as_deref(),
+        checked.env.addressing.message_id.as_deref(),
     );
     Ok(Served {
         envelope: soap::build_envelope(&headers, &reply.body),
@@ -165,6 +214,7 @@ fn check_xua(
     gw: &Gateway,
     role: Role,
     body: &[u8],
+    now: std::time::SystemTime,
 ) -> Result<Option<Arc<xcgate_xua::VerifiedAssertion>>, RequestError> {
     use crate::config::XuaMode;
     let xua = &gw.config.gateway.xua;
@@ -187,7 +237,7 @@ fn check_xua(
         body,
         policy,
         trust,
-        std::time::SystemTime::now(),
+        now,
         xua.clock_skew(),
         xua.profile(role).to_network(),
         xua.freshness(),
@@ -205,23 +255,8 @@ fn check_xua(
     Ok(verified.map(Arc::new))
 }
 
-async fn serve(
-    gw: &Gateway,
-    at: &Endpoint,
-    body: &[u8],
-    request_id: &str,
-    seen: &mut Seen,
-) -> Result<Reply, RequestError> {
-    let role = at.role;
-    let env: Envelope = soap::parse_envelope(body)?;
-    seen.relates_to = env.addressing.message_id.clone();
-    seen.reply_to = env.addressing.reply_to.clone();
-    let not_understood = env.not_understood(UNDERSTOOD);
-    if !not_understood.is_empty() {
-        return Err(RequestError::MustUnderstand(not_understood));
-    }
-    seen.user = check_xua(gw, role, body)?;
-    let user = seen.user.as_ref();
+/// The route of a request at `role`: by its `wsa:Action`, else by its Body.
+fn route_of(gw: &Gateway, role: Role, env: &Envelope) -> Result<&'static Route, RequestError> {
     let body_is = |b: (&str, &str)| env.body.ns == b.0 && env.body.local == b.1;
     let body_name = format!("{{{}}}{}", env.body.ns, env.body.local);
     let routes = routes(gw, role);
@@ -262,8 +297,20 @@ async fn serve(
             body,
         });
     }
-    let body = &env.body;
-    Ok(match route.transaction {
+    Ok(route)
+}
+
+/// The transaction's reply to a checked request, before its envelope: the same whether it
+/// leaves on this connection or later, to a ReplyTo.
+pub async fn reply(
+    gw: &Gateway,
+    at: &Endpoint,
+    checked: &Checked,
+    request_id: &str,
+) -> Result<Reply, RequestError> {
+    let body = &checked.env.body;
+    let user = checked.user.as_ref();
+    Ok(match checked.transaction {
         Transaction::Iti55 => xcpd::patient_discovery(gw, at, body, request_id, user).await?,
         t @ (Transaction::Iti38 | Transaction::Iti18) => {
             xca::stored_query(gw, at, t, body, request_id, user).await

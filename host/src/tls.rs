@@ -149,3 +149,61 @@ impl ServerTls {
         Ok(ServerTls(tokio_rustls::TlsAcceptor::from(Arc::new(config))))
     }
 }
+
+/// The TLS files of an outbound client, relative to the config file.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientFiles<'a> {
+    /// The CA certificates trusted for the server (`None`: plain http only).
+    pub ca_file: Option<&'a Path>,
+    /// Our client certificate chain and its key, for mutual TLS.
+    pub cert_file: Option<&'a Path>,
+    pub key_file: Option<&'a Path>,
+}
+
+/// The rustls client config of `files` (`None` without a `ca_file`: plain http). `label`
+/// names the config table in errors (``endpoint `x` ``, `gateway.replies`).
+pub fn client_config(
+    label: &str,
+    files: ClientFiles<'_>,
+    base_dir: &Path,
+) -> anyhow::Result<Option<rustls::ClientConfig>> {
+    let Some(ca_file) = files.ca_file else {
+        return Ok(None);
+    };
+    let key = |k: &str| format!("{label}: {k}");
+    let roots = read_roots(&key("ca_file"), &base_dir.join(ca_file))?;
+    let builder = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .with_context(|| format!("{label}: TLS setup"))?
+        .with_root_certificates(roots);
+    let config = match (files.cert_file, files.key_file) {
+        (Some(cert_file), Some(key_file)) => {
+            let cert_path = base_dir.join(cert_file);
+            let key_path = base_dir.join(key_file);
+            let chain = read_certs(&key("client_cert_file"), &cert_path)?;
+            check_validity(&key("client_cert_file"), &cert_path, &chain[0])?;
+            let private = read_key(&key("client_key_file"), &key_path)?;
+            builder
+                .with_client_auth_cert(chain, private)
+                .with_context(|| {
+                    format!(
+                        "{label}: client_key_file {} does not match client_cert_file {}",
+                        key_path.display(),
+                        cert_path.display()
+                    )
+                })?
+        }
+        _ => builder.with_no_client_auth(),
+    };
+    // ALPN is left to the connector builder (it offers h2 and http/1.1, or h2 alone).
+    Ok(Some(config))
+}
+
+/// The config of a plain-http client: never used for a handshake (the connector refuses
+/// https for it), but the connector type is shared.
+pub fn unused_client_config() -> anyhow::Result<rustls::ClientConfig> {
+    Ok(rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth())
+}

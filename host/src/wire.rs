@@ -1,4 +1,5 @@
-//! Fresh identifiers and timestamps for outgoing messages.
+//! Fresh identifiers and timestamps for outgoing messages, and the reason of a failed
+//! outbound exchange.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -24,6 +25,22 @@ pub fn hl7_now() -> String {
 pub fn hl7_ts(unix_secs: u64) -> String {
     let t = xcgate_ihe::calendar::UtcDateTime::from_unix(i64::try_from(unix_secs).unwrap_or(0));
     format!("{}+0000", t.hl7_ts())
+}
+
+/// An error with its causes (`client error (Connect): invalid peer certificate: UnknownIssuer`):
+/// the outermost hyper error alone never says why. No URL or payload is in any of them.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let next = cause.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 #[cfg(test)]

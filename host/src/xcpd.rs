@@ -53,25 +53,6 @@ pub async fn patient_discovery(
         Ok(r) => r,
         Err(e) => return query_error(gw, payload, e),
     };
-    if req.priority == hl7v3::Priority::Deferred {
-        tracing::info!(
-            request_id,
-            transaction = Transaction::Iti55.label(),
-            "deferred response requested; refused with NS250"
-        );
-        let body = hl7v3::accept_ack_not_supported(
-            &new_hl7_id(gw),
-            &wire::hl7_now(),
-            &req.message_id,
-            &their_party(&req),
-            &gw.our_party(),
-        );
-        return Ok(Reply::soap(
-            hl7v3::actions::MCCI_ACK,
-            body,
-            Facts::refused(Transaction::Iti55, "deferred response not supported"),
-        ));
-    }
     let mut communities: Vec<Arc<CommunityPlugin>> = gw
         .communities_at(at)
         .filter(|c| c.supports(Capability::PatientDiscovery))
@@ -189,6 +170,20 @@ pub async fn patient_discovery(
         response.build(),
         facts,
     ))
+}
+
+/// The accept acknowledgement of a deferred ITI-55 [ITI TF-2 3.55.6.2]: AA, or AE with
+/// `refused` (why the request cannot be answered that way).
+pub fn deferred_ack(gw: &Gateway, req: &DiscoveryRequest, refused: Option<&str>) -> String {
+    let detail = refused.map(hl7v3::unsupported_processing_mode);
+    hl7v3::accept_ack(
+        &new_hl7_id(gw),
+        &wire::hl7_now(),
+        &req.message_id,
+        &their_party(req),
+        &gw.our_party(),
+        detail.as_ref(),
+    )
 }
 
 fn new_hl7_id(gw: &Gateway) -> Ii {

@@ -158,6 +158,27 @@ impl Auditor {
             line.extend_from_slice(&xml);
             line.push(b'\n');
         }
+        self.append(line, messages.len() as u64).await
+    }
+
+    /// Store records already written as XML, one per line (records built earlier and kept
+    /// elsewhere until the moment they describe, e.g. an asynchronous answer delivered).
+    /// Every line must be one record without a raw newline inside.
+    pub async fn record_lines(&self, lines: &str) -> Result<(), AuditError> {
+        let mut line = Vec::with_capacity(lines.len() + 1);
+        let mut records = 0;
+        for record in lines.lines().filter(|l| !l.trim().is_empty()) {
+            line.extend_from_slice(record.as_bytes());
+            line.push(b'\n');
+            records += 1;
+        }
+        if records == 0 {
+            return Ok(());
+        }
+        self.append(line, records).await
+    }
+
+    async fn append(&self, line: Vec<u8>, records: u64) -> Result<(), AuditError> {
         let (done, wait) = oneshot::channel();
         {
             let queue =
@@ -167,7 +188,6 @@ impl Auditor {
             let queue = queue.as_ref().ok_or_else(|| {
                 AuditError::NotStored("the audit journal is shut down".to_string())
             })?;
-            let records = messages.len() as u64;
             queue
                 .send(Append {
                     line,

@@ -1,19 +1,24 @@
 //! HL7 V3 messages of XCPD: PRPA_IN201305UV02 (query), PRPA_IN201306UV02 (answer),
 //! MCCI_IN000002UV01 (accept acknowledgement) [ITI TF-2 3.55].
 
+mod ack;
 mod datatypes;
 mod query;
 mod response;
 mod response_parse;
 mod ts;
 
+pub use ack::{
+    AckDetail, ParsedAck, accept_ack, accept_ack_not_supported, parse_ack,
+    unsupported_processing_mode,
+};
 pub use datatypes::{
     read_address, read_ii, read_name, read_telecom, write_address, write_ii, write_name,
     write_telecom,
 };
 pub use query::{DiscoveryRequest, Priority, QueryBuilder, parse_query};
 pub use response::{
-    AckCode, Custodian, DiscoveryResponse, Party, QueryResponseCode, accept_ack_not_supported,
+    AckCode, Custodian, DiscoveryResponse, Party, QueryResponseCode,
 };
 pub use response_parse::{ParsedResponse, parse_response};
 pub use ts::{hl7_ts_liberal, is_hl7_ts};
@@ -35,6 +40,9 @@ pub mod actions {
         "urn:hl7-org:v3:PRPA_IN201306UV02:CrossGatewayPatientDiscovery";
     pub const ITI55_DEFERRED_REQUEST: &str =
         "urn:hl7-org:v3:PRPA_IN201305UV02:Deferred:CrossGatewayPatientDiscovery";
+    /// The deferred answer, sent to the request's `respondTo` [ITI TF-2 3.55.6.2].
+    pub const ITI55_DEFERRED_RESPONSE: &str =
+        "urn:hl7-org:v3:PRPA_IN201306UV02:Deferred:CrossGatewayPatientDiscovery";
     pub const MCCI_ACK: &str = "urn:hl7-org:v3:MCCI_IN000002UV01";
     /// ITI-56 Patient Location Query (XCPD Health Data Locator; the query and its answer
     /// are `xcpd:` elements, not HL7 V3, but belong to XCPD).

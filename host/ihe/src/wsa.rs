@@ -10,6 +10,8 @@ use crate::xml::{Element, XmlWriter, ns};
 pub const FAULT_ACTION: &str = "http://www.w3.org/2005/08/addressing/soap/fault";
 /// The anonymous address: reply on the same HTTP connection.
 pub const ANONYMOUS: &str = "http://www.w3.org/2005/08/addressing/anonymous";
+/// The none address: no reply is wanted [WS-Addressing 1.0 Core, 2.1].
+pub const NONE: &str = "http://www.w3.org/2005/08/addressing/none";
 
 /// The addressing properties of a message.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -82,6 +84,14 @@ pub fn same_message_id(a: &str, b: &str) -> bool {
 }
 
 impl Addressing {
+    /// The address an asynchronous answer goes to: a ReplyTo that is neither anonymous nor
+    /// none [App V V.5]. `None` for a synchronous exchange.
+    pub fn reply_address(&self) -> Option<&str> {
+        self.reply_to
+            .as_deref()
+            .filter(|r| !self.is_synchronous() && *r != NONE)
+    }
+
     /// True when the requester expects the answer on this connection [App V V.5].
     pub fn is_synchronous(&self) -> bool {
         self.reply_to.as_deref().is_none_or(|r| {
@@ -102,6 +112,23 @@ pub fn response_headers(action: &str, message_id: &str, relates_to: Option<&str>
     if let Some(r) = relates_to {
         w.leaf("wsa:RelatesTo", r);
     }
+    w.finish()
+}
+
+/// The WS-Addressing headers of an asynchronous answer, a new request to the requester's
+/// ReplyTo (or an XCPD deferred answer to its respondTo) [App V V.9.2; ITI TF-2 3.55.6.2]:
+/// Action (mustUnderstand), our MessageID, RelatesTo = the request's MessageID, To = the
+/// address it is sent to.
+pub fn answer_headers(action: &str, message_id: &str, relates_to: &str, to: &str) -> String {
+    let mut w = XmlWriter::with_capacity(384);
+    w.open("wsa:Action", &[("env:mustUnderstand", Some("true"))])
+        .text(action)
+        .close("wsa:Action");
+    w.leaf("wsa:MessageID", message_id);
+    w.leaf("wsa:RelatesTo", relates_to);
+    w.open("wsa:To", &[("env:mustUnderstand", Some("true"))])
+        .text(to)
+        .close("wsa:To");
     w.finish()
 }
 

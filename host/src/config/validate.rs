@@ -98,6 +98,7 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
     }
     super::xua::check(c, origin)?;
     super::audit::check(c, origin)?;
+    c.gateway.replies.check(origin)?;
     if let Some(t) = &c.gateway.tls
         && t.require_client_certificate.is_some()
         && t.client_ca_file.is_none()

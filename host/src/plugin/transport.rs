@@ -221,18 +221,4 @@ pub async fn send(
     })
 }
 
-/// An error with its causes (`client error (Connect): invalid peer certificate: UnknownIssuer`):
-/// the outermost hyper error alone never says why. No URL or payload is in any of them.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let next = cause.to_string();
-        if !text.contains(&next) {
-            text.push_str(": ");
-            text.push_str(&next);
-        }
-        source = cause.source();
-    }
-    text
-}
+pub(crate) use crate::wire::error_chain;

@@ -84,6 +84,14 @@ pub struct Exchange {
     pub finished_at: Option<i64>,
     /// Why the last attempt failed (no patient data: a status or a transport error).
     pub last_error: Option<String>,
+    /// The request as accepted, while the answer is still to be made (owed).
+    pub request: Option<Vec<u8>>,
+    /// What the acceptance learned that answering needs (the gateway's JSON).
+    pub context: Option<String>,
+    /// The audit records written when the answer is delivered (one per line).
+    pub audit_delivered: Option<String>,
+    /// The audit records written when the exchange is given up (one per line).
+    pub audit_given_up: Option<String>,
 }
 
 impl Exchange {
@@ -115,7 +123,18 @@ impl Exchange {
             horizon_at,
             finished_at: None,
             last_error: None,
+            request: None,
+            context: None,
+            audit_delivered: None,
+            audit_given_up: None,
         }
+    }
+
+    /// The same exchange, still to be answered from `request` with `context`.
+    pub fn to_answer(mut self, request: Vec<u8>, context: String) -> Exchange {
+        self.request = Some(request);
+        self.context = Some(context);
+        self
     }
 }
 
@@ -127,7 +146,7 @@ pub struct ExchangeCounts {
     pub given_up: i64,
 }
 
-const COLUMNS: &str = "id, direction, transaction_id, relates_to, address, content_type, body, state, attempts, created_at, next_attempt_at, horizon_at, finished_at, last_error";
+const COLUMNS: &str = "id, direction, transaction_id, relates_to, address, content_type, body, state, attempts, created_at, next_attempt_at, horizon_at, finished_at, last_error, request, context, audit_delivered, audit_given_up";
 
 macro_rules! exchange_of {
     ($r:expr) => {{
@@ -151,6 +170,10 @@ macro_rules! exchange_of {
             horizon_at: r.try_get("horizon_at").unwrap_or_default(),
             finished_at: r.try_get("finished_at").unwrap_or_default(),
             last_error: r.try_get("last_error").unwrap_or_default(),
+            request: r.try_get("request").unwrap_or_default(),
+            context: r.try_get("context").unwrap_or_default(),
+            audit_delivered: r.try_get("audit_delivered").unwrap_or_default(),
+            audit_given_up: r.try_get("audit_given_up").unwrap_or_default(),
         }
     }};
 }
@@ -159,8 +182,28 @@ impl Store {
     /// Keep `exchange` (before the request is acknowledged: an acknowledged exchange is
     /// never lost).
     pub async fn add_exchange(&self, e: &Exchange) -> Result<(), StoreError> {
+        self.insert_exchange(e, None).await
+    }
+
+    /// Keep `exchange` already leased to `owner` until `lease_until`: the replica that
+    /// accepted the request answers it at once, and the others leave it alone unless that
+    /// replica dies before it is done.
+    pub async fn add_exchange_leased(
+        &self,
+        e: &Exchange,
+        owner: &str,
+        lease_until: i64,
+    ) -> Result<(), StoreError> {
+        self.insert_exchange(e, Some((owner, lease_until))).await
+    }
+
+    async fn insert_exchange(
+        &self,
+        e: &Exchange,
+        lease: Option<(&str, i64)>,
+    ) -> Result<(), StoreError> {
         let sql = format!(
-            "INSERT INTO exchanges ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            "INSERT INTO exchanges ({COLUMNS}, lease_owner, lease_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
         );
         on_pool!(self, |p| sqlx::query(&sql)
             .bind(&e.id)
@@ -177,6 +220,12 @@ impl Store {
             .bind(e.horizon_at)
             .bind(e.finished_at)
             .bind(&e.last_error)
+            .bind(&e.request)
+            .bind(&e.context)
+            .bind(&e.audit_delivered)
+            .bind(&e.audit_given_up)
+            .bind(lease.map(|l| l.0))
+            .bind(lease.map(|l| l.1))
             .execute(p)
             .await
             .map(drop))
@@ -216,7 +265,47 @@ impl Store {
         Ok(claimed)
     }
 
-    /// `owner` delivered exchange `id` at `now`. False when the lease was no longer
+    /// `owner` made the answer of exchange `id`: keep it (`content_type`, `body`) with the
+    /// audit records its delivery or give-up writes, and drop the request. False when the
+    /// lease was no longer `owner`'s.
+    pub async fn answered(
+        &self,
+        id: &str,
+        owner: &str,
+        content_type: &str,
+        body: &[u8],
+        audit_delivered: &str,
+        audit_given_up: &str,
+    ) -> Result<bool, StoreError> {
+        on_pool!(self, |p| sqlx::query(
+            "UPDATE exchanges SET content_type = $3, body = $4, audit_delivered = $5, audit_given_up = $6, request = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'pending'"
+        )
+        .bind(id)
+        .bind(owner)
+        .bind(content_type)
+        .bind(body)
+        .bind(audit_delivered)
+        .bind(audit_given_up)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected() == 1))
+        .map_err(|e| self.unavailable(e))
+    }
+
+    /// Let go of every lease `owner` holds (a replica restarting: what it held when it
+    /// stopped is due again at once). The number of exchanges let go.
+    pub async fn release_leases(&self, owner: &str) -> Result<u64, StoreError> {
+        on_pool!(self, |p| sqlx::query(
+            "UPDATE exchanges SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND state = 'pending'"
+        )
+        .bind(owner)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(|e| self.unavailable(e))
+    }
+
+    /// `owner` delivered exchange `id`. False when the lease was no longer
     /// `owner`'s (another replica took the row after the lease ran out).
     pub async fn delivered(&self, id: &str, owner: &str, now: i64) -> Result<bool, StoreError> {
         on_pool!(self, |p| sqlx::query(

@@ -1,5 +1,5 @@
-//! PRPA_IN201306UV02: the ITI-55 answer [ITI TF-2 3.55.4.2.2], and the MCCI_IN000002UV01
-//! accept acknowledgement that refuses the Deferred Response Option [ITI TF-2 3.55.4.1.3].
+//! PRPA_IN201306UV02: the ITI-55 answer [ITI TF-2 3.55.4.2.2]. The MCCI_IN000002UV01
+//! accept acknowledgements of the Deferred Response Option are in `ack`.
 
 use super::datatypes::{write_address, write_ii, write_name, write_telecom};
 use super::query::write_device;
@@ -76,7 +76,7 @@ fn write_party(w: &mut XmlWriter, tag: &str, type_code: &str, p: &Party) {
     write_device(w, tag, type_code, p.device.as_ref(), hcid.as_ref());
 }
 
-fn write_wrapper_start(
+pub(super) fn write_wrapper_start(
     w: &mut XmlWriter,
     root: &str,
     message_id: &Ii,
@@ -326,37 +326,4 @@ impl DiscoveryResponse<'_> {
         w.close("controlActProcess").close("PRPA_IN201306UV02");
         w.finish()
     }
-}
-
-/// The accept acknowledgement that refuses a deferred request: `AE` with
-/// `NS250` "Unsupported processing mode" [ITI TF-2 3.55.4.1.3].
-pub fn accept_ack_not_supported(
-    message_id: &Ii,
-    creation_time: &str,
-    target: &Ii,
-    receiver: &Party,
-    sender: &Party,
-) -> String {
-    let mut w = XmlWriter::with_capacity(1024);
-    write_wrapper_start(
-        &mut w,
-        "MCCI_IN000002UV01",
-        message_id,
-        creation_time,
-        "P",
-        receiver,
-        sender,
-    );
-    w.open("acknowledgement", &[])
-        .empty("typeCode", &[("code", Some("AE"))])
-        .open("targetMessage", &[]);
-    write_ii(&mut w, "id", target);
-    w.close("targetMessage")
-        .open("acknowledgementDetail", &[("typeCode", Some("E"))])
-        .empty("code", &[("code", Some("NS250")), ("displayName", Some("Unsupported processing mode"))])
-        .leaf("text", "this gateway answers ITI-55 synchronously; the Deferred Response Option is not supported")
-        .close("acknowledgementDetail")
-        .close("acknowledgement")
-        .close("MCCI_IN000002UV01");
-    w.finish()
 }
