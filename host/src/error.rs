@@ -113,9 +113,7 @@ impl RequestError {
                 .with_subcode(ns::WSA, "InvalidAddressingHeader"),
             RequestError::Internal { .. }
             | RequestError::LocationUnavailable(_)
-            | RequestError::NotAccepted(_) => {
-                Fault::new(FaultCode::Receiver, reason)
-            }
+            | RequestError::NotAccepted(_) => Fault::new(FaultCode::Receiver, reason),
             // WS-Security faults are Sender faults with a wsse subcode [WSS 1.1 §12].
             RequestError::Security(e) => {
                 let (namespace, local) = e.fault_subcode();

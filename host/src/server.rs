@@ -147,17 +147,20 @@ async fn route(gw: Arc<Gateway>, req: Request<Incoming>, peer: &Peer) -> Respons
         Ok(checked) => checked,
         Err(refusal) => return refuse(&gw.process, refusal, site).await,
     };
-    let served = match crate::asynchronous::accept(&gw, &at, &checked, &envelope, &request_id, peer, &uri).await {
-        Ok(Acceptance::Synchronous) => {
-            soap_endpoint::answer(&gw, &at, &checked, &request_id, peer, &uri).await
-        }
-        // WS-Addressing asynchronous: accepted, the answer goes to the ReplyTo [App V V.5].
-        Ok(Acceptance::Accepted) => return answer::accepted(&request_id),
-        Ok(Acceptance::Acknowledged(ack)) => {
-            soap_endpoint::respond(&gw, &at, &checked, ack, &request_id, peer, &uri).await
-        }
-        Err(refusal) => Err(refusal),
-    };
+    let served =
+        match crate::asynchronous::accept(&gw, &at, &checked, &envelope, &request_id, peer, &uri)
+            .await
+        {
+            Ok(Acceptance::Synchronous) => {
+                soap_endpoint::answer(&gw, &at, &checked, &request_id, peer, &uri).await
+            }
+            // WS-Addressing asynchronous: accepted, the answer goes to the ReplyTo [App V V.5].
+            Ok(Acceptance::Accepted) => return answer::accepted(&request_id),
+            Ok(Acceptance::Acknowledged(ack)) => {
+                soap_endpoint::respond(&gw, &at, &checked, *ack, &request_id, peer, &uri).await
+            }
+            Err(refusal) => Err(refusal),
+        };
     let served = match served {
         Ok(served) => served,
         Err(refusal) => return refuse(&gw.process, refusal, site).await,

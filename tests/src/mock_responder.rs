@@ -92,6 +92,8 @@ pub struct MockResponder {
     /// Replies for particular paths (`/xcpd`, `/query`), before `reply`.
     by_path: Arc<Mutex<std::collections::HashMap<String, Reply>>>,
     received: Arc<Mutex<Vec<Received>>>,
+    /// Replies for the next requests, before any other.
+    first: Arc<Mutex<std::collections::VecDeque<Reply>>>,
 }
 
 impl MockResponder {
@@ -104,13 +106,19 @@ impl MockResponder {
         let reply = Arc::new(Mutex::new(Reply::new(500, None, Bytes::new())));
         let received = Arc::new(Mutex::new(Vec::new()));
         let by_path = Arc::new(Mutex::new(std::collections::HashMap::<String, Reply>::new()));
-        let (r, rec, bp) = (reply.clone(), received.clone(), by_path.clone());
+        let first = Arc::new(Mutex::new(std::collections::VecDeque::<Reply>::new()));
+        let (r, rec, bp, f) = (
+            reply.clone(),
+            received.clone(),
+            by_path.clone(),
+            first.clone(),
+        );
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (r, rec, bp) = (r.clone(), rec.clone(), bp.clone());
+                let (r, rec, bp, f) = (r.clone(), rec.clone(), bp.clone(), f.clone());
                 tokio::spawn(async move {
                     let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                        let (r, rec, bp) = (r.clone(), rec.clone(), bp.clone());
+                        let (r, rec, bp, f) = (r.clone(), rec.clone(), bp.clone(), f.clone());
                         async move {
                             let path = req.uri().path().to_string();
                             let content_type = req
@@ -125,7 +133,11 @@ impl MockResponder {
                                 .await
                                 .map(|b| b.to_bytes())
                                 .unwrap_or_default();
-                            let on_path = bp.lock().unwrap().get(&path).cloned();
+                            let on_path = f
+                                .lock()
+                                .unwrap()
+                                .pop_front()
+                                .or_else(|| bp.lock().unwrap().get(&path).cloned());
                             rec.lock().unwrap().push(Received {
                                 path,
                                 content_type,
@@ -154,6 +166,7 @@ impl MockResponder {
             reply,
             by_path,
             received,
+            first,
         }
     }
 
@@ -185,6 +198,24 @@ impl MockResponder {
     /// Everything received so far, in order.
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
+    }
+
+    /// Wait (at most `within`) until `n` requests have been received; everything received
+    /// by then, in order.
+    pub async fn wait_for(&self, n: usize, within: std::time::Duration) -> Vec<Received> {
+        let until = tokio::time::Instant::now() + within;
+        loop {
+            let received = self.received();
+            if received.len() >= n || tokio::time::Instant::now() >= until {
+                return received;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Answer the next requests with `replies`, one each, then with the reply set last.
+    pub fn reply_first(&self, replies: Vec<Reply>) {
+        *self.first.lock().unwrap() = replies.into();
     }
 
     /// The last request received.

@@ -1,6 +1,7 @@
 //! The integration tests, one module per behaviour, in one binary (see tests/Cargo.toml).
 
 mod adversarial_answers;
+mod async_exchanges;
 mod audit_trail;
 mod chain;
 mod chain_tls;

@@ -17,9 +17,7 @@ pub use datatypes::{
     write_telecom,
 };
 pub use query::{DiscoveryRequest, Priority, QueryBuilder, parse_query};
-pub use response::{
-    AckCode, Custodian, DiscoveryResponse, Party, QueryResponseCode,
-};
+pub use response::{AckCode, Custodian, DiscoveryResponse, Party, QueryResponseCode};
 pub use response_parse::{ParsedResponse, parse_response};
 pub use ts::{hl7_ts_liberal, is_hl7_ts};
 

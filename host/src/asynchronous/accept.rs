@@ -21,7 +21,7 @@ pub enum Acceptance {
     Accepted,
     /// A deferred ITI-55: answer this accept acknowledgement now (AA when kept, AE when it
     /// cannot be answered that way).
-    Acknowledged(Reply),
+    Acknowledged(Box<Reply>),
 }
 
 /// Where the request asks its answer to go, and how.
@@ -65,11 +65,11 @@ pub async fn accept(
     };
     let refuse_deferred = |req: &hl7v3::DiscoveryRequest, why: &str| {
         tracing::info!(request_id, "deferred ITI-55 refused: {why}");
-        Acceptance::Acknowledged(Reply::soap(
+        Acceptance::Acknowledged(Box::new(Reply::soap(
             actions::MCCI_ACK,
             crate::xcpd::deferred_ack(gw, req, Some(why)),
             Facts::refused(Transaction::Iti55, why.to_string()),
-        ))
+        )))
     };
     let Some(address) = address else {
         return match &deferred {
@@ -147,13 +147,13 @@ pub async fn accept(
     // delivery, a replica that died).
     tokio::spawn(super::owed::work_on(gw.clone(), exchange));
     Ok(match deferred {
-        Ok(req) => Acceptance::Acknowledged(Reply {
+        Ok(req) => Acceptance::Acknowledged(Box::new(Reply {
             action: actions::MCCI_ACK,
             body: crate::xcpd::deferred_ack(gw, &req, None),
             attachments: None,
             audit: None,
             fault: None,
-        }),
+        })),
         Err(()) => Acceptance::Accepted,
     })
 }

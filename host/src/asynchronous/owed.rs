@@ -70,7 +70,13 @@ pub async fn work_on(gw: Arc<Gateway>, mut exchange: Exchange) {
         exchange.audit_delivered = Some(made.audit_delivered);
         exchange.audit_given_up = Some(made.audit_given_up);
     }
-    deliver(&gw, &exchange, context.and_then(Result::ok).map(|c| c.mode), &request_id).await;
+    deliver(
+        &gw,
+        &exchange,
+        context.and_then(Result::ok).map(|c| c.mode),
+        &request_id,
+    )
+    .await;
 }
 
 /// Make the answer of the kept `request`, as the endpoint it came to would have answered
@@ -86,7 +92,8 @@ async fn make(gw: &Gateway, exchange: &Exchange, context: &Context, request: &[u
             )),
         );
     };
-    let arrived = UNIX_EPOCH + Duration::from_millis(u64::try_from(exchange.created_at).unwrap_or(0));
+    let arrived =
+        UNIX_EPOCH + Duration::from_millis(u64::try_from(exchange.created_at).unwrap_or(0));
     let checked = match soap_endpoint::check(gw, at.role, request, arrived) {
         Ok(c) => c,
         Err(refusal) => return fault_answer(exchange, &refusal.error),
@@ -137,7 +144,10 @@ fn message(mode: Mode, exchange: &Exchange, reply: Reply) -> Made {
     );
     let envelope = soap::build_envelope(&headers, &reply.body);
     let (content_type, body) = match reply.attachments {
-        None => (format!("{SOAP}; action=\"{action}\""), envelope.into_bytes()),
+        None => (
+            format!("{SOAP}; action=\"{action}\""),
+            envelope.into_bytes(),
+        ),
         Some(attachments) => {
             let mut builder =
                 xcgate_ihe::mtom::MtomBuilder::new(&exchange.id, envelope).action(action);
@@ -188,7 +198,11 @@ async fn deliver(gw: &Gateway, exchange: &Exchange, mode: Option<Mode>, request_
     let owner = gw.process.replica.as_str();
     let sent = gw
         .replies
-        .send(&exchange.address, &exchange.content_type, exchange.body.clone())
+        .send(
+            &exchange.address,
+            &exchange.content_type,
+            exchange.body.clone(),
+        )
         .await;
     let outcome = sent.and_then(|receipt| judge(mode, receipt.status, &receipt.body));
     let now = super::now_ms();
@@ -262,4 +276,3 @@ fn judge(mode: Option<Mode>, status: u16, body: &[u8]) -> Result<(), String> {
     }
     Ok(())
 }
-

@@ -121,9 +121,12 @@ impl AllowedAddress {
 
     /// True when `address` is under this entry (same origin, path at or below its path).
     pub fn covers(&self, address: &AllowedAddress) -> bool {
-        let under = address.path.strip_prefix(self.path.as_str()).is_some_and(|rest| {
-            self.path.ends_with('/') || rest.is_empty() || rest.starts_with(['/', '?'])
-        });
+        let under = address
+            .path
+            .strip_prefix(self.path.as_str())
+            .is_some_and(|rest| {
+                self.path.ends_with('/') || rest.is_empty() || rest.starts_with(['/', '?'])
+            });
         self.scheme == address.scheme
             && self.host == address.host
             && (self.port.is_none() || self.port == address.port)
@@ -221,7 +224,10 @@ mod tests {
 
     #[test]
     fn an_address_is_allowed_under_an_entry_of_the_same_origin_only() {
-        let s = section(&["http://ig.example.org:9080/replies", "https://b.example.org/"]);
+        let s = section(&[
+            "http://ig.example.org:9080/replies",
+            "https://b.example.org/",
+        ]);
         assert!(s.allows("http://ig.example.org:9080/replies").is_ok());
         assert!(s.allows("http://IG.example.org:9080/replies/iti38").is_ok());
         assert!(s.allows("https://b.example.org/anything").is_ok());
@@ -235,7 +241,12 @@ mod tests {
         assert!(local.allows("http://127.0.0.1:40123/replies").is_ok());
         assert!(local.allows("http://127.0.0.1:*/replies").is_err());
         assert!(local.allows("http://127.0.0.2:40123/replies").is_err());
-        assert!(section(&[]).allows("http://ig.example.org/").unwrap_err().contains("gateway.replies.allow"));
+        assert!(
+            section(&[])
+                .allows("http://ig.example.org/")
+                .unwrap_err()
+                .contains("gateway.replies.allow")
+        );
     }
 
     #[test]

@@ -147,11 +147,24 @@ mod tests {
     #[test]
     fn an_accept_and_a_refusal_read_back_as_written() {
         let target = Ii::new("2.999.7", Some("m-1"));
-        let aa = accept_ack(&Ii::new("2.999.2", None), "20261206120000+0000", &target, &party(), &party(), None);
+        let aa = accept_ack(
+            &Ii::new("2.999.2", None),
+            "20261206120000+0000",
+            &target,
+            &party(),
+            &party(),
+            None,
+        );
         let parsed = parse_ack(&crate::xml::parse(aa.as_bytes()).unwrap()).unwrap();
         assert!(parsed.accepted());
         assert_eq!(parsed.target, Some(target.clone()));
-        let ae = accept_ack_not_supported(&Ii::new("2.999.2", None), "20261206120000+0000", &target, &party(), &party());
+        let ae = accept_ack_not_supported(
+            &Ii::new("2.999.2", None),
+            "20261206120000+0000",
+            &target,
+            &party(),
+            &party(),
+        );
         let parsed = parse_ack(&crate::xml::parse(ae.as_bytes()).unwrap()).unwrap();
         assert!(!parsed.accepted());
         assert_eq!(parsed.code, "AE");
