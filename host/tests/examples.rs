@@ -1,5 +1,5 @@
 //! The README's commands, run as a new user runs them: the demo, the chain example (two
-//! gateways) and the security example, side by side on one machine, as real processes of
+//! gateways), the security example and the asynchronous exchanges, side by side on one machine, as real processes of
 //! the `xcgate` binary. The shell blocks are taken from README.md and run with bash, with
 //! `cargo run --release -p xcgate --` and `target/release/xcgate` meaning this build's
 //! binary, in a copy of `config/` (the security example writes its throwaway PKI and its
@@ -55,7 +55,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The ports of the shipped configs; all must be free for the README's commands to work.
-const PORTS: [u16; 4] = [8087, 8088, 8089, 8443];
+const PORTS: [u16; 5] = [8087, 8088, 8089, 8443, 9311];
 
 #[test]
 fn the_demo_the_chain_and_the_security_example_run_side_by_side_as_the_readme_says() {
@@ -68,11 +68,11 @@ fn the_demo_the_chain_and_the_security_example_run_side_by_side_as_the_readme_sa
             "port {busy} is in use: the README's examples need it"
         );
         eprintln!(
-            "SKIPPED: port {busy} is in use (another gateway?); the README's examples need 8087, 8088, 8089 and 8443"
+            "SKIPPED: port {busy} is in use (another gateway?); the README's examples need 8087, 8088, 8089, 8443 and 9311"
         );
         return;
     }
-    for tool in ["bash", "curl", "openssl", "xmllint"] {
+    for tool in ["bash", "curl", "openssl", "xmllint", "python3"] {
         let found = Command::new("sh")
             .args(["-c", &format!("command -v {tool}")])
             .output()
@@ -99,6 +99,7 @@ fn the_demo_the_chain_and_the_security_example_run_side_by_side_as_the_readme_sa
     assert!(demo.contains("-- serve"), "{demo}");
     let security = sh_block(&readme, "## Security and audit");
     let chain = sh_block(&readme, "Two xcgate gateways chained");
+    let asynchronous = sh_block(&readme, "## Asynchronous exchanges");
 
     let work = TempDir::new("readme-examples");
     copy_dir(&repo("config"), &work.path().join("config"));
@@ -106,7 +107,7 @@ fn the_demo_the_chain_and_the_security_example_run_side_by_side_as_the_readme_sa
     let mut script = String::from("set -u\ntrap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n");
     // The demo, as the set-up's first command, kept running in the background.
     script.push_str(&format!("{} &\n", as_built(&demo).unwrap_or_default()));
-    for block in [&security, &chain] {
+    for block in [&security, &chain, &asynchronous] {
         for line in block.lines().filter_map(as_built) {
             script.push_str(&line);
             script.push('\n');
@@ -150,6 +151,21 @@ fn the_demo_the_chain_and_the_security_example_run_side_by_side_as_the_readme_sa
         !stderr.contains("in use by another xcgate process"),
         "{said}"
     );
+    // The asynchronous ITI-38 was accepted, and both answers arrived at the listener.
+    assert!(
+        stdout.contains("HTTP/1.1 202 Accepted"),
+        "the async ITI-38: {said}"
+    );
+    assert!(
+        stdout.contains("Action urn:ihe:iti:2007:CrossGatewayQueryResponse, RelatesTo urn:uuid:5b0f5d52-8a41-4c55-a4d3-6c0a5e1f0d11"),
+        "the async ITI-38's answer at the listener: {said}"
+    );
+    assert!(
+        stdout.contains("<typeCode code=\"AA\"/>")
+            && stdout.contains("Action urn:hl7-org:v3:PRPA_IN201306UV02:Deferred:CrossGatewayPatientDiscovery, RelatesTo urn:uuid:7d1c5e2a-0b0e-4c3f-9b61-2f6f3c9d8e02"),
+        "the deferred ITI-55: acknowledged, then answered at the listener: {said}"
+    );
+    assert!(stdout.contains("2 delivered"), "pending list: {said}");
 
     // Four journals, one per gateway: the demo's, one per chain config file, and the
     // security example's own.
