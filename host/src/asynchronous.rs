@@ -23,11 +23,16 @@ mod accept;
 mod client;
 mod context;
 mod owed;
+mod received;
 mod worker;
 
 pub use accept::{Acceptance, accept};
 pub use client::ReplyClient;
+pub use received::received;
 pub use worker::deliver_owed;
+
+/// The path answers to this gateway's own asynchronous requests come to.
+pub const REPLIES: &str = "/replies";
 
 use crate::gateway::Gateway;
 use std::time::Duration;

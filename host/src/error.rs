@@ -47,7 +47,7 @@ pub enum RequestError {
     #[error("internal error while serving request {request_id}")]
     Internal { request_id: String },
     #[error(
-        "not found: xcgate serves POST /initiating, POST /responding and POST /responding/<community> for each community it fronts"
+        "not found: xcgate serves POST /initiating, POST /responding, POST /responding/<community> for each community it fronts, and POST /replies for answers to its asynchronous requests"
     )]
     NotFound,
     #[error("SOAP endpoints accept POST only")]
@@ -73,6 +73,9 @@ pub enum RequestError {
         "an asynchronous request needs a wsa:MessageID for its answer's wsa:RelatesTo [ITI TF-2 App V]"
     )]
     MessageIdMissing,
+    /// An answer at `/replies` that no request of this gateway awaits.
+    #[error("the answer is not taken: {0}")]
+    NotAwaited(String),
     /// An asynchronous request that could not be kept, so it is not acknowledged.
     #[error("the asynchronous request is not accepted: {0}")]
     NotAccepted(String),
@@ -147,6 +150,7 @@ impl RequestError {
             RequestError::ReplyToRefused(_) => "reply_to_refused",
             RequestError::MessageIdMissing => "message_id_missing",
             RequestError::NotAccepted(_) => "not_accepted",
+            RequestError::NotAwaited(_) => "not_awaited",
         }
     }
 

@@ -62,9 +62,15 @@ impl Gateway {
         let issuer = crate::plugin::transport::xua::HostIssuer::of_config(&config)?;
         let mut communities = Vec::with_capacity(config.communities.len());
         for (name, c) in &config.communities {
-            let plugin =
-                CommunityPlugin::load(&process.runtime, name, c, &config.base_dir, issuer.as_ref())
-                    .with_context(|| format!("community `{name}` ({})", c.home_community_id))?;
+            let plugin = CommunityPlugin::load(
+                &process.runtime,
+                name,
+                c,
+                &config.base_dir,
+                issuer.as_ref(),
+                Some((&process.awaited, config.gateway.replies.endpoint.as_deref())),
+            )
+            .with_context(|| format!("community `{name}` ({})", c.home_community_id))?;
             communities.push(Arc::new(plugin));
         }
         let xua = &config.gateway.xua;

@@ -27,4 +27,5 @@ pub use community::{CommunityPlugin, bundled_names, exported_capabilities};
 pub use convert_xca::RetrievedDocument;
 pub use runtime::{PluginRuntime, RuntimeOptions};
 pub use settings_calls::SettingProblem;
+pub use transport::awaited::{Arrived, Awaited};
 pub use xca_calls::{FoundObjects, Retrieved};

@@ -6,7 +6,7 @@
 use crate::audit::Recorder;
 use crate::config::Config;
 use crate::metrics::Metrics;
-use crate::plugin::{PluginRuntime, RuntimeOptions};
+use crate::plugin::{Awaited, PluginRuntime, RuntimeOptions};
 use anyhow::Context as _;
 use std::sync::Arc;
 use xcgate_state::Store;
@@ -26,6 +26,8 @@ pub struct Process {
     /// host and journal, the same across restarts (one process per journal), so a
     /// restarted replica takes back at once what it held when it died.
     pub replica: String,
+    /// The answers awaited from endpoints marked `async = true` (arriving at `/replies`).
+    pub awaited: Arc<Awaited>,
 }
 
 fn replica_of(config: &Config) -> String {
@@ -55,7 +57,10 @@ impl Process {
         let metrics = Arc::new(Metrics::default());
         let audit = Recorder::open(config, metrics.clone()).await?;
         let store = open_store(config).await?;
+        let awaited = Arc::new(Awaited::default());
+        awaited.use_store(store.clone());
         Ok(Arc::new(Process {
+            awaited,
             runtime,
             metrics,
             audit,
@@ -74,6 +79,7 @@ impl Process {
             audit,
             store: None,
             replica: replica_of(config),
+            awaited: Arc::new(Awaited::default()),
         })
     }
 }

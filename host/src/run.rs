@@ -28,6 +28,10 @@ pub async fn start(live: Arc<LiveGateway>, addr: SocketAddr) -> std::io::Result<
     } else {
         "http"
     };
+    current
+        .process
+        .awaited
+        .set_url(format!("{scheme}://{local}/replies"));
     let admin_listener = match &current.config.admin {
         Some(admin) => {
             let addr: SocketAddr = admin.listen.parse().map_err(|_| {

@@ -65,7 +65,16 @@ fn endpoint_uri(gw: &Gateway, req: &Request<Incoming>) -> String {
 async fn route(gw: Arc<Gateway>, req: Request<Incoming>, peer: &Peer) -> Response<Chunks> {
     let request_id = crate::wire::new_uuid();
     let uri = endpoint_uri(&gw, &req);
-    let at = gw.endpoint_at(req.uri().path());
+    // Answers to this gateway's asynchronous requests come to /replies, from responding
+    // gateways: it takes the responding role's client-certificate rule.
+    let replies = req.uri().path() == crate::asynchronous::REPLIES;
+    let at = if replies {
+        Some(crate::gateway::Endpoint::of(
+            xcgate_ihe::transaction::Role::Responding,
+        ))
+    } else {
+        gw.endpoint_at(req.uri().path())
+    };
     let site = RequestSite {
         request_id: &request_id,
         role: at.as_ref().map(|a| a.role),
@@ -135,6 +144,7 @@ async fn route(gw: Arc<Gateway>, req: Request<Incoming>, peer: &Peer) -> Respons
     };
     // An MTOM request: the SOAP envelope is the root part [App V V.8]. Requests carry no
     // documents in the transactions served here, so attachments are not needed further.
+    let raw = body.clone();
     let envelope = if mtom {
         match xcgate_ihe::mtom::parse_multipart(&content_type_raw, body) {
             Ok(parts) => parts.root().body().clone(),
@@ -143,6 +153,12 @@ async fn route(gw: Arc<Gateway>, req: Request<Incoming>, peer: &Peer) -> Respons
     } else {
         body
     };
+    if replies {
+        return match crate::asynchronous::received(&gw, &envelope, &content_type_raw, raw).await {
+            Ok(answer) => answer,
+            Err(refusal) => refuse(&gw.process, refusal, site).await,
+        };
+    }
     let checked = match soap_endpoint::check(&gw, role, &envelope, std::time::SystemTime::now()) {
         Ok(checked) => checked,
         Err(refusal) => return refuse(&gw.process, refusal, site).await,

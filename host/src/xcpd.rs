@@ -186,6 +186,23 @@ pub fn deferred_ack(gw: &Gateway, req: &DiscoveryRequest, refused: Option<&str>)
     )
 }
 
+/// The accept acknowledgement this gateway sends for a deferred answer it received
+/// (`target`: that answer's message id) [ITI TF-2 3.55.6.2].
+pub fn answer_ack(gw: &Gateway, target: Option<&Ii>) -> String {
+    let unknown = Ii::new(gw.config.device_oid(), None);
+    hl7v3::accept_ack(
+        &new_hl7_id(gw),
+        &wire::hl7_now(),
+        target.unwrap_or(&unknown),
+        &Party {
+            device: None,
+            home_community: None,
+        },
+        &gw.our_party(),
+        None,
+    )
+}
+
 fn new_hl7_id(gw: &Gateway) -> Ii {
     Ii {
         root: gw.config.device_oid(),

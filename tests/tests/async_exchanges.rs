@@ -445,3 +445,78 @@ async fn the_corpus_deferred_request_is_acknowledged_and_answered_at_its_respond
         "ipf deferred answer",
     );
 }
+
+/// Gateway A reaches B's pirkanmaa through an endpoint marked `async = true`: every
+/// request leaves with A's `/replies` as its ReplyTo, B accepts it with 202 and answers
+/// there, and A hands each answer to its call, so its own initiator sees a synchronous
+/// round trip [ITI TF-2 App V V.5].
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_reaches_another_asynchronously_through_an_endpoint_marked_async() {
+    let b = TestGateway::start(&crate::chain::gateway_b_config(""))
+        .await
+        .expect("B starts");
+    let a = TestGateway::start(&crate::chain::gateway_a_config(
+        &b.responding_url(),
+        "async = true",
+    ))
+    .await
+    .expect("A starts");
+    crate::chain::discover_query_retrieve(&a.initiating_url()).await;
+
+    let replies = format!("{}/replies", a.running.url());
+    let owed = b
+        .gateway
+        .process
+        .store
+        .as_ref()
+        .unwrap()
+        .exchanges(None, 10)
+        .await
+        .unwrap();
+    let mut transactions: Vec<&str> = owed.iter().map(|e| e.transaction.as_str()).collect();
+    transactions.sort();
+    assert_eq!(
+        transactions,
+        ["ITI-38", "ITI-39", "ITI-55"],
+        "B answered each asynchronously"
+    );
+    assert!(
+        owed.iter()
+            .all(|e| e.state == ExchangeState::Delivered && e.address == replies)
+    );
+    let awaited = a
+        .gateway
+        .process
+        .store
+        .as_ref()
+        .unwrap()
+        .exchanges(None, 10)
+        .await
+        .unwrap();
+    assert_eq!(awaited.len(), 3, "A awaited three answers");
+    assert!(
+        awaited
+            .iter()
+            .all(|e| e.state == ExchangeState::Delivered && e.body.is_empty()),
+        "each handed to its call, none kept: {awaited:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_that_no_request_awaits_is_refused_at_replies() {
+    let gw = TestGateway::demo().await;
+    let headers = xcgate_ihe::wsa::answer_headers(
+        "urn:ihe:iti:2007:CrossGatewayQueryResponse",
+        "urn:uuid:stray",
+        "urn:uuid:never-sent",
+        "http://127.0.0.1/replies",
+    );
+    let stray = soap::build_envelope(&headers, "<x xmlns=\"urn:example\"/>");
+    let answer = post(&format!("{}/replies", gw.running.url()), SOAP, stray).await;
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert!(
+        answer.body.contains("no request of this gateway awaits"),
+        "{}",
+        answer.body
+    );
+}

@@ -111,6 +111,12 @@ pub struct EndpointConfig {
     /// the NHIN/XSPA attributes, message signature; see the README, "Joining a network").
     #[serde(default)]
     pub xua_profile: XuaProfile,
+    /// `async = true`: send each SOAP request as an asynchronous WS-Addressing exchange
+    /// [ITI TF-2 App V V.5], its ReplyTo this gateway's `/replies` (`[gateway.replies]
+    /// endpoint`); the answer arriving there is handed to the plugin within the call's
+    /// deadline. Default: synchronous.
+    #[serde(default, rename = "async")]
+    pub asynchronous: bool,
 }
 
 fn default_max_response() -> ByteSize {

@@ -18,6 +18,10 @@ pub struct RepliesSection {
     /// refused, never contacted.
     #[serde(default)]
     pub allow: Vec<String>,
+    /// This gateway's `/replies` endpoint as the communities reach it: the `wsa:ReplyTo` of
+    /// the requests it sends to endpoints marked `async = true`, e.g.
+    /// `"https://xcgate.example.org:8443/replies"`. Default: the address it listens on.
+    pub endpoint: Option<String>,
     /// PEM file of the CA certificates trusted for https reply addresses (relative to this
     /// file). Required when an allowed address is https.
     pub ca_file: Option<PathBuf>,
@@ -44,6 +48,7 @@ impl Default for RepliesSection {
     fn default() -> RepliesSection {
         RepliesSection {
             allow: Vec::new(),
+            endpoint: None,
             ca_file: None,
             client_cert_file: None,
             client_key_file: None,
@@ -182,6 +187,17 @@ impl RepliesSection {
                 )
             })?;
             https |= parsed.is_https();
+        }
+        if let Some(endpoint) = &self.endpoint
+            && !endpoint.ends_with("/replies")
+        {
+            return Err(ConfigError::invalid(
+                origin,
+                key("endpoint"),
+                format!(
+                    "`{endpoint}` must be this gateway's /replies URL, e.g. \"https://xcgate.example.org:8443/replies\""
+                ),
+            ));
         }
         if https && self.ca_file.is_none() {
             return Err(ConfigError::invalid(

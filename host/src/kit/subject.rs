@@ -67,7 +67,7 @@ impl Subject {
                     ..RuntimeOptions::default()
                 })?;
                 let plugin =
-                    CommunityPlugin::load(&runtime, "plugin", &config, Path::new("."), None)?;
+                    CommunityPlugin::load(&runtime, "plugin", &config, Path::new("."), None, None)?;
                 Ok(Subject {
                     plugin: Arc::new(plugin),
                     config,
@@ -91,6 +91,8 @@ impl Subject {
                     community,
                     &config.base_dir,
                     issuer.as_ref(),
+                    // Outside a gateway there is no /replies: every endpoint is synchronous.
+                    None,
                 )
                 .with_context(|| format!("community `{name}` ({})", community.home_community_id))?;
                 Ok(Subject {

@@ -178,6 +178,7 @@ impl CommunityPlugin {
         config: &CommunityConfig,
         base_dir: &Path,
         issuer: Option<&Arc<super::transport::xua::HostIssuer>>,
+        replies: Option<(&Arc<super::transport::awaited::Awaited>, Option<&str>)>,
     ) -> anyhow::Result<CommunityPlugin> {
         let (pre, capabilities) = compile_and_link(runtime, config, base_dir)?;
         if capabilities.version != contract::SUPPORTED[0] {
@@ -212,6 +213,7 @@ impl CommunityPlugin {
                 &config.endpoints,
                 base_dir,
                 issuer,
+                replies,
             )?),
         })
     }

@@ -3,6 +3,8 @@
 //! trust roots and client certificate), timeouts clamped to the call's deadline, a
 //! response-size cap, and a log line per hop without patient data.
 
+mod asynchronous;
+pub mod awaited;
 mod path;
 mod tls;
 pub mod xua;
@@ -44,6 +46,8 @@ pub struct Endpoint {
     xua: xua::Attach,
     /// The endpoint's URL as configured: the audience of assertions issued for it.
     url: String,
+    /// `async = true`: requests leave with our `/replies` as ReplyTo.
+    asynchronous: Option<asynchronous::Asynchronous>,
 }
 
 /// A community's endpoints, by name.
@@ -57,6 +61,7 @@ impl Endpoints {
         config: &std::collections::BTreeMap<String, EndpointConfig>,
         base_dir: &Path,
         issuer: Option<&Arc<xua::HostIssuer>>,
+        replies: Option<(&Arc<awaited::Awaited>, Option<&str>)>,
     ) -> anyhow::Result<Endpoints> {
         let mut map = HashMap::new();
         for (name, e) in config {
@@ -102,6 +107,15 @@ impl Endpoints {
                     xua: xua::Attach::new(e.xua, e.xua_profile, issuer)
                         .with_context(|| format!("endpoint `{name}`"))?,
                     url: e.url.clone(),
+                    asynchronous: match replies {
+                        Some((awaited, reply_to)) if e.asynchronous => {
+                            Some(asynchronous::Asynchronous::new(
+                                awaited.clone(),
+                                reply_to.map(str::to_string),
+                            ))
+                        }
+                        _ => None,
+                    },
                 }),
             );
         }
@@ -137,6 +151,26 @@ pub async fn send(
         })?;
     let started = Instant::now();
     let until = deadline.min(started + endpoint.timeout);
+    let waiting = match &endpoint.asynchronous {
+        Some(a) => {
+            let prepared = a
+                .prepare(
+                    std::mem::take(&mut request.body),
+                    request.content_type.as_deref(),
+                )
+                .map_err(|e| {
+                    tracing::warn!(community, request_id, "request not sent: {e}");
+                    wit::TransportError::InvalidRequest(e)
+                })?;
+            request.body = prepared.body;
+            Some(
+                a.awaited
+                    .expect(&prepared.message_id, &prepared.action, &endpoint.url, until)
+                    .await,
+            )
+        }
+        None => None,
+    };
     let uri =
         path::resolve(&endpoint.uri, &request.path).map_err(wit::TransportError::InvalidRequest)?;
     let method = match request.method {
@@ -197,7 +231,38 @@ pub async fn send(
             tracing::warn!(community, request_id, host = endpoint.uri.host().unwrap_or(""), sent_bytes, elapsed_ms, error = ?e, "transport hop failed")
         }
     }
-    let (parts, body) = result?;
+    let (mut parts, mut body) = result?;
+    // Asynchronous: the peer accepted the request (202, or 200 without a body); the
+    // answer comes to /replies. A peer that answers at once anyway is taken at its word.
+    if let Some(waiting) = waiting
+        && parts.status.is_success()
+        && body.is_empty()
+    {
+        match waiting.answer(until).await {
+            Some(arrived) => {
+                tracing::info!(
+                    community,
+                    request_id,
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    received_bytes = arrived.body.len(),
+                    "asynchronous answer arrived"
+                );
+                parts.status = http::StatusCode::OK;
+                if let Ok(v) = http::HeaderValue::from_str(&arrived.content_type) {
+                    parts.headers.insert(http::header::CONTENT_TYPE, v);
+                }
+                body = arrived.body;
+            }
+            None => {
+                tracing::warn!(
+                    community,
+                    request_id,
+                    "no asynchronous answer by the deadline"
+                );
+                return Err(wit::TransportError::Timeout);
+            }
+        }
+    }
     Ok(wit::Response {
         status: parts.status.as_u16(),
         content_type: parts
