@@ -117,6 +117,12 @@ pub struct EndpointConfig {
     /// deadline. Default: synchronous.
     #[serde(default, rename = "async")]
     pub asynchronous: bool,
+    /// `deferred = true`: send ITI-55 with the XCPD Deferred Response option
+    /// [ITI TF-2 3.55.6.2] (respondTo = this gateway's `/replies`); the community
+    /// acknowledges at once and its answer, arriving there, is handed to the plugin within
+    /// the call's deadline. Other requests are sent as `async` says.
+    #[serde(default)]
+    pub deferred: bool,
 }
 
 fn default_max_response() -> ByteSize {

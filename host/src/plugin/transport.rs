@@ -5,6 +5,7 @@
 
 mod asynchronous;
 pub mod awaited;
+mod deferred;
 mod path;
 mod tls;
 pub mod xua;
@@ -108,10 +109,12 @@ impl Endpoints {
                         .with_context(|| format!("endpoint `{name}`"))?,
                     url: e.url.clone(),
                     asynchronous: match replies {
-                        Some((awaited, reply_to)) if e.asynchronous => {
+                        Some((awaited, reply_to)) if e.asynchronous || e.deferred => {
                             Some(asynchronous::Asynchronous::new(
                                 awaited.clone(),
                                 reply_to.map(str::to_string),
+                                e.asynchronous,
+                                e.deferred,
                             ))
                         }
                         _ => None,
@@ -151,26 +154,32 @@ pub async fn send(
         })?;
     let started = Instant::now();
     let until = deadline.min(started + endpoint.timeout);
-    let waiting = match &endpoint.asynchronous {
-        Some(a) => {
-            let prepared = a
-                .prepare(
-                    std::mem::take(&mut request.body),
-                    request.content_type.as_deref(),
-                )
-                .map_err(|e| {
-                    tracing::warn!(community, request_id, "request not sent: {e}");
-                    wit::TransportError::InvalidRequest(e)
-                })?;
-            request.body = prepared.body;
-            Some(
-                a.awaited
-                    .expect(&prepared.message_id, &prepared.action, &endpoint.url, until)
-                    .await,
-            )
-        }
+    let prepared = match &endpoint.asynchronous {
+        Some(a) => a
+            .prepare(request.body.clone(), request.content_type.as_deref())
+            .map_err(|e| {
+                tracing::warn!(community, request_id, "request not sent: {e}");
+                wit::TransportError::InvalidRequest(e)
+            })?,
         None => None,
     };
+    let mut waiting = None;
+    let mut deferred = false;
+    if let (Some(a), Some(prepared)) = (&endpoint.asynchronous, prepared) {
+        request.body = prepared.body;
+        deferred = prepared.kind == asynchronous::Kind::Deferred;
+        if deferred {
+            request.content_type = Some(format!(
+                "application/soap+xml; charset=utf-8; action=\"{}\"",
+                prepared.action
+            ));
+        }
+        waiting = Some(
+            a.awaited
+                .expect(&prepared.message_id, &prepared.action, &endpoint.url, until)
+                .await,
+        );
+    }
     let uri =
         path::resolve(&endpoint.uri, &request.path).map_err(wit::TransportError::InvalidRequest)?;
     let method = match request.method {
@@ -232,11 +241,18 @@ pub async fn send(
         }
     }
     let (mut parts, mut body) = result?;
-    // Asynchronous: the peer accepted the request (202, or 200 without a body); the
-    // answer comes to /replies. A peer that answers at once anyway is taken at its word.
+    // Asynchronous: the peer accepted the request (202, or 200 without a body; for a
+    // deferred ITI-55 its MCCI AA); the answer comes to /replies. A peer that answers at
+    // once anyway is taken at its word.
+    if deferred && parts.status.is_success() {
+        asynchronous::deferred_accepted(&body).map_err(|e| {
+            tracing::warn!(community, request_id, "deferred ITI-55 not accepted: {e}");
+            wit::TransportError::Protocol(e)
+        })?;
+    }
     if let Some(waiting) = waiting
         && parts.status.is_success()
-        && body.is_empty()
+        && (body.is_empty() || deferred)
     {
         match waiting.answer(until).await {
             Some(arrived) => {
