@@ -2,7 +2,11 @@
 //! a real address is accepted with 202 and its answer arrives at that address as a new
 //! SOAP request that relates to it; a deferred ITI-55 is acknowledged at once and answered
 //! at its `respondTo`. The test's own listener stands in for the initiator, and the corpus
-//! schemas (xmllint) judge what arrives.
+//! schemas (xmllint) judge what arrives. Here the responding side and WS-Addressing;
+//! the Deferred Response option in `deferred`, two gateways in `two_gateways`.
+
+mod deferred;
+mod two_gateways;
 
 use std::time::Duration;
 use xcgate_ihe::hl7v3;
@@ -12,10 +16,10 @@ use xcgate_tests::mock_responder::{MockResponder, Received, Reply};
 use xcgate_tests::soap_client::{self, post};
 use xcgate_tests::{TestGateway, corpus};
 
-const SOAP: &str = "application/soap+xml; charset=utf-8";
+pub(super) const SOAP: &str = "application/soap+xml; charset=utf-8";
 const ANONYMOUS: &str = "http://www.w3.org/2005/08/addressing/anonymous";
 
-fn example(name: &str) -> String {
+pub(super) fn example(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../config/examples")
         .join(name);
@@ -24,7 +28,7 @@ fn example(name: &str) -> String {
 
 /// The demo, also fronting its three communities on /responding, with `[gateway.replies]`
 /// replaced by `replies` (TOML lines of that table).
-async fn demo_with_replies(replies: &str) -> TestGateway {
+pub(super) async fn demo_with_replies(replies: &str) -> TestGateway {
     let text = xcgate::config::DEMO_CONFIG
         .replace("127.0.0.1:8088", "127.0.0.1:0")
         .replace(
@@ -38,22 +42,22 @@ async fn demo_with_replies(replies: &str) -> TestGateway {
     TestGateway::start(&text).await.expect("the gateway starts")
 }
 
-async fn demo() -> TestGateway {
+pub(super) async fn demo() -> TestGateway {
     demo_with_replies("allow = [\"http://127.0.0.1:*/\"]\nretry = \"100ms\"").await
 }
 
 /// A listener for answers: 202 to everything until told otherwise.
-async fn listener() -> MockResponder {
+pub(super) async fn listener() -> MockResponder {
     let l = MockResponder::start().await;
     l.reply_with(Reply::new(202, None, ""));
     l
 }
 
-fn reply_to(xml: &str, address: &str) -> String {
+pub(super) fn reply_to(xml: &str, address: &str) -> String {
     xml.replace(ANONYMOUS, address)
 }
 
-fn message_id(xml: &str) -> String {
+pub(super) fn message_id(xml: &str) -> String {
     soap::parse_envelope(xml.as_bytes())
         .unwrap()
         .addressing
@@ -62,7 +66,7 @@ fn message_id(xml: &str) -> String {
 }
 
 /// The one answer that arrived, parsed: its envelope and text.
-fn envelope_of(r: &Received) -> (soap::Envelope, String) {
+pub(super) fn envelope_of(r: &Received) -> (soap::Envelope, String) {
     let text = String::from_utf8_lossy(&r.body).into_owned();
     (
         soap::parse_envelope(&r.body).expect("a SOAP envelope"),
@@ -70,16 +74,26 @@ fn envelope_of(r: &Received) -> (soap::Envelope, String) {
     )
 }
 
-fn hl7v3_ns() -> &'static str {
+pub(super) fn hl7v3_ns() -> &'static str {
     xcgate_ihe::xml::ns::HL7
 }
 
-fn validate(schema: &str, xml: &str, label: &str) {
+pub(super) fn validate(schema: &str, xml: &str, label: &str) {
     if let Some(dir) = corpus::dir()
         && corpus::have_xmllint()
     {
         corpus::validate(&dir, schema, xml, label).unwrap();
     }
+}
+
+/// An MCCI_IN000002UV01 accept acknowledgement (the initiator's answer to a deferred
+/// answer), with `code`.
+pub(super) fn mcci(code: &str) -> Reply {
+    let ack = format!(
+        r#"<MCCI_IN000002UV01 xmlns="urn:hl7-org:v3" ITSVersion="XML_1.0"><id root="2.999.5.9"/><creationTime value="20261206120000"/><interactionId root="2.16.840.1.113883.1.6" extension="MCCI_IN000002UV01"/><processingCode code="P"/><processingModeCode code="T"/><acceptAckCode code="NE"/><acknowledgement><typeCode code="{code}"/><targetMessage><id root="2.999.1"/></targetMessage></acknowledgement></MCCI_IN000002UV01>"#
+    );
+    let headers = xcgate_ihe::wsa::response_headers(hl7v3::actions::MCCI_ACK, "urn:uuid:ack", None);
+    Reply::soap(soap::build_envelope(&headers, &ack))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -324,184 +338,6 @@ async fn a_receiver_that_stays_down_is_given_up_after_the_horizon_with_the_answe
     );
 }
 
-/// An MCCI_IN000002UV01 accept acknowledgement (the initiator's answer to a deferred
-/// answer), with `code`.
-fn mcci(code: &str) -> Reply {
-    let ack = format!(
-        r#"<MCCI_IN000002UV01 xmlns="urn:hl7-org:v3" ITSVersion="XML_1.0"><id root="2.999.5.9"/><creationTime value="20261206120000"/><interactionId root="2.16.840.1.113883.1.6" extension="MCCI_IN000002UV01"/><processingCode code="P"/><processingModeCode code="T"/><acceptAckCode code="NE"/><acknowledgement><typeCode code="{code}"/><targetMessage><id root="2.999.1"/></targetMessage></acknowledgement></MCCI_IN000002UV01>"#
-    );
-    let headers = xcgate_ihe::wsa::response_headers(hl7v3::actions::MCCI_ACK, "urn:uuid:ack", None);
-    Reply::soap(soap::build_envelope(&headers, &ack))
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_deferred_iti55_is_acknowledged_at_once_and_answered_at_its_respond_to() {
-    let gw = demo().await;
-    let l = MockResponder::start().await;
-    // The first delivery is refused by an AE acknowledgement: retried, then accepted.
-    l.reply_first(vec![mcci("AE")]);
-    l.reply_with(mcci("AA"));
-    let address = format!("{}/deferred", l.url());
-    let request =
-        example("iti55-virtanen-deferred.xml").replace("http://127.0.0.1:9311/deferred", &address);
-    let answer = post(&gw.responding_url(), SOAP, request.clone()).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    let ack = hl7v3::parse_ack(&soap_client::body_payload(&answer.body)).unwrap();
-    assert!(ack.accepted(), "{}", answer.body);
-    assert_eq!(
-        ack.target.and_then(|t| t.extension).as_deref(),
-        Some("example-deferred-1")
-    );
-    validate(
-        "drivers/soap12-mcci-in000002.xsd",
-        &answer.body,
-        "deferred ack",
-    );
-
-    let received = l.wait_for(2, Duration::from_secs(10)).await;
-    assert_eq!(received.len(), 2, "refused once, then accepted");
-    let (env, text) = envelope_of(&received[1]);
-    assert_eq!(
-        env.addressing.action.as_deref(),
-        Some(hl7v3::actions::ITI55_DEFERRED_RESPONSE)
-    );
-    assert_eq!(env.addressing.relates_to, Some(message_id(&request)));
-    let parsed = hl7v3::parse_response(&env.body).unwrap();
-    // The same queryId as the request [ITI TF-2 3.55.6.2].
-    let query_id = env
-        .body
-        .path(hl7v3_ns(), &["controlActProcess", "queryAck", "queryId"]);
-    assert_eq!(
-        query_id.and_then(|q| q.attr("extension")),
-        Some("query-deferred-1"),
-        "{text}"
-    );
-    assert_eq!(parsed.matches.len(), 2, "{text}");
-    validate("drivers/soap12-prpa-in201306.xsd", &text, "deferred answer");
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(l.received().len(), 2);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_deferred_iti55_that_cannot_be_answered_that_way_gets_an_ae_acknowledgement() {
-    let gw = demo_with_replies("allow = [\"http://127.0.0.1:1/\"]").await;
-    let l = listener().await;
-    let request = example("iti55-virtanen-deferred.xml").replace(
-        "http://127.0.0.1:9311/deferred",
-        &format!("{}/deferred", l.url()),
-    );
-    let no_respond_to = example("iti55-virtanen-deferred.xml")
-        .replace("<telecom value=\"http://127.0.0.1:9311/deferred\"/>", "");
-    for (request, why) in [(request, "respondTo address"), (no_respond_to, "has none")] {
-        let answer = post(&gw.responding_url(), SOAP, request).await;
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        let ack = hl7v3::parse_ack(&soap_client::body_payload(&answer.body)).unwrap();
-        assert_eq!(ack.code, "AE");
-        assert!(answer.body.contains("NS250"), "{}", answer.body);
-        assert!(
-            ack.text.unwrap_or_default().contains(why),
-            "{}",
-            answer.body
-        );
-        validate(
-            "drivers/soap12-mcci-in000002.xsd",
-            &answer.body,
-            "deferred refusal",
-        );
-    }
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(l.received().is_empty());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_corpus_deferred_request_is_acknowledged_and_answered_at_its_respond_to() {
-    let Some(dir) = corpus::dir() else { return };
-    let gw = TestGateway::demo().await;
-    let l = MockResponder::start().await;
-    l.reply_with(mcci("AA"));
-    // IPF's deferred sample leaves its respondTo for the user to fill in.
-    let text = std::fs::read_to_string(dir.join("samples/iti55/iti55-request-ipf-deferred.xml"))
-        .unwrap()
-        .replace("***REPLACEME***", &format!("{}/ipf", l.url()));
-    let request = soap_client::envelope(
-        hl7v3::actions::ITI55_DEFERRED_REQUEST,
-        "urn:uuid:0e1f7c1c-3f43-4b3a-9d43-0f2f2b9f1d0d",
-        &text,
-    );
-    let answer = post(&gw.initiating_url(), SOAP, request).await;
-    let ack = hl7v3::parse_ack(&soap_client::body_payload(&answer.body)).unwrap();
-    assert!(ack.accepted(), "{}", answer.body);
-    let received = l.wait_for(1, Duration::from_secs(10)).await;
-    assert_eq!(received.len(), 1);
-    let (env, text) = envelope_of(&received[0]);
-    assert_eq!(
-        env.addressing.action.as_deref(),
-        Some(hl7v3::actions::ITI55_DEFERRED_RESPONSE)
-    );
-    assert!(hl7v3::parse_response(&env.body).is_ok(), "{text}");
-    validate(
-        "drivers/soap12-prpa-in201306.xsd",
-        &text,
-        "ipf deferred answer",
-    );
-}
-
-/// Gateway A reaches B's pirkanmaa through an endpoint marked `async = true`: every
-/// request leaves with A's `/replies` as its ReplyTo, B accepts it with 202 and answers
-/// there, and A hands each answer to its call, so its own initiator sees a synchronous
-/// round trip [ITI TF-2 App V V.5].
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_gateway_reaches_another_asynchronously_through_an_endpoint_marked_async() {
-    let b = TestGateway::start(&crate::chain::gateway_b_config(""))
-        .await
-        .expect("B starts");
-    let a = TestGateway::start(&crate::chain::gateway_a_config(
-        &b.responding_url(),
-        "async = true",
-    ))
-    .await
-    .expect("A starts");
-    crate::chain::discover_query_retrieve(&a.initiating_url()).await;
-
-    let replies = format!("{}/replies", a.running.url());
-    let owed = b
-        .gateway
-        .process
-        .store
-        .as_ref()
-        .unwrap()
-        .exchanges(None, 10)
-        .await
-        .unwrap();
-    let mut transactions: Vec<&str> = owed.iter().map(|e| e.transaction.as_str()).collect();
-    transactions.sort();
-    assert_eq!(
-        transactions,
-        ["ITI-38", "ITI-39", "ITI-55"],
-        "B answered each asynchronously"
-    );
-    assert!(
-        owed.iter()
-            .all(|e| e.state == ExchangeState::Delivered && e.address == replies)
-    );
-    let awaited = a
-        .gateway
-        .process
-        .store
-        .as_ref()
-        .unwrap()
-        .exchanges(None, 10)
-        .await
-        .unwrap();
-    assert_eq!(awaited.len(), 3, "A awaited three answers");
-    assert!(
-        awaited
-            .iter()
-            .all(|e| e.state == ExchangeState::Delivered && e.body.is_empty()),
-        "each handed to its call, none kept: {awaited:?}"
-    );
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_answer_that_no_request_awaits_is_refused_at_replies() {
     let gw = TestGateway::demo().await;
@@ -519,101 +355,4 @@ async fn an_answer_that_no_request_awaits_is_refused_at_replies() {
         "{}",
         answer.body
     );
-}
-
-/// The Deferred Response option in both roles, between two gateways: a local initiator
-/// asks A deferred; A acknowledges, asks B (its endpoint marked `deferred = true`)
-/// deferred in turn, B acknowledges and answers at A's `/replies`, and A sends the
-/// aggregated answer to the initiator's `respondTo` [ITI TF-2 3.55.6.2].
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_deferred_iti55_goes_deferred_through_two_gateways_and_back() {
-    let b = TestGateway::start(&crate::chain::gateway_b_config(""))
-        .await
-        .expect("B starts");
-    let a = TestGateway::start(&format!(
-        "{}\n[gateway.replies]\nallow = [\"http://127.0.0.1:*/\"]\n",
-        crate::chain::gateway_a_config(&b.responding_url(), "deferred = true")
-    ))
-    .await
-    .expect("A starts");
-    let initiator = MockResponder::start().await;
-    initiator.reply_with(mcci("AA"));
-    let request = example("iti55-virtanen-deferred.xml").replace(
-        "http://127.0.0.1:9311/deferred",
-        &format!("{}/deferred", initiator.url()),
-    );
-    let answer = post(&a.initiating_url(), SOAP, request.clone()).await;
-    let ack = hl7v3::parse_ack(&soap_client::body_payload(&answer.body)).unwrap();
-    assert!(ack.accepted(), "A acknowledges: {}", answer.body);
-
-    let received = initiator.wait_for(1, Duration::from_secs(15)).await;
-    assert_eq!(
-        received.len(),
-        1,
-        "the answer reaches the initiator's respondTo"
-    );
-    let (env, text) = envelope_of(&received[0]);
-    assert_eq!(
-        env.addressing.action.as_deref(),
-        Some(hl7v3::actions::ITI55_DEFERRED_RESPONSE)
-    );
-    assert_eq!(env.addressing.relates_to, Some(message_id(&request)));
-    let parsed = hl7v3::parse_response(&env.body).unwrap();
-    let ids: Vec<_> = parsed
-        .matches
-        .iter()
-        .filter_map(|m| m.patient_id.extension.clone())
-        .collect();
-    assert_eq!(ids, ["PIR-1001"], "B's pirkanmaa holds her: {text}");
-    validate(
-        "drivers/soap12-prpa-in201306.xsd",
-        &text,
-        "deferred through two gateways",
-    );
-
-    // B was asked deferred, and answered at A's /replies.
-    let owed = b
-        .gateway
-        .process
-        .store
-        .as_ref()
-        .unwrap()
-        .exchanges(None, 10)
-        .await
-        .unwrap();
-    assert_eq!(owed.len(), 1, "{owed:?}");
-    assert_eq!(owed[0].state, ExchangeState::Delivered);
-    assert_eq!(owed[0].address, format!("{}/replies", a.running.url()));
-    let a_store = a.gateway.process.store.as_ref().unwrap();
-    let mut kinds: Vec<(String, ExchangeState)> = a_store
-        .exchanges(None, 10)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| (e.direction.name().to_string(), e.state))
-        .collect();
-    kinds.sort_by(|x, y| x.0.cmp(&y.0));
-    assert_eq!(
-        kinds,
-        [
-            ("awaited".to_string(), ExchangeState::Delivered),
-            ("owed".to_string(), ExchangeState::Delivered)
-        ],
-        "A awaited B's answer and owed the initiator one"
-    );
-}
-
-/// A synchronous initiator is served as before when A reaches B deferred.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_round_trip_holds_when_a_asks_b_deferred() {
-    let b = TestGateway::start(&crate::chain::gateway_b_config(""))
-        .await
-        .expect("B starts");
-    let a = TestGateway::start(&crate::chain::gateway_a_config(
-        &b.responding_url(),
-        "deferred = true\nasync = true",
-    ))
-    .await
-    .expect("A starts");
-    crate::chain::discover_query_retrieve(&a.initiating_url()).await;
 }

@@ -1,0 +1,157 @@
+//! Two gateways: A reaches B asynchronously (WS-Addressing) or deferred, as its endpoint
+//! says, and a deferred request goes through both and back [ITI TF-2 App V; 3.55.6.2].
+
+use super::*;
+
+/// Gateway A reaches B's pirkanmaa through an endpoint marked `async = true`: every
+/// request leaves with A's `/replies` as its ReplyTo, B accepts it with 202 and answers
+/// there, and A hands each answer to its call, so its own initiator sees a synchronous
+/// round trip [ITI TF-2 App V V.5].
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_reaches_another_asynchronously_through_an_endpoint_marked_async() {
+    let b = TestGateway::start(&crate::chain::gateway_b_config(""))
+        .await
+        .expect("B starts");
+    let a = TestGateway::start(&crate::chain::gateway_a_config(
+        &b.responding_url(),
+        "async = true",
+    ))
+    .await
+    .expect("A starts");
+    crate::chain::discover_query_retrieve(&a.initiating_url()).await;
+
+    let replies = format!("{}/replies", a.running.url());
+    let owed = b
+        .gateway
+        .process
+        .store
+        .as_ref()
+        .unwrap()
+        .exchanges(None, 10)
+        .await
+        .unwrap();
+    let mut transactions: Vec<&str> = owed.iter().map(|e| e.transaction.as_str()).collect();
+    transactions.sort();
+    assert_eq!(
+        transactions,
+        ["ITI-38", "ITI-39", "ITI-55"],
+        "B answered each asynchronously"
+    );
+    assert!(
+        owed.iter()
+            .all(|e| e.state == ExchangeState::Delivered && e.address == replies)
+    );
+    let awaited = a
+        .gateway
+        .process
+        .store
+        .as_ref()
+        .unwrap()
+        .exchanges(None, 10)
+        .await
+        .unwrap();
+    assert_eq!(awaited.len(), 3, "A awaited three answers");
+    assert!(
+        awaited
+            .iter()
+            .all(|e| e.state == ExchangeState::Delivered && e.body.is_empty()),
+        "each handed to its call, none kept: {awaited:?}"
+    );
+}
+
+/// The Deferred Response option in both roles, between two gateways: a local initiator
+/// asks A deferred; A acknowledges, asks B (its endpoint marked `deferred = true`)
+/// deferred in turn, B acknowledges and answers at A's `/replies`, and A sends the
+/// aggregated answer to the initiator's `respondTo` [ITI TF-2 3.55.6.2].
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deferred_iti55_goes_deferred_through_two_gateways_and_back() {
+    let b = TestGateway::start(&crate::chain::gateway_b_config(""))
+        .await
+        .expect("B starts");
+    let a = TestGateway::start(&format!(
+        "{}\n[gateway.replies]\nallow = [\"http://127.0.0.1:*/\"]\n",
+        crate::chain::gateway_a_config(&b.responding_url(), "deferred = true")
+    ))
+    .await
+    .expect("A starts");
+    let initiator = MockResponder::start().await;
+    initiator.reply_with(mcci("AA"));
+    let request = example("iti55-virtanen-deferred.xml").replace(
+        "http://127.0.0.1:9311/deferred",
+        &format!("{}/deferred", initiator.url()),
+    );
+    let answer = post(&a.initiating_url(), SOAP, request.clone()).await;
+    let ack = hl7v3::parse_ack(&soap_client::body_payload(&answer.body)).unwrap();
+    assert!(ack.accepted(), "A acknowledges: {}", answer.body);
+
+    let received = initiator.wait_for(1, Duration::from_secs(15)).await;
+    assert_eq!(
+        received.len(),
+        1,
+        "the answer reaches the initiator's respondTo"
+    );
+    let (env, text) = envelope_of(&received[0]);
+    assert_eq!(
+        env.addressing.action.as_deref(),
+        Some(hl7v3::actions::ITI55_DEFERRED_RESPONSE)
+    );
+    assert_eq!(env.addressing.relates_to, Some(message_id(&request)));
+    let parsed = hl7v3::parse_response(&env.body).unwrap();
+    let ids: Vec<_> = parsed
+        .matches
+        .iter()
+        .filter_map(|m| m.patient_id.extension.clone())
+        .collect();
+    assert_eq!(ids, ["PIR-1001"], "B's pirkanmaa holds her: {text}");
+    validate(
+        "drivers/soap12-prpa-in201306.xsd",
+        &text,
+        "deferred through two gateways",
+    );
+
+    // B was asked deferred, and answered at A's /replies.
+    let owed = b
+        .gateway
+        .process
+        .store
+        .as_ref()
+        .unwrap()
+        .exchanges(None, 10)
+        .await
+        .unwrap();
+    assert_eq!(owed.len(), 1, "{owed:?}");
+    assert_eq!(owed[0].state, ExchangeState::Delivered);
+    assert_eq!(owed[0].address, format!("{}/replies", a.running.url()));
+    let a_store = a.gateway.process.store.as_ref().unwrap();
+    let mut kinds: Vec<(String, ExchangeState)> = a_store
+        .exchanges(None, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.direction.name().to_string(), e.state))
+        .collect();
+    kinds.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!(
+        kinds,
+        [
+            ("awaited".to_string(), ExchangeState::Delivered),
+            ("owed".to_string(), ExchangeState::Delivered)
+        ],
+        "A awaited B's answer and owed the initiator one"
+    );
+}
+
+/// A synchronous initiator is served as before when A reaches B deferred.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_round_trip_holds_when_a_asks_b_deferred() {
+    let b = TestGateway::start(&crate::chain::gateway_b_config(""))
+        .await
+        .expect("B starts");
+    let a = TestGateway::start(&crate::chain::gateway_a_config(
+        &b.responding_url(),
+        "deferred = true\nasync = true",
+    ))
+    .await
+    .expect("A starts");
+    crate::chain::discover_query_retrieve(&a.initiating_url()).await;
+}
