@@ -94,16 +94,31 @@ fn rows(gw: &Described<'_>) -> Vec<Row> {
     // ITI-56 goes out through adapters that export patient-location; on /responding the
     // gateway answers it itself (correlations, fronted communities).
     let locator = [Capability::PatientLocation];
+    // Asynchronous answers go out only to the addresses of `[gateway.replies] allow`; with
+    // none, initiators are answered synchronously only [ITI TF-1 18.2.2, 27.2.1, 27.2.2].
+    let answers_async = !c.gateway.replies.allow.is_empty();
+    let async_option = |mut options: Vec<String>, deferred: bool| {
+        if answers_async {
+            options.push("Asynchronous Web Services Exchange".to_string());
+            if deferred {
+                options.push("Deferred Response".to_string());
+            }
+        }
+        options
+    };
     if gw.any(Role::Initiating, &xcpd) {
         let locates = gw.any(Role::Initiating, &locator);
         rows.push(Row {
             profile: "Cross-Community Patient Discovery (XCPD)",
             actor: "Initiating Gateway",
-            options: if locates {
-                vec!["Health Data Locator (ITI-56)".to_string()]
-            } else {
-                Vec::new()
-            },
+            options: async_option(
+                if locates {
+                    vec!["Health Data Locator (ITI-56)".to_string()]
+                } else {
+                    Vec::new()
+                },
+                true,
+            ),
             reference: if locates {
                 "ITI TF-1 27; ITI TF-2 3.55, 3.56"
             } else {
@@ -115,7 +130,16 @@ fn rows(gw: &Described<'_>) -> Vec<Row> {
         rows.push(Row {
             profile: "Cross-Community Patient Discovery (XCPD)",
             actor: "Responding Gateway",
-            options: vec!["Health Data Locator (ITI-56)".into()],
+            // WS-Addressing asynchronous is required of a responding gateway, not an option
+            // [ITI TF-1 27.1.1.2]; the Deferred Response option is.
+            options: if answers_async {
+                vec![
+                    "Health Data Locator (ITI-56)".into(),
+                    "Deferred Response".into(),
+                ]
+            } else {
+                vec!["Health Data Locator (ITI-56)".into()]
+            },
             reference: "ITI TF-1 27; ITI TF-2 3.55, 3.56",
         });
     }
@@ -124,7 +148,7 @@ fn rows(gw: &Described<'_>) -> Vec<Row> {
             profile: "Cross-Community Access (XCA)",
             actor: "Initiating Gateway",
             // ITI-18 and ITI-43 are served to local Document Consumers on /initiating.
-            options: vec!["XDS Affinity Domain".into()],
+            options: async_option(vec!["XDS Affinity Domain".into()], false),
             reference: "ITI TF-1 18; ITI TF-2 3.38, 3.39, 3.18, 3.43",
         });
     }

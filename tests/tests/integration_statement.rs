@@ -172,3 +172,18 @@ async fn the_admin_listener_serves_it_in_markdown_and_html() {
     assert!(html.content_type.starts_with("text/html"));
     assert!(html.body.contains("<td>Cross-Community Access (XCA)</td><td>Initiating Gateway</td><td>XDS Affinity Domain</td>"), "{}", html.body);
 }
+
+/// The asynchronous options appear once `[gateway.replies]` allows somewhere to answer
+/// [ITI TF-1 18.2.2, 27.2.1, 27.2.2].
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_asynchronous_options_follow_gateway_replies() {
+    let gw = TestGateway::demo().await;
+    assert_eq!(
+        options_of(&gw, "XCPD) / Initiating Gateway"),
+        ["Asynchronous Web Services Exchange", "Deferred Response"]
+    );
+    assert_eq!(
+        options_of(&gw, "XCA) / Initiating Gateway"),
+        ["XDS Affinity Domain", "Asynchronous Web Services Exchange"]
+    );
+}
