@@ -20,21 +20,19 @@
 //! allow` are ever contacted.
 
 mod accept;
-mod client;
 mod context;
 mod owed;
 mod received;
 mod worker;
 
 pub use accept::{Acceptance, accept};
-pub use client::ReplyClient;
 pub use received::received;
 pub use worker::deliver_owed;
 
 /// The path answers to this gateway's own asynchronous requests come to.
 pub const REPLIES: &str = "/replies";
 
-use crate::gateway::Gateway;
+use crate::config::Config;
 use std::time::Duration;
 
 /// Now, in Unix milliseconds (the store's clock).
@@ -51,8 +49,8 @@ fn millis(d: Duration) -> i64 {
 /// How long a replica holds an exchange it works on: longer than making the answer (the
 /// longest deadline) and one delivery attempt, so that no other replica takes it while
 /// it is still being answered.
-fn lease(gw: &Gateway) -> Duration {
-    let c = &gw.config.gateway;
+fn lease(config: &Config) -> Duration {
+    let c = &config.gateway;
     let deadline = [
         xcgate_ihe::transaction::Transaction::Iti55,
         xcgate_ihe::transaction::Transaction::Iti38,

@@ -45,7 +45,7 @@ pub struct Gateway {
     /// `[gateway.xua]` trusted issuers, read at load.
     pub xua_trust: Option<Arc<xcgate_xua::TrustedIssuers>>,
     /// `[gateway.replies]`: the client of asynchronous answers and its allow list.
-    pub replies: crate::asynchronous::ReplyClient,
+    pub replies: crate::replies::ReplyClient,
     /// The plugin runtime, metrics and audit trail: the same for every gateway a reload
     /// swaps in.
     pub process: Arc<Process>,
@@ -91,7 +91,7 @@ impl Gateway {
             Some(t) => Some(crate::tls::ServerTls::new(t, &config.base_dir)?),
             None => None,
         };
-        let replies = crate::asynchronous::ReplyClient::new(&config)?;
+        let replies = crate::replies::ReplyClient::new(&config)?;
         Ok(Gateway {
             config,
             communities,

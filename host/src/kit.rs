@@ -13,6 +13,7 @@ pub mod message;
 pub mod parameters;
 pub mod report;
 pub mod request;
+pub mod runs;
 pub mod scaffold;
 pub mod schema;
 pub mod subject;

@@ -43,6 +43,7 @@ pub mod pending;
 pub mod plq;
 pub mod plugin;
 pub mod process;
+pub mod replies;
 pub mod reply;
 pub mod run;
 pub mod server;

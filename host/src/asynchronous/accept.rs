@@ -125,7 +125,7 @@ pub async fn accept(
     )
     .to_answer(envelope.to_vec(), context.to_json());
     let owner = &gw.process.replica;
-    let lease_until = now.saturating_add(super::millis(super::lease(gw)));
+    let lease_until = now.saturating_add(super::millis(super::lease(&gw.config)));
     if let Err(e) = store
         .add_exchange_leased(&exchange, owner, lease_until)
         .await

@@ -35,7 +35,7 @@ pub async fn deliver_owed(live: Arc<LiveGateway>) {
             .clamp(Duration::from_millis(50), Duration::from_secs(1));
         if let Some(store) = &gw.process.store {
             let now = super::now_ms();
-            let lease_until = now.saturating_add(super::millis(super::lease(&gw)));
+            let lease_until = now.saturating_add(super::millis(super::lease(&gw.config)));
             match store
                 .claim_due(&gw.process.replica, now, lease_until, BATCH)
                 .await

@@ -4,8 +4,7 @@
 use super::call::Answer;
 use super::checks::{Check, Verdict};
 use super::request::KitRequest;
-use super::suite::CaseRun;
-use super::verdicts::GenderFlip;
+use super::runs::{CaseRun, GenderFlip};
 use xcgate_ihe::ebrs::ids::uuids;
 use xcgate_ihe::ebrs::{DocumentEntry, ObjectKind, parse_values};
 

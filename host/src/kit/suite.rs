@@ -3,14 +3,15 @@
 //! exchange runs (ITI-55 finds the patient ITI-56 and ITI-38 ask about; ITI-39 retrieves
 //! the documents ITI-38 listed), then judge the contract over all the calls.
 
-use super::call::{Answer, CallRun, call_once};
+use super::call::{Answer, call_once};
 use super::cases::{self, Case, NEAR_DEADLINE, xca, xcpd};
 use super::checks::{self, Check, Verdict};
 use super::message;
 use super::request::KitRequest;
+use super::runs::{CaseRun, GenderFlip, Pair};
 use super::schema::Schemas;
 use super::subject::Subject;
-use super::verdicts::{self, Pair};
+use super::verdicts;
 use crate::plugin::Capability;
 use std::path::PathBuf;
 use xcgate_ihe::retrieve::DocumentRequest;
@@ -23,21 +24,6 @@ pub struct Inputs {
     pub requests: Vec<Case>,
     /// The conformance corpus (samples and schemas), when there is one.
     pub corpus: Option<PathBuf>,
-}
-
-/// One case, run and checked.
-pub struct CaseRun {
-    pub name: String,
-    pub request: KitRequest,
-    pub run: CallRun,
-    pub checks: Vec<Check>,
-    pub message: String,
-}
-
-impl CaseRun {
-    pub fn failed(&self) -> bool {
-        self.checks.iter().any(|c| c.verdict == Verdict::Fail)
-    }
 }
 
 /// Everything `plugin test` found.
@@ -61,7 +47,7 @@ struct Runner<'a> {
     subject: &'a Subject,
     runs: Vec<CaseRun>,
     twice: Vec<Pair>,
-    flips: Vec<verdicts::GenderFlip>,
+    flips: Vec<GenderFlip>,
 }
 
 impl Runner<'_> {
@@ -179,7 +165,7 @@ pub async fn run(subject: &Subject, inputs: Inputs) -> TestReport {
                 patients.extend(m.iter().map(|m| m.patient_id.clone()));
                 if let Some(flip) = verdicts::gender_flip(&r.runs[id].request, m) {
                     let flipped = r.exec(flip.case).await;
-                    r.flips.push(verdicts::GenderFlip {
+                    r.flips.push(GenderFlip {
                         base: id,
                         flipped,
                         patient: flip.patient,

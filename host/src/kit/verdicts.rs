@@ -6,22 +6,9 @@ use super::call::Answer;
 use super::cases::{Case, xcpd};
 use super::checks::{Check, Verdict};
 use super::request::KitRequest;
+use super::runs::{CaseRun, Pair};
 use super::schema::Schemas;
-use super::suite::CaseRun;
 use xcgate_ihe::xcpd::{Ii, PatientMatch};
-
-/// Two runs of the same request.
-pub struct Pair {
-    pub first: usize,
-    pub second: usize,
-}
-
-/// A base ITI-55 query that found `patient`, asked again with the other gender.
-pub struct GenderFlip {
-    pub base: usize,
-    pub flipped: usize,
-    pub patient: Ii,
-}
 
 /// The flipped case to run for a base query that found someone.
 pub struct FlipCase {

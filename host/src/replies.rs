@@ -1,4 +1,5 @@
-//! The outbound client of asynchronous answers: one pooled HTTP client with the trust and
+//! `[gateway.replies]`: the outbound client of asynchronous answers (see
+//! [`crate::asynchronous`]): one pooled HTTP client with the trust and
 //! client certificate of `[gateway.replies]`, which sends only to the addresses its
 //! `allow` list covers.
 
