@@ -26,20 +26,36 @@ pub enum Acceptance {
 
 /// Where the request asks its answer to go, and how.
 fn asked(checked: &Checked) -> Option<(Mode, Result<hl7v3::DiscoveryRequest, ()>)> {
-    if checked.transaction == Transaction::Iti55 {
-        // The Deferred Response option is asked in the payload [ITI TF-2 3.55.4.1.2]; a
-        // payload that does not parse is answered synchronously with its error.
-        if let Ok(req) = hl7v3::parse_query(&checked.env.body)
-            && req.priority == hl7v3::Priority::Deferred
-        {
-            return Some((Mode::Deferred, Ok(req)));
-        }
+    // The Deferred Response option is asked in the payload [ITI TF-2 3.55.4.1.2]: look at
+    // the one attribute first, so that an immediate ITI-55 is not parsed twice; a payload
+    // that does not parse is answered synchronously with its error.
+    if checked.transaction == Transaction::Iti55
+        && deferred_asked(&checked.env.body)
+        && let Ok(req) = hl7v3::parse_query(&checked.env.body)
+        && req.priority == hl7v3::Priority::Deferred
+    {
+        return Some((Mode::Deferred, Ok(req)));
     }
     checked
         .env
         .addressing
         .reply_address()
         .map(|_| (Mode::WsAddressing, Err(())))
+}
+
+/// `controlActProcess/queryByParameter/responsePriorityCode/@code` is `D`.
+fn deferred_asked(payload: &xcgate_ihe::xml::Element) -> bool {
+    payload
+        .path(
+            xcgate_ihe::xml::ns::HL7,
+            &[
+                "controlActProcess",
+                "queryByParameter",
+                "responsePriorityCode",
+            ],
+        )
+        .and_then(|e| e.attr("code"))
+        .is_some_and(|code| code.trim() == "D")
 }
 
 /// Decide what becomes of `checked` (the request `envelope` as received at `at`), and keep

@@ -8,6 +8,9 @@ use std::time::Duration;
 
 /// Most exchanges claimed in one round.
 const BATCH: i64 = 16;
+/// How often the store's exchanges are counted (metrics) and tidied.
+const COUNT_EVERY: Duration = Duration::from_secs(5);
+const TIDY_EVERY: Duration = Duration::from_secs(60);
 
 /// Deliver what is owed, until the task is stopped. At start it takes back the leases it
 /// held before a restart: one process per journal, so they were its own.
@@ -24,6 +27,8 @@ pub async fn deliver_owed(live: Arc<LiveGateway>) {
         }
     }
     drop(gw);
+    let mut counted = tokio::time::Instant::now() - COUNT_EVERY;
+    let mut tidied = tokio::time::Instant::now() - TIDY_EVERY;
     loop {
         let gw = live.current();
         let every = gw
@@ -52,13 +57,38 @@ pub async fn deliver_owed(live: Arc<LiveGateway>) {
                     tracing::warn!("owed exchanges not claimed: {e}");
                 }
             }
-            if let Ok(c) = store.exchange_counts().await {
-                gw.process
-                    .metrics
-                    .async_states(c.pending, c.delivered, c.given_up);
+            if counted.elapsed() >= COUNT_EVERY {
+                counted = tokio::time::Instant::now();
+                if let Ok(c) = store.exchange_counts().await {
+                    gw.process
+                        .metrics
+                        .async_states(c.pending, c.delivered, c.given_up);
+                }
+            }
+            if tidied.elapsed() >= TIDY_EVERY {
+                tidied = tokio::time::Instant::now();
+                tidy(store, &gw.config.gateway.replies).await;
             }
         }
         drop(gw);
         tokio::time::sleep(every).await;
+    }
+}
+
+/// Delete what was delivered long enough ago, and give up the answers awaited by a replica
+/// that stopped before its deadline.
+async fn tidy(store: &xcgate_state::Store, replies: &crate::config::RepliesSection) {
+    let now = super::now_ms();
+    let before = now.saturating_sub(super::millis(replies.keep_delivered.0));
+    if let Err(e) = store.purge_delivered(before).await {
+        tracing::warn!("delivered exchanges not purged: {e}");
+    }
+    match store.give_up_overdue_awaited(now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            exchanges = n,
+            "awaited answers given up: their deadline passed"
+        ),
+        Err(e) => tracing::warn!("overdue awaited answers not given up: {e}"),
     }
 }

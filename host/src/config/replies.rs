@@ -42,6 +42,11 @@ pub struct RepliesSection {
     /// reported in `xcgate pending list`, audited).
     #[serde(default = "default_horizon")]
     pub horizon: HumanDuration,
+    /// How long a delivered exchange stays listed (`xcgate pending list --state
+    /// delivered`) before it is deleted; its message is dropped at delivery. Given-up
+    /// exchanges stay until an operator deletes them.
+    #[serde(default = "default_keep_delivered")]
+    pub keep_delivered: HumanDuration,
 }
 
 impl Default for RepliesSection {
@@ -56,6 +61,7 @@ impl Default for RepliesSection {
             retry: default_retry(),
             max_retry: default_max_retry(),
             horizon: default_horizon(),
+            keep_delivered: default_keep_delivered(),
         }
     }
 }
@@ -70,6 +76,10 @@ fn default_retry() -> HumanDuration {
 
 fn default_max_retry() -> HumanDuration {
     HumanDuration(Duration::from_secs(300))
+}
+
+fn default_keep_delivered() -> HumanDuration {
+    HumanDuration(Duration::from_secs(7 * 24 * 3600))
 }
 
 fn default_horizon() -> HumanDuration {

@@ -310,15 +310,30 @@ impl Store {
     /// `owner` delivered exchange `id`. False when the lease was no longer
     /// `owner`'s (another replica took the row after the lease ran out).
     pub async fn delivered(&self, id: &str, owner: &str, now: i64) -> Result<bool, StoreError> {
+        // The answer is not needed once delivered: no patient data stays at rest for it.
         on_pool!(self, |p| sqlx::query(
-            "UPDATE exchanges SET state = 'delivered', attempts = attempts + 1, finished_at = $3, lease_owner = NULL, lease_until = NULL, last_error = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'pending'"
+            "UPDATE exchanges SET state = 'delivered', attempts = attempts + 1, finished_at = $3, lease_owner = NULL, lease_until = NULL, last_error = NULL, body = $4, request = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'pending'"
         )
         .bind(id)
         .bind(owner)
         .bind(now)
+        .bind(Vec::<u8>::new())
         .execute(p)
         .await
         .map(|r| r.rows_affected() == 1))
+        .map_err(|e| self.unavailable(e))
+    }
+
+    /// Delete the delivered exchanges that finished before `before` (given-up ones stay,
+    /// with their answers, for the operator). The number deleted.
+    pub async fn purge_delivered(&self, before: i64) -> Result<u64, StoreError> {
+        on_pool!(self, |p| sqlx::query(
+            "DELETE FROM exchanges WHERE state = 'delivered' AND finished_at < $1"
+        )
+        .bind(before)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
         .map_err(|e| self.unavailable(e))
     }
 

@@ -119,6 +119,97 @@ async fn suite(store: &Store) -> Result<(), StoreError> {
         store.exchange("c").await?.map(|e| e.direction),
         Some(ExchangeDirection::Awaited)
     );
+    // Delivered: its message is not kept.
+    assert!(store.exchange("a").await?.unwrap().body.is_empty());
+    answering(store).await?;
+    awaiting(store).await?;
+    // Delivered exchanges are purged after their time; given-up ones stay.
+    assert_eq!(store.purge_delivered(NOW + 11).await?, 3, "a, d and e");
+    assert!(store.exchange("a").await?.is_none());
+    assert!(store.exchange("b").await?.is_some());
+    Ok(())
+}
+
+/// An exchange accepted by a replica: leased to it from the start, answered from its
+/// request, and let go when that replica restarts.
+async fn answering(store: &Store) -> Result<(), StoreError> {
+    let accepted = owed("d").to_answer(b"<request/>".to_vec(), "{}".to_string());
+    store
+        .add_exchange_leased(&accepted, "replica-1", NOW + MINUTE)
+        .await?;
+    assert!(
+        store
+            .claim_due("replica-2", NOW, NOW + MINUTE, 10)
+            .await?
+            .is_empty()
+    );
+    assert!(
+        !store
+            .answered("d", "replica-2", "text/xml", b"<a/>", "", "")
+            .await?
+    );
+    assert!(
+        store
+            .answered(
+                "d",
+                "replica-1",
+                "text/xml",
+                b"<answer/>",
+                "delivered",
+                "given up"
+            )
+            .await?
+    );
+    let kept = store.exchange("d").await?.unwrap();
+    assert_eq!(
+        (kept.request, kept.body.as_slice()),
+        (None, &b"<answer/>"[..])
+    );
+    assert_eq!(kept.audit_given_up.as_deref(), Some("given up"));
+    // replica-1 restarts: what it held is due again at once.
+    assert_eq!(store.release_leases("replica-1").await?, 1);
+    assert_eq!(
+        store
+            .claim_due("replica-1", NOW, NOW + MINUTE, 10)
+            .await?
+            .len(),
+        1
+    );
+    assert!(store.delivered("d", "replica-1", NOW + 10).await?);
+    Ok(())
+}
+
+/// Answers awaited from communities: taken once, kept for the replica that waits, and
+/// given up past their horizon.
+async fn awaiting(store: &Store) -> Result<(), StoreError> {
+    let mut waited = owed("e");
+    waited.direction = ExchangeDirection::Awaited;
+    waited.relates_to = "m-e".to_string();
+    store.add_exchange(&waited).await?;
+    assert!(
+        store
+            .awaited_arrived("m-e", "text/xml", b"<answer/>", NOW + 1)
+            .await?
+    );
+    assert!(
+        !store
+            .awaited_arrived("m-e", "text/xml", b"<again/>", NOW + 2)
+            .await?
+    );
+    assert_eq!(store.exchange("e").await?.unwrap().body, b"<answer/>");
+    store.clear_body("e").await?;
+    assert!(store.exchange("e").await?.unwrap().body.is_empty());
+    assert!(
+        !store
+            .awaited_arrived("never-sent", "text/xml", b"<x/>", NOW)
+            .await?
+    );
+    // "c" (awaited, horizon NOW + 60 min) is overdue after it.
+    assert_eq!(store.give_up_overdue_awaited(NOW + 61 * MINUTE).await?, 1);
+    assert_eq!(
+        store.exchange("c").await?.unwrap().state,
+        ExchangeState::GivenUp
+    );
     Ok(())
 }
 

@@ -55,4 +55,17 @@ impl Store {
         .map(drop))
         .map_err(|e| self.unavailable(e))
     }
+
+    /// Give up the awaited answers still pending past their horizon at `now`: the replica
+    /// that waited for them stopped before its deadline. The number given up.
+    pub async fn give_up_overdue_awaited(&self, now: i64) -> Result<u64, StoreError> {
+        on_pool!(self, |p| sqlx::query(
+            "UPDATE exchanges SET state = 'given-up', finished_at = $1, last_error = 'no answer by the deadline; the replica that waited stopped' WHERE direction = 'awaited' AND state = 'pending' AND horizon_at < $1"
+        )
+        .bind(now)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(|e| self.unavailable(e))
+    }
 }
