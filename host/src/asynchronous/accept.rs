@@ -24,8 +24,25 @@ pub enum Acceptance {
     Acknowledged(Box<Reply>),
 }
 
-/// Where the request asks its answer to go, and how.
-fn asked(checked: &Checked) -> Option<(Mode, Result<hl7v3::DiscoveryRequest, ()>)> {
+/// How a request asks to be answered later.
+enum Asked {
+    /// At its `wsa:ReplyTo`.
+    WsAddressing(String),
+    /// A deferred ITI-55, at its `respondTo` (when it names one).
+    Deferred(Box<hl7v3::DiscoveryRequest>),
+}
+
+impl Asked {
+    fn mode(&self) -> Mode {
+        match self {
+            Asked::WsAddressing(_) => Mode::WsAddressing,
+            Asked::Deferred(_) => Mode::Deferred,
+        }
+    }
+}
+
+/// Whether the request asks to be answered later, and where.
+fn asked(checked: &Checked) -> Option<Asked> {
     // The Deferred Response option is asked in the payload [ITI TF-2 3.55.4.1.2]: look at
     // the one attribute first, so that an immediate ITI-55 is not parsed twice; a payload
     // that does not parse is answered synchronously with its error.
@@ -34,13 +51,13 @@ fn asked(checked: &Checked) -> Option<(Mode, Result<hl7v3::DiscoveryRequest, ()>
         && let Ok(req) = hl7v3::parse_query(&checked.env.body)
         && req.priority == hl7v3::Priority::Deferred
     {
-        return Some((Mode::Deferred, Ok(req)));
+        return Some(Asked::Deferred(Box::new(req)));
     }
     checked
         .env
         .addressing
         .reply_address()
-        .map(|_| (Mode::WsAddressing, Err(())))
+        .map(|a| Asked::WsAddressing(a.to_string()))
 }
 
 /// `controlActProcess/queryByParameter/responsePriorityCode/@code` is `D`.
@@ -72,13 +89,10 @@ pub async fn accept(
     peer: &crate::peer::Peer,
     endpoint_uri: &str,
 ) -> Result<Acceptance, Refusal> {
-    let Some((mode, deferred)) = asked(checked) else {
+    let Some(asked) = asked(checked) else {
         return Ok(Acceptance::Synchronous);
     };
-    let address = match (&deferred, checked.env.addressing.reply_address()) {
-        (Ok(req), _) => req.respond_to.clone(),
-        (Err(()), reply_to) => reply_to.map(str::to_string),
-    };
+    let mode = asked.mode();
     let refuse_deferred = |req: &hl7v3::DiscoveryRequest, why: &str| {
         tracing::info!(request_id, "deferred ITI-55 refused: {why}");
         Acceptance::Acknowledged(Box::new(Reply::soap(
@@ -87,22 +101,25 @@ pub async fn accept(
             Facts::refused(Transaction::Iti55, why.to_string()),
         )))
     };
-    let Some(address) = address else {
-        return match &deferred {
-            Ok(req) => Ok(refuse_deferred(
-                req,
-                "a deferred request names where its answer goes in respondTo/telecom/@value; this one has none",
-            )),
-            Err(()) => Ok(Acceptance::Synchronous),
-        };
+    let address = match &asked {
+        Asked::WsAddressing(address) => address.clone(),
+        Asked::Deferred(req) => match &req.respond_to {
+            Some(address) => address.clone(),
+            None => {
+                return Ok(refuse_deferred(
+                    req,
+                    "a deferred request names where its answer goes in respondTo/telecom/@value; this one has none",
+                ));
+            }
+        },
     };
     if let Err(why) = gw.replies.allows(&address) {
-        return match &deferred {
-            Ok(req) => Ok(refuse_deferred(
+        return match &asked {
+            Asked::Deferred(req) => Ok(refuse_deferred(
                 req,
                 &format!("this gateway does not send answers to the respondTo address: {why}"),
             )),
-            Err(()) => Err(checked.refusal(RequestError::ReplyToRefused(why))),
+            Asked::WsAddressing(_) => Err(checked.refusal(RequestError::ReplyToRefused(why))),
         };
     }
     let Some(message_id) = checked.env.addressing.message_id.clone() else {
@@ -162,15 +179,15 @@ pub async fn accept(
     // This replica answers it at once; the worker only takes over what is left (a failed
     // delivery, a replica that died).
     tokio::spawn(super::owed::work_on(gw.clone(), exchange));
-    Ok(match deferred {
-        Ok(req) => Acceptance::Acknowledged(Box::new(Reply {
+    Ok(match asked {
+        Asked::Deferred(req) => Acceptance::Acknowledged(Box::new(Reply {
             action: actions::MCCI_ACK,
             body: crate::xcpd::deferred_ack(gw, &req, None),
             attachments: None,
             audit: None,
             fault: None,
         })),
-        Err(()) => Acceptance::Accepted,
+        Asked::WsAddressing(_) => Acceptance::Accepted,
     })
 }
 
