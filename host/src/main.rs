@@ -261,7 +261,7 @@ fn integration_statement(config: Option<PathBuf>, format: &str) -> anyhow::Resul
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let statement = xcgate::statement::Statement::of_config(&config, &runtime, now)?;
-    print!("{}", statement.render(format));
+    out(&statement.render(format));
     Ok(())
 }
 
@@ -275,7 +275,7 @@ fn correlations(config: Option<PathBuf>, action: CorrelationsAction) -> anyhow::
         CorrelationsAction::List { patient } => Action::List { patient },
         CorrelationsAction::Revoke { patient, community } => Action::Revoke { patient, community },
     };
-    print!("{}", run(config, action)?);
+    out(&run(config, action)?);
     Ok(())
 }
 
@@ -287,7 +287,7 @@ fn pending(config: Option<PathBuf>, action: PendingAction) -> anyhow::Result<()>
     match action {
         PendingAction::List { state, json } => {
             let state = xcgate::pending::state_named(&state)?;
-            print!("{}", xcgate::pending::list(&config, state, json)?);
+            out(&xcgate::pending::list(&config, state, json)?);
         }
     }
     Ok(())
@@ -352,9 +352,9 @@ fn plugin_call(
         .build()?
         .block_on(CallReport::run(&subject, &request, budget));
     if json {
-        println!("{}", report.to_json(show_message));
+        out(&format!("{}\n", report.to_json(show_message)));
     } else {
-        print!("{}", report.to_text(show_message));
+        out(&report.to_text(show_message));
     }
     Ok(!report.failed())
 }
@@ -425,9 +425,9 @@ fn plugin_test(
         .build()?
         .block_on(suite::run(&subject, suite::Inputs { requests, corpus }));
     if json {
-        println!("{}", report.to_json());
+        out(&format!("{}\n", report.to_json()));
     } else {
-        print!("{}", report.to_text());
+        out(&report.to_text());
     }
     Ok(!report.failed())
 }
@@ -453,4 +453,14 @@ fn check_config(file: &std::path::Path) -> anyhow::Result<()> {
             .join(", ")
     );
     Ok(())
+}
+
+/// Write a command's output. A reader that went away (`xcgate pending list | head`) ends
+/// it quietly, not with a panic.
+fn out(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }
