@@ -2,6 +2,8 @@
 //! says, and a deferred request goes through both and back [ITI TF-2 App V; 3.55.6.2].
 
 use super::*;
+use xcgate_tests::pki::Pki;
+use xcgate_tests::tls_client;
 
 /// Gateway A reaches B's pirkanmaa through an endpoint marked `async = true`: every
 /// request leaves with A's `/replies` as its ReplyTo, B accepts it with 202 and answers
@@ -154,4 +156,115 @@ async fn the_round_trip_holds_when_a_asks_b_deferred() {
     .await
     .expect("A starts");
     crate::chain::discover_query_retrieve(&a.initiating_url()).await;
+}
+
+/// B (`[gateway.replies]`: https only, the HIE's CA, a client certificate `client`, or
+/// none) and A, which serves HTTPS and asks a client certificate on `/replies` (the
+/// responding role's rule) and reaches B asynchronously.
+async fn mutual_tls_pair(pki: &Pki, client: bool) -> (TestGateway, TestGateway) {
+    let client_files = if client {
+        format!(
+            "client_cert_file = \"{}\"\nclient_key_file = \"{}\"\n",
+            pki.path("client.pem"),
+            pki.path("client.key")
+        )
+    } else {
+        String::new()
+    };
+    let b = TestGateway::start(&crate::chain::gateway_b_config("").replace(
+        "[gateway.replies]\nallow = [\"http://127.0.0.1:*/\"]\n",
+        &format!(
+            "[gateway.replies]\nallow = [\"https://127.0.0.1:*/\"]\nca_file = \"{}\"\n{client_files}retry = \"100ms\"\n",
+            pki.path("ca.pem")
+        ),
+    ))
+    .await
+    .expect("B starts");
+    let a = TestGateway::start(&format!(
+        "{}\n[gateway.tls]\ncert_file = \"{}\"\nkey_file = \"{}\"\nclient_ca_file = \"{}\"\nrequire_client_certificate = [\"responding\"]\n",
+        crate::chain::gateway_a_config(&b.responding_url(), "async = true"),
+        pki.path("server.pem"),
+        pki.path("server.key"),
+        pki.path("ca.pem")
+    ))
+    .await
+    .expect("A starts");
+    (a, b)
+}
+
+/// ITI-55 from A's own initiator (over HTTPS, no client certificate needed on
+/// `/initiating`): the status and answer.
+async fn discover_through(a: &TestGateway, pki: &Pki) -> (u16, String) {
+    let mut sender = tls_client::connect(a.running.addr.port(), pki, None)
+        .await
+        .expect("A's TLS");
+    tls_client::iti55(&mut sender, "/initiating")
+        .await
+        .expect("an answer")
+}
+
+/// B's answers reach A's `/replies` over mutual TLS: B trusts the HIE's CA for A's
+/// certificate and presents its own, as `[gateway.replies]` says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_reach_a_over_mutual_tls_with_the_certificate_of_gateway_replies() {
+    let pki = Pki::generate("async-mtls");
+    let (a, b) = mutual_tls_pair(&pki, true).await;
+    let (status, body) = discover_through(&a, &pki).await;
+    assert_eq!(status, 200, "{body}");
+    let found = soap_client::iti55_answer(&body);
+    let ids: Vec<_> = found
+        .matches
+        .iter()
+        .filter_map(|m| m.patient_id.extension.clone())
+        .collect();
+    assert_eq!(ids, ["PIR-1001"], "{:?}", found.issues);
+    let owed = b
+        .gateway
+        .process
+        .store
+        .as_ref()
+        .unwrap()
+        .exchanges(None, 10)
+        .await
+        .unwrap();
+    assert_eq!(owed.len(), 1);
+    assert_eq!(owed[0].state, ExchangeState::Delivered);
+    assert!(
+        owed[0].address.starts_with("https://"),
+        "{}",
+        owed[0].address
+    );
+}
+
+/// Without a client certificate B's answers are refused at A's `/replies`: A's call runs
+/// out of time and its initiator hears why, and B keeps trying, saying why not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_client_certificate_a_refuses_the_answers_and_b_keeps_them() {
+    let pki = Pki::generate("async-mtls-none");
+    let (a, b) = mutual_tls_pair(&pki, false).await;
+    let (status, body) = discover_through(&a, &pki).await;
+    assert_eq!(status, 200, "{body}");
+    let found = soap_client::iti55_answer(&body);
+    assert!(found.matches.is_empty(), "{body}");
+    assert_eq!(found.issues.len(), 1, "{body}");
+    let owed = b
+        .gateway
+        .process
+        .store
+        .as_ref()
+        .unwrap()
+        .exchanges(None, 10)
+        .await
+        .unwrap();
+    assert_eq!(owed.len(), 1);
+    assert_eq!(owed[0].state, ExchangeState::Pending);
+    assert!(owed[0].attempts >= 1);
+    let why = owed[0]
+        .last_error
+        .clone()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    // A asks certificates of the responding role only, so the handshake passes and
+    // `/replies` answers 403 (a client certificate is required).
+    assert!(why.contains("403"), "{why}");
 }
