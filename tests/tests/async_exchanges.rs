@@ -356,3 +356,34 @@ async fn an_answer_that_no_request_awaits_is_refused_at_replies() {
         answer.body
     );
 }
+
+/// A local Document Consumer's ITI-18 on `/initiating` may ask asynchronously too
+/// [ITI TF-1 18.2.2]: the hetu is translated per community as in a synchronous exchange,
+/// and the answer, with the Registry Stored Query response action, arrives at the ReplyTo.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_iti18_from_a_local_consumer_is_answered_asynchronously() {
+    let gw = TestGateway::demo().await;
+    let l = listener().await;
+    let request = reply_to(
+        &example("iti18-find-documents-hetu.xml"),
+        &format!("{}/iti18", l.url()),
+    );
+    assert_ne!(
+        request,
+        example("iti18-find-documents-hetu.xml"),
+        "the example's ReplyTo is anonymous"
+    );
+    let answer = post(&gw.initiating_url(), SOAP, request.clone()).await;
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    let received = l.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(received.len(), 1);
+    let (env, text) = envelope_of(&received[0]);
+    assert_eq!(
+        env.addressing.action.as_deref(),
+        Some("urn:ihe:iti:2007:RegistryStoredQueryResponse")
+    );
+    assert_eq!(env.addressing.relates_to, Some(message_id(&request)));
+    let response = xcgate_ihe::ebrs::AdhocQueryResponse::parse(&env.body).unwrap();
+    assert_eq!(response.objects.len(), 3, "her three documents: {text}");
+    validate("drivers/soap12-xds.xsd", &text, "async iti18");
+}
