@@ -140,6 +140,32 @@ pub async fn send(
     request_id: &str,
     user: Option<&xcgate_xua::VerifiedAssertion>,
 ) -> Result<wit::Response, wit::TransportError> {
+    let started = Instant::now();
+    let until = deadline.min(started + endpoint.timeout);
+    // Made asynchronous first, signed after: the XUA header (and a message signature) is
+    // over the request as it leaves.
+    let prepared = match &endpoint.asynchronous {
+        Some(a) => a
+            .prepare(request.body.clone(), request.content_type.as_deref())
+            .map_err(|e| {
+                tracing::warn!(community, request_id, "request not sent: {e}");
+                wit::TransportError::InvalidRequest(e)
+            })?,
+        None => None,
+    };
+    let mut awaiting = None;
+    let mut deferred = false;
+    if let Some(prepared) = prepared {
+        request.body = prepared.body;
+        deferred = prepared.kind == asynchronous::Kind::Deferred;
+        if deferred {
+            request.content_type = Some(format!(
+                "application/soap+xml; charset=utf-8; action=\"{}\"",
+                prepared.action
+            ));
+        }
+        awaiting = Some((prepared.message_id, prepared.action));
+    }
     request.body = endpoint
         .xua
         .apply(
@@ -152,31 +178,11 @@ pub async fn send(
             tracing::warn!(community, request_id, "request not sent: {e}");
             wit::TransportError::InvalidRequest(e)
         })?;
-    let started = Instant::now();
-    let until = deadline.min(started + endpoint.timeout);
-    let prepared = match &endpoint.asynchronous {
-        Some(a) => a
-            .prepare(request.body.clone(), request.content_type.as_deref())
-            .map_err(|e| {
-                tracing::warn!(community, request_id, "request not sent: {e}");
-                wit::TransportError::InvalidRequest(e)
-            })?,
-        None => None,
-    };
     let mut waiting = None;
-    let mut deferred = false;
-    if let (Some(a), Some(prepared)) = (&endpoint.asynchronous, prepared) {
-        request.body = prepared.body;
-        deferred = prepared.kind == asynchronous::Kind::Deferred;
-        if deferred {
-            request.content_type = Some(format!(
-                "application/soap+xml; charset=utf-8; action=\"{}\"",
-                prepared.action
-            ));
-        }
+    if let (Some(a), Some((message_id, action))) = (&endpoint.asynchronous, &awaiting) {
         waiting = Some(
             a.awaited
-                .expect(&prepared.message_id, &prepared.action, &endpoint.url, until)
+                .expect(message_id, action, &endpoint.url, until)
                 .await,
         );
     }

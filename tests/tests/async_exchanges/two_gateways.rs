@@ -268,3 +268,47 @@ async fn without_the_client_certificate_a_refuses_the_answers_and_b_keeps_them()
     // `/replies` answers 403 (a client certificate is required).
     assert!(why.contains("403"), "{why}");
 }
+
+/// B requires XUA; A issues the assertion for each request it makes asynchronous or
+/// deferred, over the request as it leaves (the rewrite comes first), and B judges it
+/// again, at the time it arrived, when it makes the answer [ITI TF-2 3.40.4.1].
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xua_holds_when_a_asks_b_asynchronously() {
+    let signer = Pki::generate("async-xua");
+    let b = TestGateway::start(&crate::chain::gateway_b_config(&format!(
+        "[gateway.xua]\nresponding = \"required\"\ntrusted_issuers = [\"{}\"]\n",
+        signer.path("client.pem")
+    )))
+    .await
+    .expect("B starts");
+    let a = TestGateway::start(&format!(
+        "{}\n[gateway.xua.issuer]\nkey_file = \"{}\"\ncert_file = \"{}\"\nname = \"urn:oid:2.999.2\"\n",
+        crate::chain::gateway_a_config(
+            &b.responding_url(),
+            "xua = \"issue\"\nasync = true\ndeferred = true"
+        ),
+        signer.path("client.key"),
+        signer.path("client.pem")
+    ))
+    .await
+    .expect("A starts");
+    crate::chain::discover_query_retrieve(&a.initiating_url()).await;
+    let owed = b
+        .gateway
+        .process
+        .store
+        .as_ref()
+        .unwrap()
+        .exchanges(None, 10)
+        .await
+        .unwrap();
+    assert_eq!(owed.len(), 3);
+    assert!(owed.iter().all(|e| e.state == ExchangeState::Delivered));
+    let journal = b.journal_text();
+    assert!(
+        journal
+            .lines()
+            .any(|r| r.contains("UserID=\"urn:oid:2.999.2\"")),
+        "B's records name A's asserted subject: {journal}"
+    );
+}
