@@ -29,6 +29,14 @@ impl Site for AdminSite {
         route(&self.0, &req, &peer).await
     }
 
+    fn connection_refused(&self, over: crate::listener::Over) {
+        self.0
+            .current()
+            .process
+            .metrics
+            .connection_refused("admin", over.kind());
+    }
+
     async fn handshake_refused(
         self: Arc<Self>,
         _error: std::io::Error,

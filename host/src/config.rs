@@ -121,6 +121,26 @@ pub struct GatewayConfig {
     /// deferred respondTo) may go, their TLS, and how long they are retried.
     #[serde(default)]
     pub replies: RepliesSection,
+    /// Most connections the SOAP listener holds open at once; more are answered `503`
+    /// and closed (taken at start; a reload does not change it).
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
+    /// Most connections from one IP address. Behind a load balancer every connection comes
+    /// from its address: raise this to `max_connections` there.
+    #[serde(default = "default_max_connections_per_client")]
+    pub max_connections_per_client: usize,
+}
+
+fn default_max_connections() -> usize {
+    1024
+}
+
+fn default_max_connections_per_client() -> usize {
+    256
+}
+
+fn default_admin_max_connections() -> usize {
+    64
 }
 
 /// `[state]`: the state store.
@@ -176,6 +196,18 @@ pub struct Deadlines {
 }
 
 impl GatewayConfig {
+    /// The SOAP listener's connection caps.
+    pub fn connection_limits(&self) -> crate::listener::ConnectionLimits {
+        crate::listener::ConnectionLimits {
+            max: self.max_connections,
+            per_client: self.max_connections_per_client,
+            keys: (
+                "gateway.max_connections",
+                "gateway.max_connections_per_client",
+            ),
+        }
+    }
+
     /// The request deadline of `transaction` (ITI-18 follows `iti38`, ITI-43 `iti39`,
     /// ITI-56 `iti55`: each local transaction shares its cross-gateway twin's).
     pub fn deadline_for(&self, transaction: Transaction) -> Duration {
@@ -196,6 +228,20 @@ impl GatewayConfig {
 pub struct AdminConfig {
     /// e.g. `"127.0.0.1:8099"`.
     pub listen: String,
+    /// Most connections the admin listener holds open at once (and from one address).
+    #[serde(default = "default_admin_max_connections")]
+    pub max_connections: usize,
+}
+
+impl AdminConfig {
+    /// The admin listener's connection caps: `max_connections` in all and from one address.
+    pub fn connection_limits(&self) -> crate::listener::ConnectionLimits {
+        crate::listener::ConnectionLimits {
+            max: self.max_connections,
+            per_client: self.max_connections,
+            keys: ("admin.max_connections", "admin.max_connections"),
+        }
+    }
 }
 
 /// `[gateway.tls]`: the gateway's own certificate, and whom it accepts as clients.

@@ -1,6 +1,10 @@
 //! The one accept loop of every listener (the SOAP endpoints and the admin endpoint):
 //! HTTP/1.1 and HTTP/2, TLS when the site has it, a header timeout for clients that never
-//! finish their request, and a graceful drain at shutdown.
+//! finish their request, connection caps (`limits`), and a graceful drain at shutdown.
+
+mod limits;
+
+pub use limits::{ConnectionLimits, Over};
 
 use crate::answer::Chunks;
 use crate::peer::Peer;
@@ -33,6 +37,9 @@ pub trait Site: Send + Sync + 'static {
         peer: Arc<Peer>,
     ) -> impl Future<Output = Response<Chunks>> + Send;
 
+    /// A connection was refused: over the cap `over` (counted, never logged per client).
+    fn connection_refused(&self, over: Over);
+
     /// A TLS handshake failed (only called when [`Site::tls`] gave an acceptor).
     fn handshake_refused(
         self: Arc<Self>,
@@ -47,8 +54,10 @@ pub trait Site: Send + Sync + 'static {
 pub async fn serve<S: Site>(
     listener: TcpListener,
     site: Arc<S>,
+    limits: ConnectionLimits,
     shutdown: impl Future<Output = ()>,
 ) {
+    let open = limits::Open::new(limits);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut builder = auto::Builder::new(TokioExecutor::new());
     // A client that opens a connection and never finishes its headers is dropped.
@@ -69,11 +78,46 @@ pub async fn serve<S: Site>(
                         continue;
                     }
                 };
+                let tls = site.tls();
+                let held = match open.admit(address.ip()) {
+                    Ok(held) => held,
+                    Err(over) => {
+                        site.connection_refused(over);
+                        let refusal = open.refusal(over);
+                        // A plain-HTTP client reads why; a TLS client only sees the close.
+                        if tls.is_none() {
+                            tokio::spawn(async move {
+                                use tokio::io::AsyncWriteExt as _;
+                                let mut stream = stream;
+                                use tokio::io::AsyncReadExt as _;
+                                let _ = tokio::time::timeout(
+                                    Duration::from_secs(1),
+                                    stream.write_all(refusal.as_bytes()),
+                                )
+                                .await;
+                                let _ = stream.shutdown().await;
+                                // Read what the client sent, briefly, so that closing does
+                                // not reset the connection under the refusal.
+                                let mut sink = [0u8; 16 * 1024];
+                                let _ = tokio::time::timeout(Duration::from_millis(500), async {
+                                    while let Ok(n) = stream.read(&mut sink).await {
+                                        if n == 0 {
+                                            break;
+                                        }
+                                    }
+                                })
+                                .await;
+                            });
+                        }
+                        continue;
+                    }
+                };
                 let _ = stream.set_nodelay(true);
                 let local = stream.local_addr().unwrap_or(address);
-                let tls = site.tls();
                 let (site, builder, watcher) = (site.clone(), builder.clone(), graceful.watcher());
                 tokio::spawn(async move {
+                    // The connection's place, freed when it closes.
+                    let _held = held;
                     let service = |peer: Arc<Peer>| {
                         let site = site.clone();
                         hyper::service::service_fn(move |req| {

@@ -58,6 +58,8 @@ struct Registry {
     /// State store calls that failed, by operation.
     state_failures: BTreeMap<&'static str, u64>,
     alerts_suppressed: u64,
+    /// Connections refused over a cap, by (listener, cap).
+    connections_refused: BTreeMap<(&'static str, &'static str), u64>,
     /// Asynchronous exchanges of this replica, by event (accepted, delivered,
     /// failed_attempt, given_up).
     async_events: BTreeMap<&'static str, u64>,
@@ -163,6 +165,11 @@ impl Metrics {
         self.with(|r| r.alerts_suppressed += 1);
     }
 
+    /// Count a connection refused by `listener` (`soap`, `admin`) over the cap `kind`.
+    pub fn connection_refused(&self, listener: &'static str, kind: &'static str) {
+        self.with(|r| *r.connections_refused.entry((listener, kind)).or_default() += 1);
+    }
+
     /// Count an asynchronous request accepted (kept for a later answer).
     pub fn async_accepted(&self) {
         self.async_event("accepted");
@@ -239,6 +246,10 @@ impl Metrics {
             family(&mut out, "xcgate_state_failures_total", "counter", "State store calls that failed, by operation (learn, lookup, revoke, purge).");
             for (o, n) in &r.state_failures {
                 let _ = writeln!(out, "xcgate_state_failures_total{{operation=\"{o}\"}} {n}");
+            }
+            family(&mut out, "xcgate_connections_refused_total", "counter", "Connections refused because a listener was at a cap, by listener (soap, admin) and cap (max_connections, max_connections_per_client).");
+            for ((l, k), n) in &r.connections_refused {
+                let _ = writeln!(out, "xcgate_connections_refused_total{{listener=\"{l}\",kind=\"{k}\"}} {n}");
             }
             family(&mut out, "xcgate_async_exchanges_total", "counter", "Asynchronous exchanges of this replica, by event (accepted, delivered, failed_attempt, given_up).");
             for (e, n) in &r.async_events {

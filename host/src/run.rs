@@ -52,12 +52,19 @@ pub async fn start(live: Arc<LiveGateway>, addr: SocketAddr) -> std::io::Result<
     let soap = tokio::spawn(listener::serve(
         listener,
         Arc::new(SoapSite(live.clone())),
+        current.config.gateway.connection_limits(),
         until(soap_stopped),
     ));
-    let admin = admin_listener.map(|l| {
+    let admin_limits = current
+        .config
+        .admin
+        .as_ref()
+        .map(crate::config::AdminConfig::connection_limits);
+    let admin = admin_listener.zip(admin_limits).map(|(l, limits)| {
         tokio::spawn(listener::serve(
             l,
             Arc::new(AdminSite(live.clone())),
+            limits,
             until(admin_stopped),
         ))
     });

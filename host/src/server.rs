@@ -33,6 +33,14 @@ impl Site for SoapSite {
         route(self.0.current(), req, &peer).await
     }
 
+    fn connection_refused(&self, over: crate::listener::Over) {
+        self.0
+            .current()
+            .process
+            .metrics
+            .connection_refused("soap", over.kind());
+    }
+
     async fn handshake_refused(
         self: Arc<Self>,
         error: std::io::Error,

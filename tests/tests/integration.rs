@@ -6,6 +6,7 @@ mod audit_trail;
 mod chain;
 mod chain_tls;
 mod circuit_breaker;
+mod connection_limits;
 mod contract_versions;
 mod correlation;
 mod fhir_adapter;

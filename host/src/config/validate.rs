@@ -99,6 +99,24 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
     super::xua::check(c, origin)?;
     super::audit::check(c, origin)?;
     c.gateway.replies.check(origin)?;
+    let caps = [
+        ("gateway.max_connections", c.gateway.max_connections),
+        (
+            "gateway.max_connections_per_client",
+            c.gateway.max_connections_per_client,
+        ),
+        (
+            "admin.max_connections",
+            c.admin.as_ref().map_or(1, |a| a.max_connections),
+        ),
+    ];
+    if let Some((key, _)) = caps.iter().find(|(_, n)| *n == 0) {
+        return Err(invalid(
+            origin,
+            *key,
+            "0 would refuse every connection; use at least 1 (the default is fine for most gateways)",
+        ));
+    }
     if let Some(t) = &c.gateway.tls
         && t.require_client_certificate.is_some()
         && t.client_ca_file.is_none()
