@@ -192,6 +192,12 @@ enum PendingAction {
         #[arg(long)]
         json: bool,
     },
+    /// Try a given-up answer again once its receiver works: it is due at once, tried
+    /// until [gateway.replies] horizon from now, and delivered by the running gateway.
+    Retry {
+        /// The exchange's id, as `pending list --state given-up` shows it.
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -288,6 +294,9 @@ fn pending(config: Option<PathBuf>, action: PendingAction) -> anyhow::Result<()>
         PendingAction::List { state, json } => {
             let state = xcgate::pending::state_named(&state)?;
             out(&xcgate::pending::list(&config, state, json)?);
+        }
+        PendingAction::Retry { id } => {
+            out(&xcgate::pending::retry(&config, &id)?);
         }
     }
     Ok(())

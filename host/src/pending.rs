@@ -1,5 +1,6 @@
-//! `xcgate pending list`: the asynchronous exchanges of a gateway's state store, for its
-//! operator: answers owed and awaited, delivered, and given up (with why). Read straight
+//! `xcgate pending list` and `retry`: the asynchronous exchanges of a gateway's state store,
+//! for its operator: answers owed and awaited, delivered, and given up (with why); a
+//! given-up answer tried again once its receiver works. Read straight
 //! from the store (SQLite readers never wait for the running gateway; PostgreSQL is
 //! shared), never the message bodies: they are patient data.
 
@@ -40,6 +41,33 @@ pub fn list(config: &Config, state: Option<ExchangeState>, json: bool) -> anyhow
         } else {
             table(&exchanges, counts)
         })
+    })
+}
+
+/// Make the given-up answer `id` due again, tried for `[gateway.replies] horizon` from now;
+/// the running gateway (any replica) delivers it. What to tell the operator.
+pub fn retry(config: &Config, id: &str) -> anyhow::Result<String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let store = crate::process::open_store(config).await?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        let horizon = i64::try_from(config.gateway.replies.horizon.0.as_millis()).unwrap_or(i64::MAX);
+        let retried = store
+            .retry_given_up(id, now, now.saturating_add(horizon))
+            .await?;
+        store.close().await;
+        if !retried {
+            anyhow::bail!(
+                "no given-up answer has the id `{id}`: `xcgate pending list --state given-up` lists them"
+            );
+        }
+        Ok(format!(
+            "{id} is due again; the running gateway delivers it (tried until gateway.replies.horizon from now)\n"
+        ))
     })
 }
 

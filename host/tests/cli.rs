@@ -683,4 +683,23 @@ fn pending_list_shows_the_exchanges_of_the_store_without_their_content() {
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("use pending, delivered, given-up or all")
     );
+
+    // The operator fixed the receiver: the given-up answer is due again.
+    let retry = |id: &str| {
+        Command::new(XCGATE)
+            .args(["pending", "retry", id, "--config"])
+            .arg(&config)
+            .output()
+            .unwrap()
+    };
+    let said = succeeded(&retry("given-up"));
+    assert!(said.contains("given-up is due again"), "{said}");
+    assert!(
+        succeeded(&run(&[])).contains("2 pending, 0 delivered, 0 given up"),
+        "now pending"
+    );
+    // Only a given-up answer can be retried.
+    let out = retry("still-owed");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no given-up answer has the id"));
 }

@@ -336,6 +336,32 @@ async fn a_receiver_that_stays_down_is_given_up_after_the_horizon_with_the_answe
             .render()
             .contains("xcgate_async_exchanges_total{event=\"given_up\"} 1")
     );
+
+    // The receiver works again and the operator retries it (`xcgate pending retry`): the
+    // running gateway delivers the kept answer.
+    l.reply_with(Reply::new(202, None, ""));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    assert!(
+        store
+            .retry_given_up(&exchange.id, now, now + 60_000)
+            .await
+            .unwrap()
+    );
+    let until = tokio::time::Instant::now() + Duration::from_secs(10);
+    while store.exchange(&exchange.id).await.unwrap().unwrap().state != ExchangeState::Delivered
+        && tokio::time::Instant::now() < until
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        store.exchange(&exchange.id).await.unwrap().unwrap().state,
+        ExchangeState::Delivered
+    );
+    let last = l.received().last().cloned().unwrap();
+    assert!(String::from_utf8_lossy(&last.body).contains("AdhocQueryResponse"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

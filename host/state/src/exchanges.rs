@@ -12,6 +12,7 @@
 //! RelatesTo.)
 
 mod awaited;
+mod housekeeping;
 
 use crate::error::StoreError;
 use crate::pool::{Pool, Store, on_pool};
@@ -321,19 +322,6 @@ impl Store {
         .execute(p)
         .await
         .map(|r| r.rows_affected() == 1))
-        .map_err(|e| self.unavailable(e))
-    }
-
-    /// Delete the delivered exchanges that finished before `before` (given-up ones stay,
-    /// with their answers, for the operator). The number deleted.
-    pub async fn purge_delivered(&self, before: i64) -> Result<u64, StoreError> {
-        on_pool!(self, |p| sqlx::query(
-            "DELETE FROM exchanges WHERE state = 'delivered' AND finished_at < $1"
-        )
-        .bind(before)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))
         .map_err(|e| self.unavailable(e))
     }
 
