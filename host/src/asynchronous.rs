@@ -35,16 +35,7 @@ pub const REPLIES: &str = "/replies";
 use crate::config::Config;
 use std::time::Duration;
 
-/// Now, in Unix milliseconds (the store's clock).
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
-fn millis(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
-}
+use crate::wire::{millis, now_ms};
 
 /// How long a replica holds an exchange it works on: longer than making the answer (the
 /// longest deadline) and one delivery attempt, so that no other replica takes it while

@@ -26,12 +26,7 @@ use xcgate_ihe::hl7v3::{DiscoveryRequest, bare_oid, same_oid, urn_oid};
 use xcgate_ihe::xcpd::{PatientMatch, PatientQuery};
 use xcgate_state::{Direction, PatientId};
 
-/// Now, in Unix milliseconds (the store's clock).
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
+pub use crate::wire::now_ms;
 
 /// The id of the affinity domain among the query's `livingSubjectId`s, when the gateway
 /// has an assigning authority.

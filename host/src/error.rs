@@ -73,6 +73,11 @@ pub enum RequestError {
         "an asynchronous request needs a wsa:MessageID for its answer's wsa:RelatesTo [ITI TF-2 App V]"
     )]
     MessageIdMissing,
+    /// An answer at `/replies` without the `wsa:RelatesTo` that names its request.
+    #[error(
+        "an answer at /replies needs wsa:RelatesTo naming the request it answers [ITI TF-2 App V V.5]"
+    )]
+    RelatesToMissing,
     /// An answer at `/replies` that no request of this gateway awaits.
     #[error("the answer is not taken: {0}")]
     NotAwaited(String),
@@ -107,10 +112,10 @@ impl RequestError {
             RequestError::ActionNotSupported { .. } => {
                 Fault::new(FaultCode::Sender, reason).with_subcode(ns::WSA, "ActionNotSupported")
             }
-            RequestError::ActionMissing { .. } | RequestError::MessageIdMissing => {
-                Fault::new(FaultCode::Sender, reason)
-                    .with_subcode(ns::WSA, "MessageAddressingHeaderRequired")
-            }
+            RequestError::ActionMissing { .. }
+            | RequestError::MessageIdMissing
+            | RequestError::RelatesToMissing => Fault::new(FaultCode::Sender, reason)
+                .with_subcode(ns::WSA, "MessageAddressingHeaderRequired"),
             // [WS-Addressing 1.0 SOAP Binding 6.4.1]: an address the receiver will not use.
             RequestError::ReplyToRefused(_) => Fault::new(FaultCode::Sender, reason)
                 .with_subcode(ns::WSA, "InvalidAddressingHeader"),
@@ -151,6 +156,7 @@ impl RequestError {
             RequestError::MessageIdMissing => "message_id_missing",
             RequestError::NotAccepted(_) => "not_accepted",
             RequestError::NotAwaited(_) => "not_awaited",
+            RequestError::RelatesToMissing => "relates_to_missing",
         }
     }
 

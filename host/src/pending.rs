@@ -52,10 +52,8 @@ pub fn retry(config: &Config, id: &str) -> anyhow::Result<String> {
         .build()?;
     rt.block_on(async {
         let store = crate::process::open_store(config).await?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-        let horizon = i64::try_from(config.gateway.replies.horizon.0.as_millis()).unwrap_or(i64::MAX);
+        let now = crate::wire::now_ms();
+        let horizon = crate::wire::millis(config.gateway.replies.horizon.0);
         let retried = store
             .retry_given_up(id, now, now.saturating_add(horizon))
             .await?;

@@ -13,6 +13,18 @@ pub fn new_uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// Now, in Unix milliseconds (the state store's clock).
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// A duration in milliseconds, as the store counts them.
+pub fn millis(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
 /// The current UTC time as an HL7 TS with seconds and zone: `YYYYMMDDHHMMSS+0000`.
 pub fn hl7_now() -> String {
     let secs = SystemTime::now()

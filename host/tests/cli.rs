@@ -1,16 +1,10 @@
 //! The `xcgate` command as the README uses it.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod process;
+
+use process::{Replica, XCGATE, repo};
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-
-const XCGATE: &str = env!("CARGO_BIN_EXE_xcgate");
-
-fn repo(path: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(path)
-}
 
 /// The standard output of a command that must have succeeded (its output in the failure).
 fn succeeded(out: &std::process::Output) -> String {
@@ -97,61 +91,10 @@ fn check_config_runs_the_plugins_settings_checks() {
     );
 }
 
-/// `xcgate serve --listen 127.0.0.1:0` on the bundled demo: the child and its address.
-struct Demo {
-    child: std::process::Child,
-    addr: String,
-    state: std::path::PathBuf,
-}
-
-impl Demo {
-    fn start() -> Demo {
-        let state = state_dir();
-        let mut child = Command::new(XCGATE)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("XCGATE_LOG", "warn")
-            .env("XDG_STATE_HOME", &state)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let addr = first
-            .split("http://")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {first:?}"))
-            .to_string();
-        Demo { child, addr, state }
-    }
-
-    /// POST a file of the repository to /initiating as the README's curl does; the raw answer.
-    fn post(&self, file: &str) -> String {
-        let body = std::fs::read(repo(file)).unwrap();
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        let addr = &self.addr;
-        write!(stream, "POST /initiating HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).unwrap();
-        stream.write_all(&body).unwrap();
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).unwrap();
-        String::from_utf8_lossy(&answer).into_owned()
-    }
-}
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// `xcgate serve` with no config runs the bundled demo and answers the README's ITI-55.
 #[test]
 fn serve_runs_the_bundled_demo_and_answers_the_readme_example() {
-    let answer = Demo::start().post("config/examples/iti55-virtanen.xml");
+    let answer = Replica::demo(state_dir()).post("config/examples/iti55-virtanen.xml");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(
         answer.contains("PIR-1001") && answer.contains("UUS-2001"),
@@ -167,7 +110,7 @@ fn serve_runs_the_bundled_demo_and_answers_the_readme_example() {
 /// document from each of two communities comes back as MTOM with both documents.
 #[test]
 fn serve_answers_the_readme_xca_examples() {
-    let demo = Demo::start();
+    let demo = Replica::demo(state_dir());
     let found = demo.post("config/examples/iti38-find-documents.xml");
     let retrieved = demo.post("config/examples/iti39-retrieve.xml");
     assert!(found.starts_with("HTTP/1.1 200"), "{found}");
@@ -443,7 +386,7 @@ fn correlations(state: &std::path::Path, args: &[&str]) -> (bool, String, String
 #[test]
 fn serve_answers_the_readme_iti18_by_hetu_and_an_operator_revokes_what_it_learned() {
     const AINO: &str = "120390-904J^^^&1.2.246.21&ISO";
-    let mut demo = Demo::start();
+    let mut demo = Replica::demo(state_dir());
     let found = demo.post("config/examples/iti18-find-documents-hetu.xml");
     assert!(found.starts_with("HTTP/1.1 200"), "{found}");
     assert!(found.contains("ResponseStatusType:Success"), "{found}");

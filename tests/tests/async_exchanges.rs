@@ -53,6 +53,17 @@ pub(super) async fn listener() -> MockResponder {
     l
 }
 
+/// Every exchange in `gw`'s state store (at most ten).
+pub(super) async fn exchanges_of(gw: &TestGateway) -> Vec<xcgate_state::Exchange> {
+    let store = gw
+        .gateway
+        .process
+        .store
+        .as_ref()
+        .expect("a gateway that serves has a store");
+    store.exchanges(None, 10).await.expect("the store answers")
+}
+
 pub(super) fn reply_to(xml: &str, address: &str) -> String {
     xml.replace(ANONYMOUS, address)
 }
@@ -412,4 +423,43 @@ async fn an_iti18_from_a_local_consumer_is_answered_asynchronously() {
     let response = xcgate_ihe::ebrs::AdhocQueryResponse::parse(&env.body).unwrap();
     assert_eq!(response.objects.len(), 3, "her three documents: {text}");
     validate("drivers/soap12-xds.xsd", &text, "async iti18");
+}
+
+/// What is not an answer gets a fault at `/replies`, never a panic: a body that is not XML,
+/// and an envelope without the `wsa:RelatesTo` that would name its request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_message_at_replies_gets_a_clear_fault() {
+    let gw = TestGateway::demo().await;
+    let replies = format!("{}/replies", gw.running.url());
+    let garbage = post(&replies, SOAP, "this is <not xml").await;
+    assert_eq!(garbage.status, 400, "{}", garbage.body);
+    assert!(garbage.body.contains("env:Fault"), "{}", garbage.body);
+    let headers = xcgate_ihe::wsa::response_headers(
+        "urn:ihe:iti:2007:CrossGatewayQueryResponse",
+        "urn:uuid:no-relates-to",
+        None,
+    );
+    let unrelated = post(
+        &replies,
+        SOAP,
+        soap::build_envelope(&headers, "<x xmlns=\"urn:example\"/>"),
+    )
+    .await;
+    assert_eq!(unrelated.status, 400, "{}", unrelated.body);
+    assert!(
+        unrelated.body.contains("MessageAddressingHeaderRequired"),
+        "{}",
+        unrelated.body
+    );
+    assert!(
+        unrelated.body.contains("needs wsa:RelatesTo"),
+        "{}",
+        unrelated.body
+    );
+    assert!(
+        soap_client::get(&format!("{}/ready", gw.running.url()))
+            .await
+            .status
+            == 200
+    );
 }

@@ -73,14 +73,17 @@ pub fn from_headers(headers: &[Element]) -> Result<Addressing, AddressingError> 
 /// `uuid:` prefix and without case, since peers write them either way
 /// [host/ihe/README.md, "What real peers send"].
 pub fn same_message_id(a: &str, b: &str) -> bool {
-    fn bare(id: &str) -> String {
-        let id = id.trim().to_ascii_lowercase();
-        id.strip_prefix("urn:uuid:")
-            .or_else(|| id.strip_prefix("uuid:"))
-            .unwrap_or(&id)
-            .to_string()
-    }
-    bare(a) == bare(b)
+    bare_message_id(a) == bare_message_id(b)
+}
+
+/// A message id without `urn:uuid:`/`uuid:` and case: what [`same_message_id`] compares,
+/// for keeping ids in a map or a store.
+pub fn bare_message_id(id: &str) -> String {
+    let id = id.trim().to_ascii_lowercase();
+    id.strip_prefix("urn:uuid:")
+        .or_else(|| id.strip_prefix("uuid:"))
+        .unwrap_or(&id)
+        .to_string()
 }
 
 impl Addressing {

@@ -72,7 +72,7 @@ pub async fn work_on(gw: Arc<Gateway>, mut exchange: Exchange) {
     }
     deliver(
         &gw,
-        &exchange,
+        exchange,
         context.and_then(Result::ok).map(|c| c.mode),
         &request_id,
     )
@@ -191,7 +191,7 @@ fn fault_answer(exchange: &Exchange, error: &RequestError) -> Made {
 }
 
 /// Send the kept answer; record how it went.
-async fn deliver(gw: &Gateway, exchange: &Exchange, mode: Option<Mode>, request_id: &str) {
+async fn deliver(gw: &Gateway, mut exchange: Exchange, mode: Option<Mode>, request_id: &str) {
     let Some(store) = gw.process.store.as_ref() else {
         return;
     };
@@ -201,7 +201,8 @@ async fn deliver(gw: &Gateway, exchange: &Exchange, mode: Option<Mode>, request_
         .send(
             &exchange.address,
             &exchange.content_type,
-            exchange.body.clone(),
+            // The kept answer goes out as it is, without a copy (it may hold documents).
+            std::mem::take(&mut exchange.body),
         )
         .await;
     let outcome = sent.and_then(|receipt| judge(mode, receipt.status, &receipt.body));

@@ -21,10 +21,7 @@ pub async fn received(
 ) -> Result<Response<Chunks>, Refusal> {
     let env = soap::parse_envelope(envelope).map_err(|e| Refusal::from(RequestError::from(e)))?;
     let Some(relates_to) = env.addressing.relates_to.clone() else {
-        return Err(RequestError::ActionMissing {
-            body: "an answer without wsa:RelatesTo, so no request it answers".to_string(),
-        }
-        .into());
+        return Err(RequestError::RelatesToMissing.into());
     };
     let content_type = if content_type.is_empty() {
         "application/soap+xml; charset=utf-8".to_string()

@@ -146,7 +146,7 @@ pub async fn send(
     // over the request as it leaves.
     let prepared = match &endpoint.asynchronous {
         Some(a) => a
-            .prepare(request.body.clone(), request.content_type.as_deref())
+            .prepare(&request.body, request.content_type.as_deref())
             .map_err(|e| {
                 tracing::warn!(community, request_id, "request not sent: {e}");
                 wit::TransportError::InvalidRequest(e)
@@ -182,7 +182,7 @@ pub async fn send(
     if let (Some(a), Some((message_id, action))) = (&endpoint.asynchronous, &awaiting) {
         waiting = Some(
             a.awaited
-                .expect(message_id, action, &endpoint.url, until)
+                .wait_for(message_id, action, &endpoint.url, until)
                 .await,
         );
     }

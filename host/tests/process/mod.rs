@@ -23,11 +23,24 @@ pub struct Replica {
 }
 
 impl Replica {
+    /// `xcgate serve --config config` with its state in `state`, the store at
+    /// `store_url` (empty: the SQLite default).
     pub fn start(config: &Path, state: PathBuf, store_url: &str) -> Replica {
+        Replica::spawn(Some(config), state, store_url)
+    }
+
+    /// `xcgate serve` on the bundled demo, with its state in `state`.
+    pub fn demo(state: PathBuf) -> Replica {
+        Replica::spawn(None, state, "")
+    }
+
+    fn spawn(config: Option<&Path>, state: PathBuf, store_url: &str) -> Replica {
         let mut command = Command::new(XCGATE);
+        command.args(["serve", "--listen", "127.0.0.1:0"]);
+        if let Some(config) = config {
+            command.arg("--config").arg(config);
+        }
         command
-            .args(["serve", "--listen", "127.0.0.1:0", "--config"])
-            .arg(config)
             .env("XCGATE_LOG", "warn")
             .env("XDG_STATE_HOME", &state);
         if !store_url.is_empty() {

@@ -23,15 +23,7 @@ async fn a_gateway_reaches_another_asynchronously_through_an_endpoint_marked_asy
     crate::chain::discover_query_retrieve(&a.initiating_url()).await;
 
     let replies = format!("{}/replies", a.running.url());
-    let owed = b
-        .gateway
-        .process
-        .store
-        .as_ref()
-        .unwrap()
-        .exchanges(None, 10)
-        .await
-        .unwrap();
+    let owed = exchanges_of(&b).await;
     let mut transactions: Vec<&str> = owed.iter().map(|e| e.transaction.as_str()).collect();
     transactions.sort();
     assert_eq!(
@@ -43,15 +35,7 @@ async fn a_gateway_reaches_another_asynchronously_through_an_endpoint_marked_asy
         owed.iter()
             .all(|e| e.state == ExchangeState::Delivered && e.address == replies)
     );
-    let awaited = a
-        .gateway
-        .process
-        .store
-        .as_ref()
-        .unwrap()
-        .exchanges(None, 10)
-        .await
-        .unwrap();
+    let awaited = exchanges_of(&a).await;
     assert_eq!(awaited.len(), 3, "A awaited three answers");
     assert!(
         awaited
@@ -112,23 +96,12 @@ async fn a_deferred_iti55_goes_deferred_through_two_gateways_and_back() {
     );
 
     // B was asked deferred, and answered at A's /replies.
-    let owed = b
-        .gateway
-        .process
-        .store
-        .as_ref()
-        .unwrap()
-        .exchanges(None, 10)
-        .await
-        .unwrap();
+    let owed = exchanges_of(&b).await;
     assert_eq!(owed.len(), 1, "{owed:?}");
     assert_eq!(owed[0].state, ExchangeState::Delivered);
     assert_eq!(owed[0].address, format!("{}/replies", a.running.url()));
-    let a_store = a.gateway.process.store.as_ref().unwrap();
-    let mut kinds: Vec<(String, ExchangeState)> = a_store
-        .exchanges(None, 10)
+    let mut kinds: Vec<(String, ExchangeState)> = exchanges_of(&a)
         .await
-        .unwrap()
         .into_iter()
         .map(|e| (e.direction.name().to_string(), e.state))
         .collect();
@@ -218,15 +191,7 @@ async fn answers_reach_a_over_mutual_tls_with_the_certificate_of_gateway_replies
         .filter_map(|m| m.patient_id.extension.clone())
         .collect();
     assert_eq!(ids, ["PIR-1001"], "{:?}", found.issues);
-    let owed = b
-        .gateway
-        .process
-        .store
-        .as_ref()
-        .unwrap()
-        .exchanges(None, 10)
-        .await
-        .unwrap();
+    let owed = exchanges_of(&b).await;
     assert_eq!(owed.len(), 1);
     assert_eq!(owed[0].state, ExchangeState::Delivered);
     assert!(
@@ -247,15 +212,7 @@ async fn without_the_client_certificate_a_refuses_the_answers_and_b_keeps_them()
     let found = soap_client::iti55_answer(&body);
     assert!(found.matches.is_empty(), "{body}");
     assert_eq!(found.issues.len(), 1, "{body}");
-    let owed = b
-        .gateway
-        .process
-        .store
-        .as_ref()
-        .unwrap()
-        .exchanges(None, 10)
-        .await
-        .unwrap();
+    let owed = exchanges_of(&b).await;
     assert_eq!(owed.len(), 1);
     assert_eq!(owed[0].state, ExchangeState::Pending);
     assert!(owed[0].attempts >= 1);
@@ -293,15 +250,7 @@ async fn xua_holds_when_a_asks_b_asynchronously() {
     .await
     .expect("A starts");
     crate::chain::discover_query_retrieve(&a.initiating_url()).await;
-    let owed = b
-        .gateway
-        .process
-        .store
-        .as_ref()
-        .unwrap()
-        .exchanges(None, 10)
-        .await
-        .unwrap();
+    let owed = exchanges_of(&b).await;
     assert_eq!(owed.len(), 3);
     assert!(owed.iter().all(|e| e.state == ExchangeState::Delivered));
     let journal = b.journal_text();

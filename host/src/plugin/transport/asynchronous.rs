@@ -72,21 +72,21 @@ impl Asynchronous {
     /// endpoint marked only `deferred` sends everything but ITI-55 as it is).
     pub fn prepare(
         &self,
-        body: Vec<u8>,
+        body: &[u8],
         content_type: Option<&str>,
     ) -> Result<Option<Prepared>, String> {
-        let envelope = match content_type {
+        let parsed = match content_type {
+            // The envelope of an MTOM request is its root part (read from a copy: the
+            // multipart reader takes shared bytes).
             Some(ct) if ct.to_ascii_lowercase().starts_with("multipart/related") => {
-                xcgate_ihe::mtom::parse_multipart(ct, bytes::Bytes::from(body.clone()))
-                    .map_err(|e| format!("the MTOM request cannot be read: {e}"))?
-                    .root()
-                    .body()
-                    .clone()
+                let parts =
+                    xcgate_ihe::mtom::parse_multipart(ct, bytes::Bytes::copy_from_slice(body))
+                        .map_err(|e| format!("the MTOM request cannot be read: {e}"))?;
+                xcgate_ihe::soap::parse_envelope(parts.root().body())
             }
-            _ => bytes::Bytes::from(body.clone()),
+            _ => xcgate_ihe::soap::parse_envelope(body),
         };
-        let env = xcgate_ihe::soap::parse_envelope(&envelope)
-            .map_err(|e| format!("an async endpoint takes SOAP requests: {e}"))?;
+        let env = parsed.map_err(|e| format!("an async endpoint takes SOAP requests: {e}"))?;
         let action = env.addressing.action.clone().unwrap_or_default();
         let deferred = self.deferred && action == actions::ITI55_REQUEST;
         if !deferred && !self.ws_addressing {
@@ -98,10 +98,10 @@ impl Asynchronous {
             )?;
         let reply_to = self.reply_to()?;
         if deferred {
-            let text = String::from_utf8(body)
+            let text = std::str::from_utf8(body)
                 .map_err(|_| "the ITI-55 request is not UTF-8".to_string())?;
             return Ok(Some(Prepared {
-                body: super::deferred::deferred_request(&text, &reply_to)?.into_bytes(),
+                body: super::deferred::deferred_request(text, &reply_to)?.into_bytes(),
                 message_id,
                 action: actions::ITI55_DEFERRED_REQUEST.to_string(),
                 kind: Kind::Deferred,
@@ -114,7 +114,7 @@ impl Asynchronous {
             );
         }
         Ok(Some(Prepared {
-            body: replace_first(&body, ANONYMOUS.as_bytes(), reply_to.as_bytes()),
+            body: replace_first(body, ANONYMOUS.as_bytes(), reply_to.as_bytes()),
             message_id,
             action,
             kind: Kind::WsAddressing,

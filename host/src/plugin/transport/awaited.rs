@@ -7,6 +7,7 @@
 //! several replicas behind one load balancer, the answer may reach another replica's
 //! `/replies`, which leaves it in the row for the replica that waits.
 
+use crate::wire::now_ms;
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -31,20 +32,8 @@ pub struct Awaited {
     url: OnceLock<String>,
 }
 
-/// A message id without `urn:uuid:`/`uuid:` and case: the key answers are found by.
-fn key(message_id: &str) -> String {
-    let id = message_id.trim().to_ascii_lowercase();
-    id.strip_prefix("urn:uuid:")
-        .or_else(|| id.strip_prefix("uuid:"))
-        .unwrap_or(&id)
-        .to_string()
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
+/// The key answers are found by: the message id without prefix and case.
+use xcgate_ihe::wsa::bare_message_id as key;
 
 /// One answer being waited for.
 pub struct Waiting<'a> {
@@ -72,7 +61,7 @@ impl Awaited {
 
     /// Begin waiting for the answer that relates to `message_id`, a request of
     /// `transaction` sent to `address`, until `deadline`.
-    pub async fn expect(
+    pub async fn wait_for(
         &self,
         message_id: &str,
         transaction: &str,
@@ -95,7 +84,7 @@ impl Awaited {
                 "",
                 Vec::new(),
                 now,
-                now.saturating_add(i64::try_from(left.as_millis()).unwrap_or(i64::MAX)),
+                now.saturating_add(crate::wire::millis(left)),
             );
             match store.add_exchange(&exchange).await {
                 Ok(()) => row = Some(exchange.id),
