@@ -21,6 +21,7 @@
 
 mod accept;
 mod context;
+mod discovery;
 mod owed;
 mod received;
 mod worker;

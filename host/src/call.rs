@@ -27,8 +27,9 @@ pub struct CallProbe {
     pub peak_memory: std::sync::atomic::AtomicU64,
 }
 
-/// Why a call to a community produced no answer.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a call to a community produced no answer. (Serializable: an owed ITI-55 keeps the
+/// failures of communities that answer later in the state store.)
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum CallFailure {
     /// The call ran past the community's timeout or the request deadline.
     #[error("no answer within {0:?}")]
@@ -76,7 +77,7 @@ pub enum CallFailure {
 }
 
 /// The errors an adapter may return (the WIT `adapter-error` variant).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum AdapterError {
     #[error("community unavailable: {0}")]
     Unavailable(String),

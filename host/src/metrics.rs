@@ -175,7 +175,8 @@ impl Metrics {
         self.async_event("accepted");
     }
 
-    /// Count an event of an owed exchange: `delivered`, `failed_attempt`, `given_up`.
+    /// Count an event of an owed exchange: `polled` (communities that answer later still
+    /// work), `delivered`, `failed_attempt`, `given_up`.
     pub fn async_event(&self, event: &'static str) {
         self.with(|r| *r.async_events.entry(event).or_default() += 1);
     }

@@ -308,10 +308,23 @@ pub async fn reply(
     checked: &Checked,
     request_id: &str,
 ) -> Result<Reply, RequestError> {
+    reply_with(gw, at, checked, request_id, None).await
+}
+
+/// [`reply`], with what communities that answer later answered (an owed ITI-55).
+pub async fn reply_with(
+    gw: &Gateway,
+    at: &Endpoint,
+    checked: &Checked,
+    request_id: &str,
+    settled: Option<&xcpd::Settled>,
+) -> Result<Reply, RequestError> {
     let body = &checked.env.body;
     let user = checked.user.as_ref();
     Ok(match checked.transaction {
-        Transaction::Iti55 => xcpd::patient_discovery(gw, at, body, request_id, user).await?,
+        Transaction::Iti55 => {
+            xcpd::patient_discovery(gw, at, body, request_id, user, settled).await?
+        }
         t @ (Transaction::Iti38 | Transaction::Iti18) => {
             xca::stored_query(gw, at, t, body, request_id, user).await
         }

@@ -37,39 +37,22 @@ fn their_party(req: &DiscoveryRequest) -> Party {
     }
 }
 
-/// Serve an ITI-55 request at `at`: initiating fans out to the communities xcgate
-/// reaches, responding asks the local communities it fronts: the one of
-/// `/responding/<community>`, or on `/responding` the one the request's `receiver` names
-/// (all of them when it names none of them, e.g. this gateway itself).
+/// Serve an ITI-55 request at `at`: ask the [`discovery_communities`] at once, except those
+/// whose answer is `settled` already.
 pub async fn patient_discovery(
     gw: &Gateway,
     at: &Endpoint,
     payload: &Element,
     request_id: &str,
     user: Option<&Arc<xcgate_xua::VerifiedAssertion>>,
+    settled: Option<&Settled>,
 ) -> Result<Reply, Hl7Error> {
     let started = Instant::now();
     let req = match hl7v3::parse_query(payload) {
         Ok(r) => r,
         Err(e) => return query_error(gw, payload, e),
     };
-    let mut communities: Vec<Arc<CommunityPlugin>> = gw
-        .communities_at(at)
-        .filter(|c| c.supports(Capability::PatientDiscovery))
-        .cloned()
-        .collect();
-    // The receiver names the community the initiator means [ITI TF-2 3.55.4.1.2.4]: on
-    // the shared `/responding`, answer for that one only, so a peer that expects one
-    // registration per answer gets its community's matches alone.
-    if at.role == Role::Responding
-        && at.community.is_none()
-        && let Some(receiver) = &req.receiver_home_community
-        && communities
-            .iter()
-            .any(|c| hl7v3::same_oid(&c.home_community_id, receiver))
-    {
-        communities.retain(|c| hl7v3::same_oid(&c.home_community_id, receiver));
-    }
+    let communities = discovery_communities(gw, at, &req);
     let deadline = started + gw.config.gateway.deadline_for(Transaction::Iti55);
     let query = Arc::new(req.query.clone());
     let initiator = req
@@ -84,7 +67,13 @@ pub async fn patient_discovery(
         user,
         move |community, ctx| {
             let query = query.clone();
-            async move { community.discover_patients(&ctx, &query).await }
+            let answered = settled.and_then(|s| s.get(community.name.as_ref()).cloned());
+            async move {
+                match answered {
+                    Some(answer) => answer,
+                    None => community.discover_patients(&ctx, &query).await,
+                }
+            }
         },
     )
     .await;
@@ -171,6 +160,39 @@ pub async fn patient_discovery(
         facts,
     ))
 }
+
+/// The communities an ITI-55 at `at` asks: initiating, those xcgate reaches; responding,
+/// the local communities it fronts: the one of `/responding/<community>`, or on
+/// `/responding` the one the request's `receiver` names (all of them when it names none of
+/// them, e.g. this gateway itself).
+pub fn discovery_communities(
+    gw: &Gateway,
+    at: &Endpoint,
+    req: &DiscoveryRequest,
+) -> Vec<Arc<CommunityPlugin>> {
+    let mut communities: Vec<Arc<CommunityPlugin>> = gw
+        .communities_at(at)
+        .filter(|c| c.supports(Capability::PatientDiscovery))
+        .cloned()
+        .collect();
+    // The receiver names the community the initiator means [ITI TF-2 3.55.4.1.2.4]: on
+    // the shared `/responding`, answer for that one only, so a peer that expects one
+    // registration per answer gets its community's matches alone.
+    if at.role == Role::Responding
+        && at.community.is_none()
+        && let Some(receiver) = &req.receiver_home_community
+        && communities
+            .iter()
+            .any(|c| hl7v3::same_oid(&c.home_community_id, receiver))
+    {
+        communities.retain(|c| hl7v3::same_oid(&c.home_community_id, receiver));
+    }
+    communities
+}
+
+/// What communities that answer later ([`CommunityPlugin::answers_later`]) answered to an
+/// owed ITI-55, by community name: used instead of calling them when the answer is made.
+pub type Settled = std::collections::HashMap<String, Result<Vec<PatientMatch>, CallFailure>>;
 
 /// The accept acknowledgement of a deferred ITI-55 [ITI TF-2 3.55.6.2]: AA, or AE with
 /// `refused` (why the request cannot be answered that way).

@@ -452,7 +452,7 @@ fn plugin_call_runs_one_call_of_a_configured_community_and_reports_its_checks() 
     let out = plugin_call(&[], "iti55-virtanen.xml");
     let stdout = succeeded(&out);
     for line in [
-        "ITI-55 call (contract 0.5.0)",
+        "ITI-55 call (contract 0.6.0)",
         "request, as passed to the plugin:",
         "answer (1 match):",
         "no trap   pass",
@@ -505,7 +505,7 @@ fn plugin_test_drives_a_community_through_every_capability_and_prints_the_contra
         .unwrap();
     let stdout = succeeded(&out);
     for line in [
-        "plugin test: contract 0.5.0, exports patient-discovery, document-query, document-retrieve",
+        "plugin test: contract 0.6.0, exports patient-discovery, document-query, document-retrieve",
         "check              outcome  why",
         "parameters used    pass",
         "same answer twice  pass",

@@ -6,6 +6,7 @@
 //! the Deferred Response option in `deferred`, two gateways in `two_gateways`.
 
 mod deferred;
+mod deferred_adapter;
 mod two_gateways;
 
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! plugin contract mirror these one to one.
 
 /// An HL7 V3 instance identifier (II).
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Ii {
     pub root: String,
@@ -29,7 +29,7 @@ impl Ii {
 }
 
 /// A person name (PN).
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PersonName {
     pub family: Vec<String>,
@@ -49,7 +49,7 @@ impl PersonName {
 }
 
 /// A postal address (AD).
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Address {
     pub street_lines: Vec<String>,
@@ -61,7 +61,7 @@ pub struct Address {
 }
 
 /// A telecom address (TEL).
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Telecom {
     pub value: String,
@@ -69,7 +69,7 @@ pub struct Telecom {
 }
 
 /// A point in time or an interval, as HL7 TS strings.
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TimeQuery {
     pub value: Option<String>,
@@ -78,7 +78,7 @@ pub struct TimeQuery {
 }
 
 /// The parameters of an ITI-55 query [ITI TF-2 Table 3.55.4.1.2.2-1].
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PatientQuery {
     pub names: Vec<PersonName>,
@@ -97,7 +97,7 @@ pub struct PatientQuery {
 }
 
 /// One matching patient record [ITI TF-2 3.55.4.2.2].
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PatientMatch {
     pub patient_id: Ii,
@@ -122,7 +122,7 @@ pub struct PatientMatch {
 pub const CORRELATION_TTL_SLOT: &str = "correlation-time-to-live";
 
 /// An attribute a responder asks for [ITI TF-2 Table 3.55.4.2.2.6-1].
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RequestedAttribute {
     AdministrativeGender,

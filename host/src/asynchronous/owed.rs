@@ -4,6 +4,7 @@
 //! delivered, or (marked failed) when it is given up.
 
 use super::context::{Context, Mode};
+use super::discovery::Advanced;
 use crate::error::RequestError;
 use crate::gateway::Gateway;
 use crate::reply::Reply;
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 use xcgate_ihe::hl7v3::{self, actions};
 use xcgate_ihe::soap;
+use xcgate_ihe::transaction::Transaction;
 use xcgate_ihe::wsa;
 use xcgate_state::{Exchange, ExchangeState};
 
@@ -38,7 +40,24 @@ pub async fn work_on(gw: Arc<Gateway>, mut exchange: Exchange) {
     };
     if let Some(request) = exchange.request.take() {
         let made = match &context {
-            Some(Ok(context)) => make(&gw, &exchange, context, &request).await,
+            Some(Ok(context)) => match make(&gw, &exchange, context, &request).await {
+                Making::Made(made) => made,
+                Making::Waiting { progress, next_at } => {
+                    // The request stays kept: the answer is made once the communities
+                    // that answer later have settled.
+                    match store
+                        .discovery_pending(&exchange.id, owner, &progress, next_at)
+                        .await
+                    {
+                        Ok(_) => gw.process.metrics.async_event("polled"),
+                        Err(e) => {
+                            tracing::warn!(request_id, exchange = %exchange.id, "discovery progress not kept: {e}");
+                            gw.process.metrics.state_failure("discovery_pending");
+                        }
+                    }
+                    return;
+                }
+            },
             Some(Err(why)) => fault_answer(&exchange, &RequestError::NotAccepted(why.clone())),
             None => fault_answer(
                 &exchange,
@@ -53,6 +72,7 @@ pub async fn work_on(gw: Arc<Gateway>, mut exchange: Exchange) {
                 &made.body,
                 &made.audit_delivered,
                 &made.audit_given_up,
+                super::now_ms().saturating_add(super::millis(gw.replies.section().horizon.0)),
             )
             .await
         {
@@ -79,9 +99,22 @@ pub async fn work_on(gw: Arc<Gateway>, mut exchange: Exchange) {
     .await;
 }
 
+/// Making an answer: made, or waiting for communities that answer later.
+enum Making {
+    Made(Made),
+    Waiting { progress: String, next_at: i64 },
+}
+
+impl From<Made> for Making {
+    fn from(made: Made) -> Making {
+        Making::Made(made)
+    }
+}
+
 /// Make the answer of the kept `request`, as the endpoint it came to would have answered
-/// it at once (its XUA assertion judged at the time it arrived).
-async fn make(gw: &Gateway, exchange: &Exchange, context: &Context, request: &[u8]) -> Made {
+/// it at once (its XUA assertion judged at the time it arrived); an ITI-55 first waits
+/// for the communities that answer later ([`super::discovery`]).
+async fn make(gw: &Gateway, exchange: &Exchange, context: &Context, request: &[u8]) -> Making {
     let request_id = context.request_id.as_str();
     let Some(at) = gw.endpoint_at(&context.endpoint) else {
         return fault_answer(
@@ -90,17 +123,31 @@ async fn make(gw: &Gateway, exchange: &Exchange, context: &Context, request: &[u
                 "{} is no longer served by this gateway",
                 context.endpoint
             )),
-        );
+        )
+        .into();
     };
     let arrived =
         UNIX_EPOCH + Duration::from_millis(u64::try_from(exchange.created_at).unwrap_or(0));
     let checked = match soap_endpoint::check(gw, at.role, request, arrived) {
         Ok(c) => c,
-        Err(refusal) => return fault_answer(exchange, &refusal.error),
+        Err(refusal) => return fault_answer(exchange, &refusal.error).into(),
     };
-    let mut reply = match soap_endpoint::reply(gw, &at, &checked, request_id).await {
+    let settled = match checked.transaction {
+        Transaction::Iti55 => {
+            let progress = exchange.discovery.as_deref();
+            match super::discovery::advance(gw, &at, &checked, progress, request_id).await {
+                Advanced::Settled(settled) => Some(settled),
+                Advanced::Waiting { progress, next_at } => {
+                    return Making::Waiting { progress, next_at };
+                }
+            }
+        }
+        _ => None,
+    };
+    let replied = soap_endpoint::reply_with(gw, &at, &checked, request_id, settled.as_ref()).await;
+    let mut reply = match replied {
         Ok(r) => r,
-        Err(e) => return fault_answer(exchange, &e),
+        Err(e) => return fault_answer(exchange, &e).into(),
     };
     let peer = context.peer();
     let (audit_delivered, audit_given_up) = match reply.audit.take() {
@@ -126,7 +173,7 @@ async fn make(gw: &Gateway, exchange: &Exchange, context: &Context, request: &[u
     };
     made.audit_delivered = audit_delivered;
     made.audit_given_up = audit_given_up;
-    made
+    Making::Made(made)
 }
 
 /// The answer as a new SOAP request to the reply address: WS-Addressing headers that

@@ -39,6 +39,11 @@ pub struct CommunityConfig {
     /// After this many failed calls in a row the community is skipped for a cool-down.
     #[serde(default)]
     pub circuit_breaker: BreakerConfig,
+    /// For an adapter that answers later (`deferred-discovery`): how often an owed ITI-55
+    /// is polled, and how long it is waited for (defaults when absent; set only for such
+    /// an adapter).
+    #[serde(default)]
+    pub deferred: Option<DeferredConfig>,
     /// Non-secret settings handed to the plugin through the `config` import.
     #[serde(default)]
     pub settings: toml::Table,
@@ -75,6 +80,35 @@ fn default_breaker_failures() -> u32 {
 }
 fn default_breaker_cooldown() -> HumanDuration {
     HumanDuration(Duration::from_secs(30))
+}
+
+/// `deferred = { poll = "30s", within = "24h" }`: for an adapter that exports
+/// `deferred-discovery`, the host polls a discovery that goes on every `poll`, and waits
+/// for it `within` from its start; then the community counts as not answering
+/// (`AnswerNotAvailable`) and the answer leaves with the others'.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeferredConfig {
+    #[serde(default = "default_deferred_poll")]
+    pub poll: HumanDuration,
+    #[serde(default = "default_deferred_within")]
+    pub within: HumanDuration,
+}
+
+impl Default for DeferredConfig {
+    fn default() -> Self {
+        DeferredConfig {
+            poll: default_deferred_poll(),
+            within: default_deferred_within(),
+        }
+    }
+}
+
+fn default_deferred_poll() -> HumanDuration {
+    HumanDuration(Duration::from_secs(30))
+}
+fn default_deferred_within() -> HumanDuration {
+    HumanDuration(Duration::from_secs(24 * 3600))
 }
 
 /// `[communities.<name>.endpoints.<endpoint>]`: one remote HTTP(S) endpoint.

@@ -206,3 +206,47 @@ fn correlation_settings_are_checked_and_teach_the_fix() {
     assert!(e.contains("state.url") && e.contains("postgres://"), "{e}");
     assert!(!e.contains("secret"), "no password in the message: {e}");
 }
+
+#[test]
+fn a_deferred_community_polls_within_sane_bounds() -> Result<(), String> {
+    let with = |deferred: &str| {
+        parse(&MINIMAL.replace(
+            "plugin = \"bundled:demo-community\"",
+            &format!("plugin = \"bundled:demo-community\"\ndeferred = {deferred}"),
+        ))
+    };
+    let ok = with("{ poll = \"5s\", within = \"8h\" }").map_err(|e| e.to_string())?;
+    let deferred = ok.communities["a"]
+        .deferred
+        .clone()
+        .ok_or("deferred is read")?;
+    assert_eq!(
+        (deferred.poll.0, deferred.within.0),
+        (Duration::from_secs(5), Duration::from_secs(8 * 3600))
+    );
+    let defaults = with("{}").map_err(|e| e.to_string())?;
+    let deferred = defaults.communities["a"]
+        .deferred
+        .clone()
+        .ok_or("deferred is read")?;
+    assert_eq!(
+        (deferred.poll.0, deferred.within.0),
+        (Duration::from_secs(30), Duration::from_secs(24 * 3600))
+    );
+    for bad in [
+        "{ poll = \"10ms\" }",
+        "{ poll = \"2h\" }",
+        "{ poll = \"1m\", within = \"30s\" }",
+        "{ within = \"60d\" }",
+    ] {
+        let Err(e) = with(bad) else {
+            return Err(format!("{bad} was accepted"));
+        };
+        let e = e.to_string();
+        assert!(
+            e.contains("communities.a.deferred") && e.contains("poll must be between"),
+            "{e}"
+        );
+    }
+    Ok(())
+}

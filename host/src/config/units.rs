@@ -20,7 +20,7 @@ fn split(text: &str) -> (&str, &str) {
     (&text[..at], text[at..].trim())
 }
 
-/// Parse `"250ms"`, `"1.5s"`, `"2m"`, `"1h"`.
+/// Parse `"250ms"`, `"1.5s"`, `"2m"`, `"1h"`, `"7d"`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let (num, unit) = split(text);
     let n: f64 = num.parse().map_err(|_| {
@@ -31,6 +31,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "s" => n,
         "m" | "min" => n * 60.0,
         "h" => n * 3600.0,
+        "d" => n * 86400.0,
         "" => {
             return Err(format!(
                 "`{text}` has no unit; write it like \"{text}s\" or \"{text}ms\""
@@ -38,12 +39,13 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         }
         other => {
             return Err(format!(
-                "unknown duration unit `{other}` in `{text}`; use ms, s, m or h"
+                "unknown duration unit `{other}` in `{text}`; use ms, s, m, h or d"
             ));
         }
     };
-    if !secs.is_finite() || !(0.0..=86_400.0).contains(&secs) {
-        return Err(format!("`{text}` is out of range (0 to 24h)"));
+    // Each setting checks its own bounds; this only keeps a typo from meaning a century.
+    if !secs.is_finite() || !(0.0..=365.0 * 86_400.0).contains(&secs) {
+        return Err(format!("`{text}` is out of range (0 to 365d)"));
     }
     Ok(Duration::from_secs_f64(secs))
 }

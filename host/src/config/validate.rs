@@ -279,6 +279,18 @@ pub(super) fn check(c: &Config, origin: &str) -> Result<(), ConfigError> {
                 "failures must be 0 (off) to 1000 and cooldown between 100ms and 1h",
             ));
         }
+        if let Some(deferred) = &community.deferred
+            && (!(Duration::from_millis(100)..=Duration::from_secs(3600))
+                .contains(&deferred.poll.0)
+                || !(deferred.poll.0..=Duration::from_secs(30 * 24 * 3600))
+                    .contains(&deferred.within.0))
+        {
+            return Err(invalid(
+                origin,
+                key("deferred"),
+                "poll must be between 100ms and 1h, and within between poll and 30d",
+            ));
+        }
         if !(1..=1000).contains(&community.max_concurrent) {
             return Err(invalid(
                 origin,

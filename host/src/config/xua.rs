@@ -197,6 +197,25 @@ pub(super) fn check(c: &super::Config, origin: &str) -> Result<(), ConfigError> 
             "XUA is on but no issuer is trusted; list the PEM files of the STS certificates (or their CAs) whose assertions are accepted",
         ));
     }
+    // Lifetimes and tolerances of security tokens: a day at most (a longer one is a typo,
+    // or a replay window nobody means).
+    let issuer = x.issuer.as_ref();
+    for (key, value) in [
+        ("gateway.xua.clock_skew", x.clock_skew.as_ref()),
+        ("gateway.xua.timestamp_ttl", x.timestamp_ttl.as_ref()),
+        (
+            "gateway.xua.issuer.lifetime",
+            issuer.and_then(|i| i.lifetime.as_ref()),
+        ),
+        (
+            "gateway.xua.issuer.timestamp_lifetime",
+            issuer.and_then(|i| i.timestamp_lifetime.as_ref()),
+        ),
+    ] {
+        if value.is_some_and(|d| d.0 > std::time::Duration::from_secs(24 * 3600)) {
+            return Err(ConfigError::invalid(origin, key, "must be at most 24h"));
+        }
+    }
     for (role, mode, profile) in [
         ("initiating", x.initiating, x.initiating_profile),
         ("responding", x.responding, x.responding_profile),

@@ -4,7 +4,7 @@
 pub mod xcpd {
     wasmtime::component::bindgen!({
         world: "patient-discovery-adapter",
-        path: "../wit/v0.5",
+        path: "../wit/v0.6",
         imports: { "xcgate:adapter/transport.send": async },
         exports: { default: async },
     });
@@ -13,7 +13,7 @@ pub mod xcpd {
 pub mod query {
     wasmtime::component::bindgen!({
         world: "document-query-adapter",
-        path: "../wit/v0.5",
+        path: "../wit/v0.6",
         exports: { default: async },
         with: {
             "xcgate:adapter/types": crate::plugin::bindings::xcpd::xcgate::adapter::types,
@@ -27,7 +27,7 @@ pub mod query {
 pub mod retrieve {
     wasmtime::component::bindgen!({
         world: "document-retrieve-adapter",
-        path: "../wit/v0.5",
+        path: "../wit/v0.6",
         exports: { default: async },
         with: {
             "xcgate:adapter/types": crate::plugin::bindings::xcpd::xcgate::adapter::types,
@@ -43,7 +43,21 @@ pub use xcpd::xcgate;
 pub mod location {
     wasmtime::component::bindgen!({
         world: "patient-location-adapter",
-        path: "../wit/v0.5",
+        path: "../wit/v0.6",
+        exports: { default: async },
+        with: {
+            "xcgate:adapter/types": crate::plugin::bindings::xcpd::xcgate::adapter::types,
+            "xcgate:adapter/config": crate::plugin::bindings::xcpd::xcgate::adapter::config,
+            "xcgate:adapter/log": crate::plugin::bindings::xcpd::xcgate::adapter::log,
+            "xcgate:adapter/transport": crate::plugin::bindings::xcpd::xcgate::adapter::transport,
+        },
+    });
+}
+
+pub mod deferred {
+    wasmtime::component::bindgen!({
+        world: "deferred-discovery-adapter",
+        path: "../wit/v0.6",
         exports: { default: async },
         with: {
             "xcgate:adapter/types": crate::plugin::bindings::xcpd::xcgate::adapter::types,
@@ -57,7 +71,7 @@ pub mod location {
 pub mod settings_check {
     wasmtime::component::bindgen!({
         world: "settings-check-adapter",
-        path: "../wit/v0.5",
+        path: "../wit/v0.6",
         exports: { default: async },
         with: {
             "xcgate:adapter/config": crate::plugin::bindings::xcpd::xcgate::adapter::config,

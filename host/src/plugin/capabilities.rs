@@ -3,8 +3,8 @@
 
 use super::contract::PACKAGE;
 use super::exports::{
-    CheckSettings, DiscoverPatients, Export, ExportFn, FindDocuments, LocatePatient,
-    RetrieveDocuments,
+    CheckSettings, DiscoverPatients, Export, ExportFn, FindDocuments, LocatePatient, PollDiscovery,
+    RetrieveDocuments, StartDiscovery,
 };
 use super::host_api::CallState;
 use wasmtime::component::{Component, InstancePre};
@@ -47,14 +47,23 @@ impl Capability {
 /// it was built against.
 #[derive(Default)]
 pub struct Capabilities {
-    /// `0.5.0`, `0.4.0`: see `contract::SUPPORTED`.
+    /// `0.6.0`, `0.5.0`: see `contract::SUPPORTED`.
     pub version: &'static str,
     pub patient_discovery: Option<Export<DiscoverPatients>>,
     pub document_query: Option<Export<FindDocuments>>,
     pub document_retrieve: Option<Export<RetrieveDocuments>>,
     pub patient_location: Option<Export<LocatePatient>>,
+    /// ITI-55 answered later (`deferred-discovery`, since 0.6.0): not a transaction of its
+    /// own, but how an owed ITI-55 is asked of this community.
+    pub deferred_discovery: Option<DeferredExports>,
     /// Not a transaction: the plugin's check of its own settings (`settings-check`).
     pub settings_check: Option<Export<CheckSettings>>,
+}
+
+/// The two functions of `deferred-discovery`.
+pub struct DeferredExports {
+    pub start: Export<StartDiscovery>,
+    pub poll: Export<PollDiscovery>,
 }
 
 impl Capabilities {
@@ -75,8 +84,26 @@ impl Capabilities {
             document_query: Export::find(component, pre, version).map_err(shape)?,
             document_retrieve: Export::find(component, pre, version).map_err(shape)?,
             patient_location: Export::find(component, pre, version).map_err(shape)?,
+            deferred_discovery: match (
+                Export::<StartDiscovery>::find(component, pre, version).map_err(shape)?,
+                Export::<PollDiscovery>::find(component, pre, version).map_err(shape)?,
+            ) {
+                (Some(start), Some(poll)) => Some(DeferredExports { start, poll }),
+                _ => None,
+            },
             settings_check: Export::find(component, pre, version).map_err(shape)?,
         };
+        // A synchronous ITI-55 is answered through `patient-discovery`: a deferred-only
+        // adapter would leave those requests without an answer.
+        if caps.deferred_discovery.is_some() && caps.patient_discovery.is_none() {
+            anyhow::bail!(
+                "plugin `{plugin}` exports {PACKAGE}/{}@{version} without {PACKAGE}/{}@{version}; \
+                 a synchronous ITI-55 is answered through patient-discovery: export both \
+                 (register_patient_discovery! and register_deferred_discovery! in the SDK)",
+                StartDiscovery::INTERFACE,
+                DiscoverPatients::INTERFACE,
+            );
+        }
         if Capability::ALL.iter().all(|c| !caps.supports(*c)) {
             let exports: Vec<String> = component
                 .component_type()

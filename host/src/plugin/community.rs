@@ -181,6 +181,13 @@ impl CommunityPlugin {
         replies: Option<(&Arc<super::transport::awaited::Awaited>, Option<&str>)>,
     ) -> anyhow::Result<CommunityPlugin> {
         let (pre, capabilities) = compile_and_link(runtime, config, base_dir)?;
+        if config.deferred.is_some() && capabilities.deferred_discovery.is_none() {
+            anyhow::bail!(
+                "communities.{name}.deferred: plugin `{}` does not export {}/deferred-discovery, so it never answers later; remove the key, or rebuild the plugin with register_deferred_discovery! (contract 0.6.0)",
+                config.plugin,
+                contract::PACKAGE,
+            );
+        }
         if capabilities.version != contract::SUPPORTED[0] {
             tracing::warn!(
                 community = name,
@@ -254,7 +261,7 @@ impl CommunityPlugin {
         &self.endpoint_urls
     }
 
-    /// The contract version the plugin was built against (`0.5.0`).
+    /// The contract version the plugin was built against (`0.6.0`).
     pub fn contract_version(&self) -> &'static str {
         self.capabilities.version
     }
@@ -324,6 +331,14 @@ impl CommunityPlugin {
                     .map(|(answer,)| answer)
             }
         )?;
+        self.matches_out(matches)
+    }
+
+    /// The matches an adapter returned, read liberally and checked.
+    pub(super) fn matches_out(
+        &self,
+        matches: Vec<witt::PatientMatch>,
+    ) -> Result<Vec<PatientMatch>, CallFailure> {
         self.check_items(matches.len(), "matches")?;
         let mut matches: Vec<PatientMatch> = matches.into_iter().map(convert::match_out).collect();
         matches

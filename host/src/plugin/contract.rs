@@ -1,5 +1,5 @@
 //! The contract versions the host speaks [wit/README.md, "Support window"]: the current
-//! one (`wit/v0.5`) and the previous minor (`wit/v0.4`), so a partner's plugin keeps
+//! one (`wit/v0.6`) and the previous minor (`wit/v0.5`), so a partner's plugin keeps
 //! loading for one release after a new minor is published.
 //!
 //! A component names its version in every `xcgate:adapter/...@X.Y.Z` import and export.
@@ -17,10 +17,10 @@ pub const PACKAGE: &str = "xcgate:adapter";
 
 /// Every contract version the host loads, newest first. The first is the one the host and
 /// the SDK are built against.
-pub const SUPPORTED: [&str; 2] = ["0.5.0", "0.4.0"];
+pub const SUPPORTED: [&str; 2] = ["0.6.0", "0.5.0"];
 
-/// The contract the host is built against (`xcgate:adapter@0.5.0`).
-pub const CONTRACT: &str = "xcgate:adapter@0.5.0";
+/// The contract the host is built against (`xcgate:adapter@0.6.0`).
+pub const CONTRACT: &str = "xcgate:adapter@0.6.0";
 
 /// The versions a component names in its `xcgate:adapter` imports and exports.
 fn versions_named(component: &Component, engine: &wasmtime::Engine) -> Vec<String> {
@@ -80,9 +80,9 @@ fn newer(a: &str, b: &str) -> bool {
 
 /// Link the imports of every supported version older than the current one. The current
 /// version's imports come from the generated bindings; these are the same host functions
-/// under the older interface names. 0.4.0's `types`, `config`, `log` and `transport` have
-/// the shape of 0.5.0's (0.5.0 only added interfaces), which wasmtime checks when a
-/// component is linked.
+/// under the older interface names. 0.5.0's `config`, `log` and `transport` have the shape
+/// of 0.6.0's, and its `types` a subset (0.6.0 moved the XCPD records there from
+/// `patient-discovery`, unchanged), which wasmtime checks when a component is linked.
 pub fn add_older_imports(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
     for version in &SUPPORTED[1..] {
         linker.instance(&format!("{PACKAGE}/types@{version}"))?;

@@ -1,7 +1,7 @@
 //! Conversions between the message model (`xcgate_ihe::xcpd`) and the generated WIT types.
 
 use super::bindings::xcgate::adapter::types as witt;
-use super::bindings::xcpd::exports::xcgate::adapter::patient_discovery as wit;
+use super::bindings::xcgate::adapter::types as wit;
 use crate::call::AdapterError;
 use xcgate_ihe::xcpd as m;
 

@@ -5,12 +5,12 @@
 //! interface names; looking the function up by `xcgate:adapter/<interface>@<version>` lets
 //! one host call plugins of every version in the support window (see `contract`).
 
+use super::bindings::deferred::exports::xcgate::adapter::deferred_discovery as d;
 use super::bindings::location::exports::xcgate::adapter::patient_location as plq;
 use super::bindings::query::exports::xcgate::adapter::document_query as q;
 use super::bindings::retrieve::exports::xcgate::adapter::document_retrieve as r;
 use super::bindings::settings_check::exports::xcgate::adapter::settings_check as s;
 use super::bindings::xcgate::adapter::types as t;
-use super::bindings::xcpd::exports::xcgate::adapter::patient_discovery as p;
 use super::contract::PACKAGE;
 use super::host_api::CallState;
 use std::marker::PhantomData;
@@ -35,8 +35,26 @@ pub enum DiscoverPatients {}
 impl ExportFn for DiscoverPatients {
     const INTERFACE: &'static str = "patient-discovery";
     const FUNC: &'static str = "discover-patients";
-    type Params<'a> = (&'a t::CallContext, &'a p::PatientQuery);
-    type Results = (Result<Vec<p::PatientMatch>, t::AdapterError>,);
+    type Params<'a> = (&'a t::CallContext, &'a t::PatientQuery);
+    type Results = (Result<Vec<t::PatientMatch>, t::AdapterError>,);
+}
+
+/// ITI-55 answered later: `deferred-discovery.start-discovery` (since 0.6.0).
+pub enum StartDiscovery {}
+impl ExportFn for StartDiscovery {
+    const INTERFACE: &'static str = "deferred-discovery";
+    const FUNC: &'static str = "start-discovery";
+    type Params<'a> = (&'a t::CallContext, &'a t::PatientQuery);
+    type Results = (Result<d::Discovery, t::AdapterError>,);
+}
+
+/// ITI-55 answered later: `deferred-discovery.poll-discovery` (since 0.6.0).
+pub enum PollDiscovery {}
+impl ExportFn for PollDiscovery {
+    const INTERFACE: &'static str = "deferred-discovery";
+    const FUNC: &'static str = "poll-discovery";
+    type Params<'a> = (&'a t::CallContext, &'a str);
+    type Results = (Result<Option<Vec<t::PatientMatch>>, t::AdapterError>,);
 }
 
 /// ITI-38 `document-query.find`.

@@ -95,6 +95,9 @@ pub struct Exchange {
     pub audit_delivered: Option<String>,
     /// The audit records written when the exchange is given up (one per line).
     pub audit_given_up: Option<String>,
+    /// While an owed ITI-55 waits for communities that answer later: their progress (the
+    /// gateway's JSON).
+    pub discovery: Option<String>,
 }
 
 impl Exchange {
@@ -130,6 +133,7 @@ impl Exchange {
             context: None,
             audit_delivered: None,
             audit_given_up: None,
+            discovery: None,
         }
     }
 
@@ -149,7 +153,7 @@ pub struct ExchangeCounts {
     pub given_up: i64,
 }
 
-const COLUMNS: &str = "id, direction, transaction_id, relates_to, address, content_type, body, state, attempts, created_at, next_attempt_at, horizon_at, finished_at, last_error, request, context, audit_delivered, audit_given_up";
+const COLUMNS: &str = "id, direction, transaction_id, relates_to, address, content_type, body, state, attempts, created_at, next_attempt_at, horizon_at, finished_at, last_error, request, context, audit_delivered, audit_given_up, discovery";
 
 macro_rules! exchange_of {
     ($r:expr) => {{
@@ -177,6 +181,7 @@ macro_rules! exchange_of {
             context: r.try_get("context").unwrap_or_default(),
             audit_delivered: r.try_get("audit_delivered").unwrap_or_default(),
             audit_given_up: r.try_get("audit_given_up").unwrap_or_default(),
+            discovery: r.try_get("discovery").unwrap_or_default(),
         }
     }};
 }
@@ -206,7 +211,7 @@ impl Store {
         lease: Option<(&str, i64)>,
     ) -> Result<(), StoreError> {
         let sql = format!(
-            "INSERT INTO exchanges ({COLUMNS}, lease_owner, lease_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+            "INSERT INTO exchanges ({COLUMNS}, lease_owner, lease_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
         );
         on_pool!(self, |p| sqlx::query(&sql)
             .bind(&e.id)
@@ -227,6 +232,7 @@ impl Store {
             .bind(&e.context)
             .bind(&e.audit_delivered)
             .bind(&e.audit_given_up)
+            .bind(&e.discovery)
             .bind(lease.map(|l| l.0))
             .bind(lease.map(|l| l.1))
             .execute(p)
@@ -269,8 +275,11 @@ impl Store {
     }
 
     /// `owner` made the answer of exchange `id`: keep it (`content_type`, `body`) with the
-    /// audit records its delivery or give-up writes, and drop the request. False when the
-    /// lease was no longer `owner`'s.
+    /// audit records its delivery or give-up writes, and drop the request and any
+    /// discovery progress. Delivery is tried until `horizon_at` at least (an answer that
+    /// waited for a community gets the whole horizon from when it was made). False when
+    /// the lease was no longer `owner`'s.
+    #[allow(clippy::too_many_arguments)]
     pub async fn answered(
         &self,
         id: &str,
@@ -279,9 +288,10 @@ impl Store {
         body: &[u8],
         audit_delivered: &str,
         audit_given_up: &str,
+        horizon_at: i64,
     ) -> Result<bool, StoreError> {
         on_pool!(self, |p| sqlx::query(
-            "UPDATE exchanges SET content_type = $3, body = $4, audit_delivered = $5, audit_given_up = $6, request = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'pending'"
+            "UPDATE exchanges SET content_type = $3, body = $4, audit_delivered = $5, audit_given_up = $6, request = NULL, discovery = NULL, horizon_at = CASE WHEN horizon_at < $7 THEN $7 ELSE horizon_at END WHERE id = $1 AND lease_owner = $2 AND state = 'pending'"
         )
         .bind(id)
         .bind(owner)
@@ -289,6 +299,30 @@ impl Store {
         .bind(body)
         .bind(audit_delivered)
         .bind(audit_given_up)
+        .bind(horizon_at)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected() == 1))
+        .map_err(|e| self.unavailable(e))
+    }
+
+    /// `owner` asked the communities of exchange `id` that answer later and some still
+    /// work: keep their `progress` and let go of the exchange until `next_at`, when a
+    /// replica polls them again. False when the lease was no longer `owner`'s.
+    pub async fn discovery_pending(
+        &self,
+        id: &str,
+        owner: &str,
+        progress: &str,
+        next_at: i64,
+    ) -> Result<bool, StoreError> {
+        on_pool!(self, |p| sqlx::query(
+            "UPDATE exchanges SET discovery = $3, next_attempt_at = $4, lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'pending'"
+        )
+        .bind(id)
+        .bind(owner)
+        .bind(progress)
+        .bind(next_at)
         .execute(p)
         .await
         .map(|r| r.rows_affected() == 1))

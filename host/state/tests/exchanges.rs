@@ -122,11 +122,55 @@ async fn suite(store: &Store) -> Result<(), StoreError> {
     // Delivered: its message is not kept.
     assert!(store.exchange("a").await?.unwrap().body.is_empty());
     answering(store).await?;
+    waiting_for_a_community(store).await?;
     awaiting(store).await?;
     // Delivered exchanges are purged after their time; given-up ones stay.
     assert_eq!(store.purge_delivered(NOW + 11).await?, 3, "a, d and e");
     assert!(store.exchange("a").await?.is_none());
     assert!(store.exchange("b").await?.is_some());
+    Ok(())
+}
+
+/// An owed ITI-55 whose community answers later: its progress is kept and the exchange let
+/// go until the next poll, when any replica claims it; the answer clears the progress and
+/// gets the whole horizon from when it is made.
+async fn waiting_for_a_community(store: &Store) -> Result<(), StoreError> {
+    let accepted = owed("w").to_answer(b"<request/>".to_vec(), "{}".to_string());
+    store
+        .add_exchange_leased(&accepted, "replica-1", NOW + MINUTE)
+        .await?;
+    assert!(
+        !store
+            .discovery_pending("w", "replica-2", r#"{"a":1}"#, NOW + 5)
+            .await?,
+        "only the lease holder records progress"
+    );
+    assert!(
+        store
+            .discovery_pending("w", "replica-1", r#"{"a":1}"#, NOW + 5)
+            .await?
+    );
+    let w = |claimed: Vec<Exchange>| -> Vec<Exchange> {
+        claimed.into_iter().filter(|e| e.id == "w").collect()
+    };
+    assert!(w(store.claim_due("replica-2", NOW, NOW + MINUTE, 100).await?).is_empty());
+    let claimed = w(store
+        .claim_due("replica-2", NOW + 5, NOW + MINUTE, 100)
+        .await?);
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].discovery.as_deref(), Some(r#"{"a":1}"#));
+    assert_eq!(claimed[0].request.as_deref(), Some(&b"<request/>"[..]));
+    let later = claimed[0].horizon_at + 10 * MINUTE;
+    assert!(
+        store
+            .answered("w", "replica-2", "text/xml", b"<answer/>", "", "", later)
+            .await?
+    );
+    let kept = store.exchange("w").await?.unwrap();
+    assert_eq!(
+        (kept.discovery, kept.request, kept.horizon_at),
+        (None, None, later)
+    );
     Ok(())
 }
 
@@ -145,7 +189,7 @@ async fn answering(store: &Store) -> Result<(), StoreError> {
     );
     assert!(
         !store
-            .answered("d", "replica-2", "text/xml", b"<a/>", "", "")
+            .answered("d", "replica-2", "text/xml", b"<a/>", "", "", 0)
             .await?
     );
     assert!(
@@ -156,7 +200,8 @@ async fn answering(store: &Store) -> Result<(), StoreError> {
                 "text/xml",
                 b"<answer/>",
                 "delivered",
-                "given up"
+                "given up",
+                0
             )
             .await?
     );

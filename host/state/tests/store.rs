@@ -13,7 +13,7 @@ fn aino() -> PatientId {
 }
 
 async fn suite(store: &Store) -> Result<(), StoreError> {
-    assert_eq!(store.schema_version().await?, 3);
+    assert_eq!(store.schema_version().await?, 4);
     let now = 1_800_000_000_000;
     let pir = PatientId::new("2.999.1.10.1", "PIR-1001");
     // A match in one community, none in another.
@@ -120,7 +120,7 @@ async fn sqlite_store() -> Result<(), StoreError> {
     store.close().await;
     // Reopening migrates nothing twice and keeps the data.
     let again = Store::open(&format!("sqlite://{}", file.display())).await?;
-    assert_eq!(again.schema_version().await?, 3);
+    assert_eq!(again.schema_version().await?, 4);
     Ok(())
 }
 

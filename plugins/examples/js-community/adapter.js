@@ -16,8 +16,8 @@
 // are read through `config.get` on every call. Log lines carry counts and codes only, never
 // patient data.
 
-import { get as getSetting, keys as settingKeys } from 'xcgate:adapter/config@0.5.0';
-import { log } from 'xcgate:adapter/log@0.5.0';
+import { get as getSetting, keys as settingKeys } from 'xcgate:adapter/config@0.6.0';
+import { log } from 'xcgate:adapter/log@0.6.0';
 
 // --- Fixed XDS/ebRIM values [ITI TF-3 4.2.5, Table 4.2.5-1] ------------------------------
 

@@ -24,7 +24,6 @@ import re
 from componentize_py_types import Err
 from wit_world import exports
 from wit_world.exports import document_query as dq
-from wit_world.exports import patient_discovery as pd
 from wit_world.exports import settings_check as sc
 from wit_world.imports import config, log, types
 
@@ -275,7 +274,7 @@ def birth_matches(query, birth):
 
 
 def person_name(p):
-    return pd.PersonName(
+    return types.PersonName(
         family=[p["family"]],
         given=p["given"].split() if p["given"] else [],
         prefix=[], suffix=[], name_use=None,
@@ -294,7 +293,7 @@ def discover(query, patients):
             continue
         if not birth_matches(query.birth_time, p["birth_time"]):
             continue
-        matches.append(pd.PatientMatch(
+        matches.append(types.PatientMatch(
             patient_id=types.InstanceId(root=p["root"], extension=p["id"]),
             other_ids=[],
             names=[person_name(p)],

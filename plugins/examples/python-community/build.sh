@@ -19,7 +19,7 @@ if [ -f "$here/wit/world.wit" ]; then
 else
     repo="$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || (cd "$here/../../.." && pwd))"
     world="$here/../wit/world.wit"
-    contract="$repo/wit/v0.5"
+    contract="$repo/wit/v0.6"
     out="${1:-$repo/target/example-plugins}"
 fi
 tools="${XCGATE_EXAMPLES_TOOLS:-/tmp/xcgate-examples}"

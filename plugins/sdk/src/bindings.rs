@@ -8,7 +8,7 @@
 pub mod xcpd {
     wit_bindgen::generate!({
         world: "patient-discovery-adapter",
-        path: "../../wit/v0.5",
+        path: "../../wit/v0.6",
         pub_export_macro: true,
         export_macro_name: "export_patient_discovery",
         default_bindings_module: "xcgate_sdk::__private::xcpd",
@@ -22,14 +22,14 @@ macro_rules! with_shared {
     ($($rest:tt)*) => {
         wit_bindgen::generate!({
             $($rest)*
-            path: "../../wit/v0.5",
+            path: "../../wit/v0.6",
             pub_export_macro: true,
             additional_derives: [PartialEq, Clone],
             with: {
-                "xcgate:adapter/types@0.5.0": crate::__private::xcpd::xcgate::adapter::types,
-                "xcgate:adapter/config@0.5.0": crate::__private::xcpd::xcgate::adapter::config,
-                "xcgate:adapter/log@0.5.0": crate::__private::xcpd::xcgate::adapter::log,
-                "xcgate:adapter/transport@0.5.0": crate::__private::xcpd::xcgate::adapter::transport,
+                "xcgate:adapter/types@0.6.0": crate::__private::xcpd::xcgate::adapter::types,
+                "xcgate:adapter/config@0.6.0": crate::__private::xcpd::xcgate::adapter::config,
+                "xcgate:adapter/log@0.6.0": crate::__private::xcpd::xcgate::adapter::log,
+                "xcgate:adapter/transport@0.6.0": crate::__private::xcpd::xcgate::adapter::transport,
             },
         });
     };
@@ -63,17 +63,25 @@ pub mod location {
 pub mod settings_check {
     wit_bindgen::generate!({
         world: "settings-check-adapter",
-        path: "../../wit/v0.5",
+        path: "../../wit/v0.6",
         pub_export_macro: true,
         export_macro_name: "export_settings_check",
         default_bindings_module: "xcgate_sdk::__private::settings_check",
         additional_derives: [PartialEq, Clone],
         with: {
-            "xcgate:adapter/config@0.5.0": crate::__private::xcpd::xcgate::adapter::config,
-            "xcgate:adapter/log@0.5.0": crate::__private::xcpd::xcgate::adapter::log,
-            "xcgate:adapter/transport@0.5.0": crate::__private::xcpd::xcgate::adapter::transport,
+            "xcgate:adapter/config@0.6.0": crate::__private::xcpd::xcgate::adapter::config,
+            "xcgate:adapter/log@0.6.0": crate::__private::xcpd::xcgate::adapter::log,
+            "xcgate:adapter/transport@0.6.0": crate::__private::xcpd::xcgate::adapter::transport,
         },
     });
 }
 
 pub use xcpd::xcgate;
+
+pub mod deferred {
+    with_shared!(
+        world: "deferred-discovery-adapter",
+        export_macro_name: "export_deferred_discovery",
+        default_bindings_module: "xcgate_sdk::__private::deferred",
+    );
+}

@@ -1,5 +1,5 @@
 //! The SDK for xcgate community adapters: WebAssembly components, built for
-//! `wasm32-wasip2` against the contract `xcgate:adapter` (`wit/v0.5` of the xcgate
+//! `wasm32-wasip2` against the contract `xcgate:adapter` (`wit/v0.6` of the xcgate
 //! repository), that the gateway runs in a sandbox per call.
 //!
 //! An adapter implements one trait per capability it serves and registers it:
@@ -10,6 +10,7 @@
 //! | ITI-38 document query | [`xca_query::DocumentQuery`] | [`register_document_query!`] |
 //! | ITI-39 document retrieve | [`xca_retrieve::DocumentRetrieve`] | [`register_document_retrieve!`] |
 //! | ITI-56 patient location | [`plq::PatientLocator`] | [`register_patient_location!`] |
+//! | ITI-55 answered later (0.6.0) | [`deferred::DeferredDiscovery`] | [`register_deferred_discovery!`] |
 //! | its own settings check | [`settings_check::SettingsCheck`] | [`register_settings_check!`] |
 //!
 //! ```no_run
@@ -34,6 +35,7 @@
 //! dependency an adapter needs: the IHE message model is re-exported as [`ihe`].
 
 pub mod config;
+pub mod deferred;
 pub mod hl7_time;
 pub mod ids;
 pub mod log;
@@ -71,5 +73,5 @@ pub use bindings::xcgate::adapter::types::{
     Severity, Slot,
 };
 
-/// The WIT package version this SDK was built against (`wit/v0.5`).
-pub const CONTRACT_VERSION: &str = "0.5.0";
+/// The WIT package version this SDK was built against (`wit/v0.6`).
+pub const CONTRACT_VERSION: &str = "0.6.0";

@@ -149,3 +149,41 @@ macro_rules! register_settings_check {
         };
     };
 }
+
+/// Register a type implementing [`deferred::DeferredDiscovery`](crate::deferred::DeferredDiscovery)
+/// as this component's `deferred-discovery` export (ITI-55 answered later, since 0.6.0).
+/// Register the same type with [`register_patient_discovery!`](crate::register_patient_discovery)
+/// too: synchronous requests are answered through it.
+#[macro_export]
+macro_rules! register_deferred_discovery {
+    ($ty:ty) => {
+        #[cfg(target_family = "wasm")]
+        const _: () = {
+            struct Export;
+            impl $crate::__private::deferred::exports::xcgate::adapter::deferred_discovery::Guest
+                for Export
+            {
+                fn start_discovery(
+                    ctx: $crate::CallContext,
+                    query: $crate::xcpd::PatientQuery,
+                ) -> ::core::result::Result<$crate::deferred::Discovery, $crate::AdapterError> {
+                    <$ty as $crate::deferred::DeferredDiscovery>::start_discovery(ctx, query)
+                }
+                fn poll_discovery(
+                    ctx: $crate::CallContext,
+                    token: ::std::string::String,
+                ) -> ::core::result::Result<
+                    ::core::option::Option<::std::vec::Vec<$crate::xcpd::PatientMatch>>,
+                    $crate::AdapterError,
+                > {
+                    <$ty as $crate::deferred::DeferredDiscovery>::poll_discovery(ctx, token)
+                }
+            }
+            $crate::__private::deferred::export_deferred_discovery!(Export with_types_in $crate::__private::deferred);
+        };
+        const _: fn() = || {
+            fn implements<T: $crate::deferred::DeferredDiscovery>() {}
+            implements::<$ty>();
+        };
+    };
+}

@@ -16,7 +16,7 @@
 
 use crate::{AdapterError, CallContext, InstanceId, Slot};
 
-pub use crate::__private::xcpd::exports::xcgate::adapter::patient_discovery::{
+pub use crate::__private::xcpd::xcgate::adapter::types::{
     Address, PatientMatch, PatientQuery, PersonName, Telecom, TimeQuery,
 };
 

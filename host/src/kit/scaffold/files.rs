@@ -1,5 +1,5 @@
 //! The files of a new plugin project: templates compiled into the binary (`host/templates`,
-//! the language examples of `plugins/examples`, the contract of `wit/v0.5`), filled in.
+//! the language examples of `plugins/examples`, the contract of `wit/v0.6`), filled in.
 
 use super::{Lang, Plan, short};
 use crate::plugin::Capability;
@@ -74,23 +74,27 @@ const JS: [(&str, &str); 6] = [
 const EXAMPLE_SETTINGS: &str = include_str!("../../../../plugins/examples/settings.toml");
 
 /// The contract, copied into Python and JavaScript projects for their tool chains.
-const CONTRACT: [(&str, &str); 7] = [
-    ("plq.wit", include_str!("../../../../wit/v0.5/plq.wit")),
+const CONTRACT: [(&str, &str); 8] = [
+    (
+        "deferred.wit",
+        include_str!("../../../../wit/v0.6/deferred.wit"),
+    ),
+    ("plq.wit", include_str!("../../../../wit/v0.6/plq.wit")),
     (
         "settings.wit",
-        include_str!("../../../../wit/v0.5/settings.wit"),
+        include_str!("../../../../wit/v0.6/settings.wit"),
     ),
     (
         "transport.wit",
-        include_str!("../../../../wit/v0.5/transport.wit"),
+        include_str!("../../../../wit/v0.6/transport.wit"),
     ),
-    ("types.wit", include_str!("../../../../wit/v0.5/types.wit")),
+    ("types.wit", include_str!("../../../../wit/v0.6/types.wit")),
     (
         "worlds.wit",
-        include_str!("../../../../wit/v0.5/worlds.wit"),
+        include_str!("../../../../wit/v0.6/worlds.wit"),
     ),
-    ("xca.wit", include_str!("../../../../wit/v0.5/xca.wit")),
-    ("xcpd.wit", include_str!("../../../../wit/v0.5/xcpd.wit")),
+    ("xca.wit", include_str!("../../../../wit/v0.6/xca.wit")),
+    ("xcpd.wit", include_str!("../../../../wit/v0.6/xcpd.wit")),
 ];
 
 const README: &str = include_str!("../../../templates/common/README.md");
@@ -232,7 +236,7 @@ pub fn of(plan: &Plan) -> anyhow::Result<Vec<(String, String)>> {
                     "```sh\n./test.sh\n```\n\nruns the unit tests ({tests}: the exported functions called with the test\npatients, the host played by the test). "
                 ),
                 format!(
-                    "| `{source}`, `build.sh` | the adapter and its build |\n| `test.sh`, `{test_file}` | its unit tests |\n| `wit/` | its world and the contract, `xcgate:adapter@0.5.0` |\n"
+                    "| `{source}`, `build.sh` | the adapter and its build |\n| `test.sh`, `{test_file}` | its unit tests |\n| `wit/` | its world and the contract, `xcgate:adapter@0.6.0` |\n"
                 ),
                 "64MiB",
             )
@@ -282,9 +286,9 @@ pub fn of(plan: &Plan) -> anyhow::Result<Vec<(String, String)>> {
 fn world(name: &str, caps: &[Capability]) -> String {
     let includes: String = caps
         .iter()
-        .map(|c| format!("    include xcgate:adapter/{}-adapter@0.5.0;\n", short(*c)))
+        .map(|c| format!("    include xcgate:adapter/{}-adapter@0.6.0;\n", short(*c)))
         .collect();
     format!(
-        "// The world of the {name} adapter (written by `xcgate plugin new`): what it exports,\n// over the contract in deps/xcgate-adapter (xcgate:adapter@0.5.0).\npackage xcgate-plugin:{name};\n\nworld community {{\n{includes}    include xcgate:adapter/settings-check-adapter@0.5.0;\n}}\n"
+        "// The world of the {name} adapter (written by `xcgate plugin new`): what it exports,\n// over the contract in deps/xcgate-adapter (xcgate:adapter@0.6.0).\npackage xcgate-plugin:{name};\n\nworld community {{\n{includes}    include xcgate:adapter/settings-check-adapter@0.6.0;\n}}\n"
     )
 }

@@ -1,13 +1,13 @@
-//! A test guest built against the previous minor of the contract (`wit/v0.4`, package
-//! `xcgate:adapter@0.4.0`) with wit-bindgen directly, as a partner's plugin from before
-//! 0.5.0 was: the gateway must still load it, route it ITI-55, give it its settings and
+//! A test guest built against the previous minor of the contract (`wit/v0.5`, package
+//! `xcgate:adapter@0.5.0`) with wit-bindgen directly, as a partner's plugin from before
+//! 0.6.0 was: the gateway must still load it, route it ITI-55, give it its settings and
 //! keep its log lines [wit/README.md, "Support window"].
 
 #[allow(missing_docs, clippy::all, unsafe_code)]
 mod bindings {
     wit_bindgen::generate!({
         world: "patient-discovery-adapter",
-        path: "../../wit/v0.4",
+        path: "../../wit/v0.5",
         generate_all,
     });
 }
@@ -16,9 +16,9 @@ use bindings::exports::xcgate::adapter::patient_discovery::{Guest, PatientMatch,
 use bindings::xcgate::adapter::types::{AdapterError, CallContext, InstanceId};
 use bindings::xcgate::adapter::{config, log};
 
-struct ContractV04;
+struct ContractV05;
 
-impl Guest for ContractV04 {
+impl Guest for ContractV05 {
     fn discover_patients(
         _ctx: CallContext,
         query: PatientQuery,
@@ -26,10 +26,10 @@ impl Guest for ContractV04 {
         let extension = config::get("patient-extension").ok_or_else(|| {
             AdapterError::Internal("settings.patient-extension is missing".into())
         })?;
-        log::log(log::Level::Info, "contract 0.4.0 guest answering");
+        log::log(log::Level::Info, "contract 0.5.0 guest answering");
         Ok(vec![PatientMatch {
             patient_id: InstanceId {
-                root: "2.999.4".into(),
+                root: "2.999.5".into(),
                 extension: Some(extension),
             },
             other_ids: vec![],
@@ -50,6 +50,6 @@ impl Guest for ContractV04 {
 #[cfg(target_family = "wasm")]
 #[allow(unsafe_code)]
 mod export {
-    use super::ContractV04;
-    crate::bindings::export!(ContractV04 with_types_in crate::bindings);
+    use super::ContractV05;
+    crate::bindings::export!(ContractV05 with_types_in crate::bindings);
 }
