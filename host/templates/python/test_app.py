@@ -11,7 +11,6 @@ import tomllib
 import unittest
 
 from wit_world.exports import document_query as dq
-from wit_world.exports import patient_discovery as pd
 from wit_world.imports import config, log, types
 
 HERE = pathlib.Path(__file__).parent
@@ -39,9 +38,9 @@ CTX = types.CallContext(request_id="unit-test", deadline_unix_ms=2**62,
 
 
 def query(family, given, birth, gender=None):
-    name = pd.PersonName(family=[family], given=[given], prefix=[], suffix=[], name_use=None)
-    return pd.PatientQuery(
-        names=[name], birth_time=pd.TimeQuery(value=birth, low=None, high=None),
+    name = types.PersonName(family=[family], given=[given], prefix=[], suffix=[], name_use=None)
+    return types.PatientQuery(
+        names=[name], birth_time=types.TimeQuery(value=birth, low=None, high=None),
         gender=gender, ids=[], addresses=[], telecoms=[], mothers_maiden_name=None,
         birth_place_address=None, birth_place_name=None, principal_care_provider_ids=[],
         match_algorithm=None, minimum_degree_match=None,
