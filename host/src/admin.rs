@@ -98,7 +98,9 @@ async fn route(live: &LiveGateway, req: &Request<Incoming>, peer: &Peer) -> Resp
             r
         }
         (&Method::GET, "/metrics") => {
-            let mut r = answer::plain(StatusCode::OK, live.current().process.metrics.render());
+            let process = &live.current().process;
+            let text = process.metrics.render() + &process.audit.render_metrics();
+            let mut r = answer::plain(StatusCode::OK, text);
             r.headers_mut().insert(
                 http::header::CONTENT_TYPE,
                 http::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),

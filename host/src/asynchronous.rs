@@ -28,7 +28,7 @@ mod worker;
 
 pub use accept::{Acceptance, accept};
 pub use received::received;
-pub use worker::deliver_owed;
+pub use worker::{deliver_owed, take_back_leases};
 
 /// The path answers to this gateway's own asynchronous requests come to.
 pub const REPLIES: &str = "/replies";

@@ -17,6 +17,7 @@
 //!   Alert [ITI TF-2 3.20.4.1], at most [`ALERTS_PER_SECOND`] a second.
 
 mod alert_budget;
+pub mod cli;
 mod facts;
 mod records;
 
@@ -88,6 +89,11 @@ pub struct Recorder {
     identity: AuditIdentity,
     alerts: AlertBudget,
     metrics: Arc<Metrics>,
+    /// `audit.on_failure = "refuse"`: no answer leaves without its records.
+    refuse: bool,
+    /// False from a failed store until records are stored again (or the journal's
+    /// folder takes a write again: [`Recorder::probe`]).
+    writable: std::sync::atomic::AtomicBool,
 }
 
 impl Recorder {
@@ -126,10 +132,55 @@ impl Recorder {
             identity: AuditIdentity::new(&config.audit),
             alerts: AlertBudget::default(),
             metrics,
+            refuse: config.audit.on_failure.unwrap_or_default() == crate::config::OnFailure::Refuse,
+            writable: std::sync::atomic::AtomicBool::new(true),
         }
     }
 
-    /// The journal file.
+    /// The journal's gauges in the Prometheus text format: whether it takes records, its
+    /// size on disk, its segments, and the records waiting for the repository.
+    pub fn render_metrics(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let Some(auditor) = &self.auditor else {
+            return out;
+        };
+        let gauge = |out: &mut String, name: &str, help: &str, value: u64| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+            );
+        };
+        gauge(
+            &mut out,
+            "xcgate_audit_writable",
+            "1 while the audit journal stores records, 0 from a failed store until it does again.",
+            u64::from(self.writable()),
+        );
+        gauge(
+            &mut out,
+            "xcgate_audit_pending",
+            "Audit records in the journal not yet written to the Audit Record Repository.",
+            auditor.stats().pending,
+        );
+        if let Ok(status) = atna::status(&self.journal) {
+            gauge(
+                &mut out,
+                "xcgate_audit_journal_bytes",
+                "Bytes the audit journal takes on disk (segments, compressed or not).",
+                status.size,
+            );
+            gauge(
+                &mut out,
+                "xcgate_audit_journal_segments",
+                "Segments of the audit journal.",
+                status.segments as u64,
+            );
+        }
+        out
+    }
+
+    /// The journal folder.
     pub fn journal(&self) -> &Path {
         &self.journal
     }
@@ -157,19 +208,82 @@ impl Recorder {
         }
     }
 
-    /// Build and store the records of one request. A record that cannot be stored is
-    /// logged and counted (`xcgate_audit_failures_total`); the answer still leaves.
-    pub async fn record(&self, ex: &Exchange<'_>, facts: &Facts) {
-        let Some(auditor) = &self.auditor else { return };
+    /// Build and store the records of one request. False when they could not be stored
+    /// (logged and counted in `xcgate_audit_failures_total`): with `on_failure = "refuse"`
+    /// the caller then sends the transaction's error instead of the answer
+    /// ([`Recorder::refuses`]).
+    pub async fn record(&self, ex: &Exchange<'_>, facts: &Facts) -> bool {
+        let Some(auditor) = &self.auditor else {
+            return true;
+        };
         let messages = records::of_request(&self.identity, ex, facts);
         // One group commit for all the records of the request (20 communities: one fsync).
-        if let Err(e) = auditor.record_all(&messages).await {
-            self.metrics.audit_failures(messages.len() as u64);
-            tracing::error!(
-                request_id = ex.request_id,
-                records = messages.len(),
-                "audit records not stored: {e}"
-            );
+        let stored = auditor.record_all(&messages).await;
+        self.stored(&stored, messages.len() as u64, ex.request_id)
+    }
+
+    /// Note how a store went: count and log a failure, and say when the journal takes
+    /// records again.
+    fn stored(
+        &self,
+        result: &Result<(), atna::AuditError>,
+        records: u64,
+        request_id: &str,
+    ) -> bool {
+        use std::sync::atomic::Ordering;
+        match result {
+            Ok(()) => {
+                if !self.writable.swap(true, Ordering::Relaxed) {
+                    tracing::info!("audit journal takes records again; requests are answered");
+                }
+                true
+            }
+            Err(e) => {
+                self.metrics.audit_failures(records);
+                if self.writable.swap(false, Ordering::Relaxed) {
+                    tracing::error!(
+                        journal = %self.journal.display(),
+                        error = %e,
+                        on_failure = if self.refuse { "refuse" } else { "serve" },
+                        "audit journal cannot store records: {}",
+                        if self.refuse {
+                            "requests get their transaction's error and /ready is false until it can"
+                        } else {
+                            "answers leave unaudited (audit.on_failure = \"serve\")"
+                        }
+                    );
+                }
+                tracing::debug!(request_id, records, "audit records not stored: {e}");
+                false
+            }
+        }
+    }
+
+    /// True when an answer whose records could not be stored must not leave
+    /// (`audit.on_failure = "refuse"`, the default).
+    pub fn refuses(&self) -> bool {
+        self.refuse
+    }
+
+    /// False while the journal cannot store records (since a failed store).
+    pub fn writable(&self) -> bool {
+        self.writable.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// While the journal cannot store records: does it take a write now
+    /// ([`atna::Auditor::probe`])? Without this, a gateway taken out of its load balancer
+    /// by `/ready` would never learn that the disk has room again.
+    pub async fn probe(&self) {
+        let Some(auditor) = &self.auditor else {
+            return;
+        };
+        if self.writable() {
+            return;
+        }
+        if auditor.probe().await.is_ok() {
+            tracing::info!("audit journal takes writes again; requests are answered");
+            self.writable
+                .store(true, std::sync::atomic::Ordering::Relaxed);
         }
     }
 
@@ -204,15 +318,8 @@ impl Recorder {
         let Some(auditor) = &self.auditor else {
             return true;
         };
-        match auditor.record_lines(lines).await {
-            Ok(()) => true,
-            Err(e) => {
-                let n = lines.lines().count() as u64;
-                self.metrics.audit_failures(n);
-                tracing::error!(request_id, records = n, "audit records not stored: {e}");
-                false
-            }
-        }
+        let stored = auditor.record_lines(lines).await;
+        self.stored(&stored, lines.lines().count() as u64, request_id)
     }
 
     /// Record an operator's revocation of `rows` correlations of `patient_cx` (in
@@ -274,4 +381,12 @@ impl Recorder {
             tracing::error!("security alert not stored: {e}");
         }
     }
+}
+
+/// Every record of the audit journal folder `journal`, in order, one per line (segments
+/// decompressed); empty when there is none. For tools and tests: it reads all of it.
+pub fn journal_text(journal: &std::path::Path) -> String {
+    xcgate_audit::read_journal(journal)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default()
 }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 pub use xcgate_ihe::transaction::{Role, Transaction};
 
-pub use audit::{AuditSection, SyslogSection, SyslogTransportName, hostname};
+pub use audit::{AuditSection, OnFailure, SyslogSection, SyslogTransportName, hostname};
 pub use community::{BreakerConfig, CommunityConfig, EndpointConfig};
 pub use replies::{AllowedAddress, RepliesSection};
 pub use units::{ByteSize, HumanDuration, parse_duration};

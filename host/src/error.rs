@@ -84,6 +84,10 @@ pub enum RequestError {
     /// An asynchronous request that could not be kept, so it is not acknowledged.
     #[error("the asynchronous request is not accepted: {0}")]
     NotAccepted(String),
+    /// The answer's audit records could not be made durable, and `audit.on_failure =
+    /// "refuse"` withholds it (where the transaction has no error answer of its own).
+    #[error("{}", crate::unaudited::WHY)]
+    AuditUnavailable,
 }
 
 fn names(list: &[(String, String)]) -> String {
@@ -121,7 +125,8 @@ impl RequestError {
                 .with_subcode(ns::WSA, "InvalidAddressingHeader"),
             RequestError::Internal { .. }
             | RequestError::LocationUnavailable(_)
-            | RequestError::NotAccepted(_) => Fault::new(FaultCode::Receiver, reason),
+            | RequestError::NotAccepted(_)
+            | RequestError::AuditUnavailable => Fault::new(FaultCode::Receiver, reason),
             // WS-Security faults are Sender faults with a wsse subcode [WSS 1.1 §12].
             RequestError::Security(e) => {
                 let (namespace, local) = e.fault_subcode();
@@ -157,6 +162,7 @@ impl RequestError {
             RequestError::NotAccepted(_) => "not_accepted",
             RequestError::NotAwaited(_) => "not_awaited",
             RequestError::RelatesToMissing => "relates_to_missing",
+            RequestError::AuditUnavailable => "audit_unavailable",
         }
     }
 

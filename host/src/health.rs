@@ -3,7 +3,8 @@
 //! - `GET /live`: 200 while the process answers at all (restart it when this fails).
 //! - `GET /ready`: 200 when the gateway can serve: every community's plugin is linked
 //!   (a gateway that could not link one never starts, and a reload that cannot keeps the
-//!   old set) and the audit journal is open; 503 with the reasons otherwise, and from the
+//!   old set) and the audit journal is open and takes records (with `audit.on_failure =
+//!   "refuse"`); 503 with the reasons otherwise, and from the
 //!   moment shutdown begins, so a load balancer stops sending while connections drain.
 
 use crate::answer::{self, Chunks};
@@ -30,6 +31,11 @@ fn ready(live: &LiveGateway) -> Response<Chunks> {
     }
     if !gw.process.audit.is_open() {
         not_ready.push("the audit journal is not open");
+    }
+    if gw.process.audit.refuses() && !gw.process.audit.writable() {
+        not_ready.push(
+            "the audit journal cannot store records (audit.on_failure = \"refuse\": answers are withheld)",
+        );
     }
     if not_ready.is_empty() {
         answer::plain(

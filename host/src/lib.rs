@@ -50,6 +50,7 @@ pub mod server;
 pub mod soap_endpoint;
 pub mod statement;
 pub mod tls;
+pub mod unaudited;
 pub mod wire;
 pub mod xca;
 pub mod xcpd;

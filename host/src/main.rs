@@ -71,6 +71,14 @@ enum Command {
         #[arg(long, global = true)]
         config: Option<PathBuf>,
     },
+    /// The audit journal of a config: status, verify, export a period, tail.
+    Audit {
+        #[command(subcommand)]
+        action: xcgate::audit::cli::AuditAction,
+        /// The gateway config (default: the bundled demo).
+        #[arg(long, global = true)]
+        config: Option<PathBuf>,
+    },
     /// Develop a community plugin: run it once in the sandbox, outside a gateway.
     Plugin {
         #[command(subcommand)]
@@ -245,6 +253,7 @@ fn main() -> ExitCode {
         Command::Correlations { action, config } => correlations(config, action),
         Command::Plugin { action } => return plugin(action),
         Command::Pending { action, config } => pending(config, action),
+        Command::Audit { action, config } => xcgate::audit::cli::run(config, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

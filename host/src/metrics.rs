@@ -55,6 +55,7 @@ struct Registry {
     reloads: BTreeMap<&'static str, u64>,
     /// Audit records that could not be stored.
     audit_failures: u64,
+    audit_refused: u64,
     /// State store calls that failed, by operation.
     state_failures: BTreeMap<&'static str, u64>,
     alerts_suppressed: u64,
@@ -155,6 +156,11 @@ impl Metrics {
         self.with(|r| r.audit_failures += records);
     }
 
+    /// An answer withheld because its audit records could not be stored.
+    pub fn audit_refused(&self) {
+        self.with(|r| r.audit_refused += 1);
+    }
+
     /// Count a state store call that failed (`learn`, `lookup`, `revoke`, `purge`).
     pub fn state_failure(&self, operation: &'static str) {
         self.with(|r| *r.state_failures.entry(operation).or_default() += 1);
@@ -242,6 +248,8 @@ impl Metrics {
             }
             family(&mut out, "xcgate_audit_failures_total", "counter", "Audit records that could not be stored in the journal.");
             let _ = writeln!(out, "xcgate_audit_failures_total {}", r.audit_failures);
+            family(&mut out, "xcgate_audit_refused_total", "counter", "Answers withheld (the transaction's error sent instead) because their audit records could not be stored (audit.on_failure = \"refuse\").");
+            let _ = writeln!(out, "xcgate_audit_refused_total {}", r.audit_refused);
             family(&mut out, "xcgate_audit_alerts_suppressed_total", "counter", "Security Alerts not written: over the per-second budget of the audit trail.");
             let _ = writeln!(out, "xcgate_audit_alerts_suppressed_total {}", r.alerts_suppressed);
             family(&mut out, "xcgate_state_failures_total", "counter", "State store calls that failed, by operation (learn, lookup, revoke, purge).");

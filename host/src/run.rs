@@ -45,6 +45,9 @@ pub async fn start(live: Arc<LiveGateway>, addr: SocketAddr) -> std::io::Result<
         Some(l) => Some(l.local_addr()?),
         None => None,
     };
+    // What this replica held when it stopped is due again, before it accepts anything new:
+    // let go later, its leases would also free what it has just accepted and is answering.
+    crate::asynchronous::take_back_leases(&current).await;
     // Shutdown in two steps: the SOAP listener stops and drains first while the admin
     // listener still answers `/ready` (503, draining); then the admin listener.
     let (stop_soap, soap_stopped) = watch::channel(false);
@@ -73,9 +76,11 @@ pub async fn start(live: Arc<LiveGateway>, addr: SocketAddr) -> std::io::Result<
         current.config.state.purge_every.0,
     ));
     let owed = tokio::spawn(crate::asynchronous::deliver_owed(live.clone()));
+    let audit_probe = tokio::spawn(probe_audit_every(current.process.clone()));
     Ok(RunningGateway {
         purge,
         owed,
+        audit_probe,
         addr: local,
         scheme,
         admin_addr,
@@ -85,6 +90,15 @@ pub async fn start(live: Arc<LiveGateway>, addr: SocketAddr) -> std::io::Result<
         soap,
         admin,
     })
+}
+
+/// While the audit journal cannot store records, see every 2 s whether its folder takes a
+/// write again ([`crate::audit::Recorder::probe`]).
+async fn probe_audit_every(process: std::sync::Arc<Process>) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        process.audit.probe().await;
+    }
 }
 
 async fn until(mut stopped: watch::Receiver<bool>) {
@@ -106,6 +120,8 @@ pub struct RunningGateway {
     purge: JoinHandle<()>,
     /// Delivers asynchronous answers still owed (retries, another replica's leftovers).
     owed: JoinHandle<()>,
+    /// Sees when an audit journal that failed takes writes again.
+    audit_probe: JoinHandle<()>,
 }
 
 impl RunningGateway {
@@ -129,6 +145,7 @@ impl RunningGateway {
     pub async fn stop(mut self) {
         self.purge.abort();
         self.owed.abort();
+        self.audit_probe.abort();
         self.live.start_draining();
         let _ = self.stop_soap.send(true);
         let _ = (&mut self.soap).await;
@@ -179,6 +196,11 @@ pub fn serve(source: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Res
         .enable_all()
         .build()?;
     rt.block_on(async move {
+        // A file over the process's size limit (RLIMIT_FSIZE) must fail its write (EFBIG),
+        // which the audit journal reports and recovers from, not kill the gateway with
+        // SIGXFSZ's default action: handling the signal is what turns that off.
+        let _file_size_limit =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(25))?;
         let process = Process::start(&config, runtime).await?;
         let gw = Arc::new(Gateway::load_checked(config, &process).await?);
         let live = LiveGateway::new(gw.clone(), source);

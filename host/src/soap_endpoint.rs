@@ -192,7 +192,12 @@ pub async fn respond(
             request_id,
             home_community_id: &gw.config.gateway.home_community_id,
         };
-        gw.process.audit.record(&exchange, &facts).await;
+        let audit = &gw.process.audit;
+        if !audit.record(&exchange, &facts).await && audit.refuses() {
+            // Nothing leaves without its record: the transaction's error instead.
+            gw.process.metrics.audit_refused();
+            reply = crate::unaudited::answer(gw, checked);
+        }
     }
     if let Some(error) = reply.fault.take() {
         return Err(checked.refusal(error));

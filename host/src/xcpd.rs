@@ -18,10 +18,14 @@ use xcgate_ihe::hl7v3::{
 };
 use xcgate_ihe::transaction::{Role, Transaction};
 use xcgate_ihe::xcpd::{DetectedIssue, Ii, PatientMatch, RequestedAttribute};
-use xcgate_ihe::xml::{Element, ns::HL7};
+use xcgate_ihe::xml::Element;
+
+mod errors;
+use errors::query_error;
+pub use errors::unaudited;
 
 impl Gateway {
-    fn our_party(&self) -> Party {
+    pub(crate) fn our_party(&self) -> Party {
         Party {
             device: Some(Ii::new(self.config.device_oid(), None)),
             home_community: Some(self.config.gateway.home_community_id.clone()),
@@ -225,7 +229,7 @@ pub fn answer_ack(gw: &Gateway, target: Option<&Ii>) -> String {
     )
 }
 
-fn new_hl7_id(gw: &Gateway) -> Ii {
+pub(crate) fn new_hl7_id(gw: &Gateway) -> Ii {
     Ii {
         root: gw.config.device_oid(),
         extension: Some(wire::new_uuid()),
@@ -341,61 +345,4 @@ where
         code,
         failed,
     }
-}
-
-/// A query that names itself (message id, queryId) but whose parameters are wrong gets an
-/// HL7 answer: AE with queryResponseCode QE and the reason [ITI TF-2 3.55.4.2.3]. Without
-/// those ids there is nothing to answer to, and the SOAP layer sends a fault.
-fn query_error(gw: &Gateway, payload: &Element, error: Hl7Error) -> Result<Reply, Hl7Error> {
-    let id = payload.child(HL7, "id").and_then(hl7v3::read_ii);
-    let qbp = payload.path(HL7, &["controlActProcess", "queryByParameter"]);
-    let query_id = qbp
-        .and_then(|q| q.child(HL7, "queryId"))
-        .and_then(hl7v3::read_ii);
-    let (Some(id), Some(qbp), Some(query_id), true) =
-        (id, qbp, query_id, payload.is(HL7, "PRPA_IN201305UV02"))
-    else {
-        return Err(error);
-    };
-    let text = error.to_string();
-    let sender = payload.path(HL7, &["sender", "device"]);
-    let receiver = Party {
-        device: sender
-            .and_then(|d| d.child(HL7, "id"))
-            .and_then(hl7v3::read_ii),
-        home_community: sender
-            .and_then(|d| d.path(HL7, &["asAgent", "representedOrganization", "id"]))
-            .and_then(hl7v3::read_ii)
-            .map(|i| i.root),
-    };
-    let response = DiscoveryResponse {
-        message_id: new_hl7_id(gw),
-        creation_time: &wire::hl7_now(),
-        processing_code: "P",
-        sender: gw.our_party(),
-        receiver,
-        ack: AckCode::AE,
-        ack_detail: Some(&text),
-        target_message: Some(&id),
-        query_response: QueryResponseCode::QE,
-        query_id: &query_id,
-        events: &[],
-        issues: &[],
-        query_by_parameter: Some(qbp),
-    };
-    let mut facts = Facts::refused(Transaction::Iti55, "query error");
-    facts.query = Some(xcgate_audit::QueryParameters::Xcpd {
-        query_id: format!(
-            "{}@{}",
-            query_id.extension.as_deref().unwrap_or(""),
-            query_id.root
-        ),
-        query_by_parameter: crate::audit::serialize(qbp),
-        home_community_id: String::new(),
-    });
-    Ok(Reply::soap(
-        Transaction::Iti55.response_action(),
-        response.build(),
-        facts,
-    ))
 }

@@ -124,8 +124,7 @@ fn write_config(dir: &Path, extra: &str) -> PathBuf {
 }
 
 fn journal_lines(journal: &Path) -> Vec<String> {
-    std::fs::read_to_string(journal)
-        .unwrap_or_default()
+    xcgate::audit::journal_text(journal)
         .lines()
         .map(str::to_string)
         .collect()
@@ -306,7 +305,7 @@ fn a_marker_patient_name_reaches_the_audit_file_and_never_the_logs() {
             "{marker} is in the audit journal (decoded ParticipantObjectQuery / ParticipantObjectID)"
         );
     }
-    let raw = std::fs::read_to_string(&journal).unwrap();
+    let raw = xcgate::audit::journal_text(&journal);
     assert!(
         raw.contains(PATIENT),
         "the patient id is a ParticipantObjectID in plain text"

@@ -422,7 +422,7 @@ fn serve_answers_the_readme_iti18_by_hetu_and_an_operator_revokes_what_it_learne
     assert!(revoked.contains("\"revoked\": 3"), "{revoked}");
     let (_, listed, _) = correlations(&demo.state, &["list", "--patient", AINO]);
     assert_eq!(listed.trim(), "[]");
-    let journal = std::fs::read_to_string(demo.state.join("xcgate/audit.log")).unwrap();
+    let journal = xcgate::audit::journal_text(&demo.state.join("xcgate/audit.log"));
     let record = journal
         .lines()
         .find(|l| l.contains(r#"csd-code="110110""#))

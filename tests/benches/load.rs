@@ -5,6 +5,7 @@
 //! cargo bench -p xcgate-tests --bench load             # table (about a minute)
 //! cargo bench -p xcgate-tests --bench load -- --json   # one JSON object per row
 //! cargo bench -p xcgate-tests --bench load -- --quick  # short smoke run (CI)
+//! cargo bench -p xcgate-tests --bench load -- --soak 10m --share 0.5   # soak (load/soak.rs)
 //! ```
 //!
 //! Client, baseline and gateway share this process and its cores, as they would share a
@@ -24,6 +25,8 @@ mod report;
 mod scenarios;
 #[path = "load/setup.rs"]
 mod setup;
+#[path = "load/soak.rs"]
+mod soak;
 #[path = "load/stats.rs"]
 mod stats;
 #[path = "load/translation.rs"]
@@ -32,14 +35,30 @@ mod translation;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: cargo bench -p xcgate-tests --bench load [-- --json] [-- --quick]";
+const USAGE: &str = "usage: cargo bench -p xcgate-tests --bench load [-- --json] [-- --quick] [-- --soak 10m [--share 0.5]]";
 
 fn main() -> ExitCode {
     let (mut json, mut quick) = (false, false);
-    for arg in std::env::args().skip(1) {
+    let (mut soak, mut share) = (None, 0.5);
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--json" => json = true,
             "--quick" => quick = true,
+            "--soak" => match args.next().as_deref().and_then(soak::parse_duration) {
+                Some(d) => soak = Some(d),
+                None => {
+                    eprintln!("--soak needs a duration, e.g. 10m or 600s\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--share" => match args.next().and_then(|s| s.parse::<f64>().ok()) {
+                Some(s) if s > 0.0 && s <= 1.0 => share = s,
+                _ => {
+                    eprintln!("--share needs a fraction of the capacity, 0 < S <= 1\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             // cargo bench passes --bench to every bench binary.
             "--bench" => {}
             "-h" | "--help" => {
@@ -75,6 +94,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(duration) = soak {
+        return match runtime.block_on(soak::soak(&bench.printer, duration, share)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("load: soak failed: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     bench.printer.header(&format!(
         "xcgate load bench: {cores} cores, {:.1} s per run after {:.1} s warm-up; targets from the README; cpu = whole process (client + server) per answer",
         measure.as_secs_f64(),

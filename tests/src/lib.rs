@@ -148,11 +148,17 @@ impl TestGateway {
 
     /// Everything the gateway's audit journal holds (one DICOM audit record per line).
     pub fn journal_text(&self) -> String {
-        std::fs::read_to_string(self.gateway.config.journal_path()).unwrap_or_default()
+        journal_text(&self.gateway.config.journal_path())
     }
 
     /// The metrics of the gateway's process.
     pub fn metrics(&self) -> &xcgate::metrics::Metrics {
         &self.gateway.process.metrics
     }
+}
+
+/// Every record of the journal folder `journal` (one DICOM audit record per line; segments
+/// decompressed), or nothing when there is none.
+pub fn journal_text(journal: &Path) -> String {
+    xcgate::audit::journal_text(journal)
 }

@@ -125,9 +125,9 @@ birth_time = "19900312"
     let parsed = soap_client::iti55_answer(&body);
     assert_eq!(parsed.matches.len(), 1, "pirkanmaa finds Aino: {body}");
 
-    let written = std::fs::read(&journal).expect("the journal exists");
+    let written = xcgate_tests::journal_text(&journal);
     assert!(
-        String::from_utf8_lossy(&written).contains("ITI-55"),
+        written.contains("ITI-55"),
         "the journal holds the ITI-55 records"
     );
 }

@@ -4,14 +4,18 @@
 use crate::config::{AuditConfig, AuditError, validate};
 use crate::cursor;
 use crate::forwarder::Forwarder;
+use crate::forwarder::RESEND_WINDOW;
 use crate::journal::{self, Append, Writer};
 use crate::model::AuditMessage;
+use crate::retention::{self, Retention};
+use crate::segments;
 use crate::stats::{AuditStats, Counters};
 use crate::syslog::Header;
 use crate::transport::Target;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
+use std::time::SystemTime;
 use tokio::sync::{oneshot, watch};
 
 /// The audit pipeline: a durable journal with group commit and, if configured, a forwarder
@@ -59,35 +63,36 @@ impl Auditor {
         // File work off the runtime threads: repairing and counting can read a large file.
         let opened = tokio::task::spawn_blocking({
             let path = path.clone();
-            let cursor_path = cursor_path.clone();
-            move || open_files(&path, &cursor_path, forwarding)
+            move || open_files(&path, forwarding)
         })
         .await
         .map_err(|err| AuditError::NotStored(format!("audit open task failed: {err}")))??;
-        let (file, len, position, pending) = opened;
+        let (active, position, pending) = opened;
+        let len = active.end;
+        let day = active
+            .file
+            .metadata()
+            .and_then(|m| m.modified())
+            .map_or_else(|_| journal::day_of(SystemTime::now()), journal::day_of);
 
         let counters = Arc::new(Counters::with_pending(pending));
+        counters.delivered_to(if forwarding { position } else { u64::MAX });
         let (committed_tx, committed_rx) = watch::channel(len);
         let (stop, stop_rx) = watch::channel(false);
-        // A separate open, not a dup: the journal's flock belongs to the writer's open file
-        // description alone, so it is released as soon as the writer is gone.
-        let reader = std::fs::File::open(&path).map_err(|error| AuditError::Journal {
-            path: path.clone(),
-            what: "cannot open for reading",
-            fix: "check the file's permissions",
-            error,
-        })?;
+        let (rolled, rolled_rx) = mpsc::channel();
 
         let (queue, queue_rx) = mpsc::channel();
         let writer = Writer {
             path: path.clone(),
-            file,
-            end: len,
+            active,
+            segment_size: config.segment_size,
+            day,
             max_batch: config.max_batch,
             max_delay: config.max_delay,
             counters: Arc::clone(&counters),
             committed: committed_tx,
             forwarding,
+            rolled: Some(rolled),
         };
         let writer = std::thread::Builder::new()
             .name("xcgate-audit-journal".to_string())
@@ -98,6 +103,7 @@ impl Auditor {
                 fix: "check the process thread limit",
                 error,
             })?;
+        spawn_retention(&path, config.retention, Arc::clone(&counters), rolled_rx)?;
 
         let forwarder = match (target, &config.syslog) {
             (Some(target), Some(syslog)) => {
@@ -108,7 +114,7 @@ impl Auditor {
                         app_name: syslog.app_name.clone(),
                         proc_id: std::process::id().to_string(),
                     },
-                    journal: Arc::new(reader),
+                    journal: Arc::new(segments::Reader::new(&path)),
                     cursor_path,
                     position,
                     committed: committed_rx,
@@ -192,6 +198,7 @@ impl Auditor {
                 .send(Append {
                     line,
                     records,
+                    probe: records == 0,
                     done,
                 })
                 .map_err(|_| {
@@ -209,6 +216,13 @@ impl Auditor {
                 "the audit journal writer stopped".to_string(),
             )),
         }
+    }
+
+    /// Does the journal take a write now? It writes 64 KiB past the journal's end, makes
+    /// them durable and cuts them off again: the same file, the same limits (disk space,
+    /// file size) as the next record's. Ok also clears a failed state of the writer.
+    pub async fn probe(&self) -> Result<(), AuditError> {
+        self.append(Vec::new(), 0).await
     }
 
     pub fn stats(&self) -> AuditStats {
@@ -255,20 +269,18 @@ impl Drop for Inner {
     }
 }
 
-type Opened = (std::fs::File, u64, u64, u64);
+type Opened = (journal::Active, u64, u64);
 
 /// Open and repair the journal; read and check the cursor; count the records pending.
-fn open_files(
-    path: &std::path::Path,
-    cursor_path: &std::path::Path,
-    forwarding: bool,
-) -> Result<Opened, AuditError> {
-    let (file, len) = journal::open(path)?;
+fn open_files(path: &Path, forwarding: bool) -> Result<Opened, AuditError> {
+    let active = journal::open(path)?;
+    let end = active.end;
     if !forwarding {
-        return Ok((file, len, len, 0));
+        return Ok((active, end, 0));
     }
+    let cursor_path = cursor::path_for(path);
     let cursor_err = |what: &'static str| {
-        let path = cursor_path.to_path_buf();
+        let path = cursor_path.clone();
         move |error| AuditError::Journal {
             path,
             what,
@@ -276,17 +288,66 @@ fn open_files(
             error,
         }
     };
-    let saved = cursor::read(cursor_path).map_err(cursor_err("cannot read the cursor"))?;
-    let position = match cursor::validate(&file, len, saved)
+    let reader = segments::Reader::new(path);
+    let first = segments::list(path)
+        .map_err(cursor_err("cannot list the journal's segments"))?
+        .first()
+        .map_or(active.base, |s| s.base);
+    let saved = cursor::read(&cursor_path).map_err(cursor_err("cannot read the cursor"))?;
+    let position = match cursor::validate(&reader, first, end, saved)
         .map_err(cursor_err("cannot check the cursor"))?
     {
         Ok(position) => position,
         Err(reason) => {
-            tracing::warn!(cursor = %cursor_path.display(), %reason, "audit cursor reset: the journal is sent again from its start");
-            0
+            tracing::warn!(cursor = %cursor_path.display(), %reason, "audit cursor reset: the journal is sent again from its first record");
+            first
         }
     };
-    let pending = journal::count_lines(&file, position, len)
+    let pending = reader
+        .count_lines(position, end)
         .map_err(cursor_err("cannot read the journal"))?;
-    Ok((file, len, position, pending))
+    Ok((active, position, pending))
+}
+
+/// Tidy the journal's closed segments when one is closed and every minute, on a thread of
+/// its own, until the writer is gone. A record re-sent after a reconnect may be up to
+/// [`RESEND_WINDOW`] before the cursor: what that could need is kept.
+fn spawn_retention(
+    path: &Path,
+    retention: Retention,
+    counters: Arc<Counters>,
+    rolled: mpsc::Receiver<()>,
+) -> Result<(), AuditError> {
+    let dir = path.to_path_buf();
+    std::thread::Builder::new()
+        .name("xcgate-audit-retention".to_string())
+        .spawn(move || {
+            loop {
+                match rolled.recv_timeout(std::time::Duration::from_secs(60)) {
+                    Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+                let delivered = counters.delivered_up_to().saturating_sub(RESEND_WINDOW);
+                match retention::tidy(&dir, delivered, &retention) {
+                    Ok(t) if t.removed > 0 || t.compressed > 0 => tracing::info!(
+                        journal = %dir.display(),
+                        compressed = t.compressed,
+                        removed = t.removed,
+                        freed_bytes = t.freed,
+                        "audit journal tidied"
+                    ),
+                    Ok(_) => {}
+                    Err(error) => {
+                        tracing::warn!(journal = %dir.display(), %error, "audit journal not tidied")
+                    }
+                }
+            }
+        })
+        .map(drop)
+        .map_err(|error| AuditError::Journal {
+            path: path.to_path_buf(),
+            what: "cannot start the retention thread",
+            fix: "check the process thread limit",
+            error,
+        })
 }

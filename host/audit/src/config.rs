@@ -7,9 +7,14 @@ use std::time::Duration;
 /// The durable journal (always) and, optionally, forwarding to an Audit Record Repository.
 #[derive(Debug, Clone)]
 pub struct AuditConfig {
-    /// The append-only journal, one record per line; its directory must exist and be
-    /// writable. The forwarder keeps its cursor next to it (`<journal>.cursor`).
+    /// The journal folder (created; its parent must exist and be writable): segments of
+    /// records, one per line, and the forwarder's cursor. A journal file of before is
+    /// migrated into a folder at the same path.
     pub journal: PathBuf,
+    /// Start a new segment past this many bytes (and at each new UTC day).
+    pub segment_size: u64,
+    /// What happens to closed segments once delivered.
+    pub retention: crate::Retention,
     /// At most this many appends (a single record, or the records of one request) per fsync.
     pub max_batch: usize,
     /// How long the writer waits after the first record of a batch for more to join it;
@@ -19,19 +24,29 @@ pub struct AuditConfig {
 }
 
 impl AuditConfig {
-    /// A journal at `journal` with group commit of up to 256 records and no forwarding.
+    /// A journal at `journal` with group commit of up to 256 records and no forwarding,
+    /// segments of 64 MiB compressed once delivered, and nothing removed.
     /// The writer does not wait for more records after the first: a batch is what queued
     /// while the previous fsync ran, so a lone request pays one fsync and no more, and
     /// under load one fsync serves many requests.
     pub fn new(journal: impl Into<PathBuf>) -> AuditConfig {
         AuditConfig {
             journal: journal.into(),
+            segment_size: DEFAULT_SEGMENT_SIZE,
+            retention: crate::Retention {
+                compress: true,
+                ..crate::Retention::default()
+            },
             max_batch: 256,
             max_delay: Duration::ZERO,
             syslog: None,
         }
     }
 }
+
+/// Segments of 64 MiB: a day of a busy gateway is a few of them, and one is read in a
+/// blink when compressed.
+pub const DEFAULT_SEGMENT_SIZE: u64 = 64 << 20;
 
 /// Forwarding to an Audit Record Repository [ITI TF-2 3.20].
 #[derive(Debug, Clone)]

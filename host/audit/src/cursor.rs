@@ -1,5 +1,5 @@
-//! The forwarder's cursor: the byte offset in the journal of the first record not yet
-//! written to the repository, in a side file `<journal>.cursor`.
+//! The forwarder's cursor: the journal offset of the first record not yet written to the
+//! repository, in the file `cursor` of the journal folder.
 //!
 //! Written as a temporary file, fsynced, then renamed over the old one, so a crash leaves the
 //! old or the new offset, never a torn one. The directory is not fsynced after the rename: a
@@ -8,14 +8,11 @@
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-/// The side file of `journal`.
+/// The cursor file of the journal folder `journal`.
 pub fn path_for(journal: &Path) -> PathBuf {
-    let mut name = journal.as_os_str().to_owned();
-    name.push(".cursor");
-    PathBuf::from(name)
+    journal.join(crate::segments::CURSOR)
 }
 
 /// The stored offset; 0 when there is no cursor file yet (nothing delivered).
@@ -50,21 +47,29 @@ pub fn write(path: &Path, offset: u64) -> io::Result<()> {
     fs::rename(&tmp, path)
 }
 
-/// `offset` if it is a record boundary of `journal` (of length `len`), else 0 with the
-/// reason: a journal that was replaced or truncated behind the cursor's back is re-sent
-/// from the start rather than skipped.
-pub fn validate(journal: &File, len: u64, offset: u64) -> io::Result<Result<u64, String>> {
-    if offset == 0 {
-        return Ok(Ok(0));
+/// `offset` if it is a record boundary of the journal (whose records run from `first` to
+/// `end`), else `first` with the reason: a journal that was replaced or truncated behind
+/// the cursor's back is re-sent from its start rather than skipped.
+pub(crate) fn validate(
+    journal: &crate::segments::Reader,
+    first: u64,
+    end: u64,
+    offset: u64,
+) -> io::Result<Result<u64, String>> {
+    if offset == first {
+        return Ok(Ok(offset));
     }
-    if offset > len {
+    if offset > end {
         return Ok(Err(format!(
-            "cursor {offset} is past the end of the journal ({len} bytes)"
+            "cursor {offset} is past the end of the journal ({end})"
         )));
     }
-    let mut before = [0u8; 1];
-    journal.read_exact_at(&mut before, offset - 1)?;
-    if before[0] == b'\n' {
+    if offset < first {
+        return Ok(Err(format!(
+            "cursor {offset} is before the journal's first record ({first})"
+        )));
+    }
+    if journal.is_boundary(offset, end)? {
         Ok(Ok(offset))
     } else {
         Ok(Err(format!("cursor {offset} is not at a record boundary")))

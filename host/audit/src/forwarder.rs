@@ -15,12 +15,11 @@
 //! the records simply stay in the journal.
 
 use crate::cursor;
-use crate::journal;
+use crate::segments::Reader;
 use crate::stats::Counters;
 use crate::syslog::Header;
 use crate::transport::{Connection, Target};
 use std::collections::VecDeque;
-use std::fs::File;
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -36,7 +35,7 @@ const BATCH_BYTES: usize = 256 * 1024;
 pub(crate) struct Forwarder {
     pub target: Target,
     pub header: Header,
-    pub journal: Arc<File>,
+    pub journal: Arc<Reader>,
     pub cursor_path: PathBuf,
     /// Offset of the first record not yet sent.
     pub position: u64,
@@ -145,11 +144,10 @@ impl Forwarder {
     ) -> io::Result<()> {
         let file = Arc::clone(&self.journal);
         let from = self.position;
-        let bytes = tokio::task::spawn_blocking(move || {
-            journal::read_records(&file, from, committed, BATCH_BYTES)
-        })
-        .await
-        .map_err(io::Error::other)??;
+        let bytes =
+            tokio::task::spawn_blocking(move || file.read_records(from, committed, BATCH_BYTES))
+                .await
+                .map_err(io::Error::other)??;
         let mut messages = Vec::new();
         let mut offsets = Vec::new();
         let mut at = from;
@@ -179,7 +177,9 @@ impl Forwarder {
         let position = self.position;
         tokio::task::spawn_blocking(move || cursor::write(&path, position))
             .await
-            .map_err(io::Error::other)?
+            .map_err(io::Error::other)??;
+        self.counters.delivered_to(position);
+        Ok(())
     }
 
     fn stopping(&self) -> bool {

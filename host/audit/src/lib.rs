@@ -5,8 +5,9 @@
 //!   [ITI TF-2 3.55.5, 3.38.4.1.4, 3.39.6, 3.18.5, 3.43.6]; [`AuditMessage::to_xml`] writes it as one line of DICOM audit XML.
 //! - [`security_alert`] builds the Security Alert of a request refused because its node or
 //!   user could not be authenticated.
-//! - [`Auditor`] stores records in an append-only journal (group commit: `record()` returns
-//!   once the record is fsynced) and forwards them, in order, to an Audit Record Repository
+//! - [`Auditor`] stores records in an append-only journal, a folder of segments rolled by
+//!   size and by day (group commit: `record()` returns once the record is fsynced), and
+//!   forwards them, in order, to an Audit Record Repository
 //!   over syslog/TLS [RFC 5425] or syslog/UDP [RFC 5426], resuming from a persisted cursor.
 //!
 //! Delivery is at-least-once: a record acknowledged by `record()` is never lost (journal
@@ -14,9 +15,9 @@
 //! after a dropped connection because RFC 5425 has no acknowledgement); a record can reach
 //! the repository twice around a reconnect or a crash. UDP [RFC 5426] gives no guarantee.
 //!
-//! Not done: journal rotation (the journal grows; archive it while xcgate is stopped and
-//! `pending` is 0), serde for the config types (the host's config module maps its TOML onto
-//! [`AuditConfig`]).
+//! Delivered segments are compressed and removed by age or size ([`Retention`]); a segment
+//! with a record not yet delivered is never removed. A journal of one file (before
+//! segments) becomes the first segment of a folder when it is opened.
 //!
 //! No patient data is ever logged: logs carry counts, sizes, sink addresses and errors.
 
@@ -27,17 +28,21 @@ mod cursor;
 mod event;
 mod forwarder;
 mod journal;
+mod migrate;
 mod model;
+mod retention;
 mod revocation;
+mod segments;
 mod stats;
 mod syslog;
 mod time;
+pub mod tools;
 mod transport;
 mod xml;
 
 pub use alert::{AlertKind, security_alert};
 pub use auditor::Auditor;
-pub use config::{AuditConfig, AuditError, SyslogConfig, SyslogTransport};
+pub use config::{AuditConfig, AuditError, DEFAULT_SEGMENT_SIZE, SyslogConfig, SyslogTransport};
 pub use event::{
     AuditEvent, DocumentObject, HumanRequestor, Peer, QueryParameters, Role, Transaction,
     application_server_source, patient_cx,
@@ -47,6 +52,8 @@ pub use model::{
     EventIdentification, NetworkAccessPoint, Outcome, ParticipantObjectDetail,
     ParticipantObjectIdentification,
 };
+pub use retention::{JournalStatus, Retention, Tidied, status, tidy};
 pub use revocation::correlations_revoked;
+pub use segments::{Segment, list as segments, read_journal};
 pub use stats::AuditStats;
 pub use time::utc_millis;

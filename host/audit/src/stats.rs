@@ -24,6 +24,9 @@ pub(crate) struct Counters {
     delivered: AtomicU64,
     pending: AtomicU64,
     failures: AtomicU64,
+    /// The journal offset delivered up to (the saved cursor; `u64::MAX` without a
+    /// repository): retention removes nothing after it.
+    delivered_to: AtomicU64,
 }
 
 impl Counters {
@@ -53,6 +56,14 @@ impl Counters {
     /// Records that will be sent again after a reconnect.
     pub fn rewound(&self, records: u64) {
         self.pending.fetch_add(records, Ordering::Relaxed);
+    }
+
+    pub fn delivered_to(&self, offset: u64) {
+        self.delivered_to.store(offset, Ordering::Relaxed);
+    }
+
+    pub fn delivered_up_to(&self) -> u64 {
+        self.delivered_to.load(Ordering::Relaxed)
     }
 
     pub fn failed(&self) {

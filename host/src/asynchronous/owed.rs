@@ -243,16 +243,23 @@ async fn deliver(gw: &Gateway, mut exchange: Exchange, mode: Option<Mode>, reque
         return;
     };
     let owner = gw.process.replica.as_str();
-    let sent = gw
-        .replies
-        .send(
-            &exchange.address,
-            &exchange.content_type,
-            // The kept answer goes out as it is, without a copy (it may hold documents).
-            std::mem::take(&mut exchange.body),
-        )
-        .await;
-    let outcome = sent.and_then(|receipt| judge(mode, receipt.status, &receipt.body));
+    let audit = &gw.process.audit;
+    let outcome = if audit.refuses() && !audit.writable() {
+        // Its records could not be written at delivery: it waits, as for a receiver
+        // that is down (audit.on_failure = "refuse").
+        Err("the audit journal cannot store records now".to_string())
+    } else {
+        let sent = gw
+            .replies
+            .send(
+                &exchange.address,
+                &exchange.content_type,
+                // The kept answer goes out as it is, without a copy (it may hold documents).
+                std::mem::take(&mut exchange.body),
+            )
+            .await;
+        sent.and_then(|receipt| judge(mode, receipt.status, &receipt.body))
+    };
     let now = super::now_ms();
     let metrics = &gw.process.metrics;
     match outcome {

@@ -12,10 +12,10 @@ const BATCH: i64 = 16;
 const COUNT_EVERY: Duration = Duration::from_secs(5);
 const TIDY_EVERY: Duration = Duration::from_secs(60);
 
-/// Deliver what is owed, until the task is stopped. At start it takes back the leases it
-/// held before a restart: one process per journal, so they were its own.
-pub async fn deliver_owed(live: Arc<LiveGateway>) {
-    let gw = live.current();
+/// Let go of the leases this replica held before a restart (one process per journal, so
+/// they were its own): the delivery worker takes them up at once. Called before the
+/// listeners accept a request, whose fresh lease must not be let go with them.
+pub async fn take_back_leases(gw: &crate::gateway::Gateway) {
     if let Some(store) = &gw.process.store {
         match store.release_leases(&gw.process.replica).await {
             Ok(0) => {}
@@ -26,7 +26,10 @@ pub async fn deliver_owed(live: Arc<LiveGateway>) {
             Err(e) => tracing::warn!("leases not released: {e}"),
         }
     }
-    drop(gw);
+}
+
+/// Deliver what is owed, until the task is stopped.
+pub async fn deliver_owed(live: Arc<LiveGateway>) {
     let mut counted = tokio::time::Instant::now() - COUNT_EVERY;
     let mut tidied = tokio::time::Instant::now() - TIDY_EVERY;
     loop {

@@ -1,6 +1,6 @@
 //! `[audit]`: where ATNA audit records go.
 
-use super::{ConfigError, HumanDuration};
+use super::{ByteSize, ConfigError, HumanDuration};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,9 +10,22 @@ use std::time::Duration;
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuditSection {
-    /// The append-only journal (one record per line; relative to this file). Default:
-    /// `$XDG_STATE_HOME/xcgate/audit.log` or `~/.local/state/xcgate/audit.log`.
+    /// The journal folder: segments of records, one per line, and the forwarder's cursor
+    /// (relative to this file; created, its parent must exist). Default:
+    /// `$XDG_STATE_HOME/xcgate/audit.log` or `~/.local/state/xcgate/audit.log`. A journal
+    /// file of an earlier xcgate at that path becomes the folder's first segment.
     pub journal: Option<PathBuf>,
+    /// A new segment is started past this size, and at each new UTC day. Default 64MiB.
+    pub segment_size: Option<ByteSize>,
+    /// Delivered segments older than this are removed (e.g. "90d"). Default: kept.
+    pub retention: Option<HumanDuration>,
+    /// The oldest delivered segments are removed while the journal is larger than this
+    /// (e.g. "20GiB"). Default: no cap. A segment with a record not yet delivered to the
+    /// Audit Record Repository is never removed.
+    pub max_size: Option<ByteSize>,
+    /// Delivered closed segments are compressed (zstd, about a tenth of the size); every
+    /// reader of the journal reads them. Default true.
+    pub compress: Option<bool>,
     /// `AuditSourceID` of every record [DICOM PS3.15 A.5.1]. Default: `xcgate@<hostname>`.
     pub source_id: Option<String>,
     /// `AuditEnterpriseSiteID`, e.g. the organisation's OID.
@@ -23,8 +36,22 @@ pub struct AuditSection {
     /// ... and at most this long waited for more to join a batch (default 0: a batch is
     /// what queued while the previous fsync ran).
     pub max_delay: Option<HumanDuration>,
+    /// What a request gets when its records cannot be made durable (a full disk, a
+    /// failing journal): `refuse` (default; ATNA: no disclosure without its audit
+    /// record) answers with the transaction's error and turns `/ready` false until the
+    /// journal takes records again; `serve` lets the answer leave and counts the loss.
+    pub on_failure: Option<OnFailure>,
     /// `[audit.syslog]`: forward every record to an Audit Record Repository.
     pub syslog: Option<SyslogSection>,
+}
+
+/// `audit.on_failure`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnFailure {
+    #[default]
+    Refuse,
+    Serve,
 }
 
 /// `[audit.syslog]`: RFC 5424 messages over TLS (RFC 5425, ATNA's required transport) or
@@ -73,6 +100,14 @@ impl AuditSection {
     /// `base_dir`.
     pub fn to_audit_config(&self, journal: PathBuf, base_dir: &Path) -> xcgate_audit::AuditConfig {
         let mut c = xcgate_audit::AuditConfig::new(journal);
+        if let Some(size) = &self.segment_size {
+            c.segment_size = size.0;
+        }
+        c.retention = xcgate_audit::Retention {
+            max_age: self.retention.as_ref().map(|d| d.0),
+            max_size: self.max_size.as_ref().map(|s| s.0),
+            compress: self.compress.unwrap_or(true),
+        };
         if let Some(n) = self.max_batch {
             c.max_batch = n;
         }
@@ -127,6 +162,38 @@ pub(super) fn check(c: &super::Config, origin: &str) -> Result<(), ConfigError> 
             origin,
             "audit.max_delay",
             "must be at most 1s (answers wait for their audit record)",
+        ));
+    }
+    let segment = a
+        .segment_size
+        .as_ref()
+        .map_or(xcgate_audit::DEFAULT_SEGMENT_SIZE, |s| s.0);
+    if !((64 << 10)..=(1 << 30)).contains(&segment) {
+        return Err(ConfigError::invalid(
+            origin,
+            "audit.segment_size",
+            "must be between 64KiB and 1GiB",
+        ));
+    }
+    if let Some(d) = &a.retention
+        && d.0 < Duration::from_secs(3600)
+    {
+        return Err(ConfigError::invalid(
+            origin,
+            "audit.retention",
+            "must be at least 1h (records are kept this long after their segment closes), e.g. \"90d\"",
+        ));
+    }
+    if let Some(m) = &a.max_size
+        && m.0 < 2 * segment
+    {
+        return Err(ConfigError::invalid(
+            origin,
+            "audit.max_size",
+            format!(
+                "must be at least two segments ({} bytes; see audit.segment_size)",
+                2 * segment
+            ),
         ));
     }
     if let Some(s) = &a.syslog {

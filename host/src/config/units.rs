@@ -44,8 +44,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         }
     };
     // Each setting checks its own bounds; this only keeps a typo from meaning a century.
-    if !secs.is_finite() || !(0.0..=365.0 * 86_400.0).contains(&secs) {
-        return Err(format!("`{text}` is out of range (0 to 365d)"));
+    if !secs.is_finite() || !(0.0..=3650.0 * 86_400.0).contains(&secs) {
+        return Err(format!("`{text}` is out of range (0 to 3650d)"));
     }
     Ok(Duration::from_secs_f64(secs))
 }

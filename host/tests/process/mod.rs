@@ -34,8 +34,53 @@ impl Replica {
         Replica::spawn(None, state, "")
     }
 
+    /// `xcgate serve --config config` whose files may not grow past `file_size` bytes
+    /// (RLIMIT_FSIZE, set with util-linux `prlimit`; raise it with [`Replica::lift_file_size`]).
+    pub fn limited(config: &Path, state: PathBuf, file_size: u64) -> Replica {
+        let mut command = Command::new("prlimit");
+        // The soft limit only: raising it again needs no privilege.
+        command
+            .arg(format!("--fsize={file_size}:unlimited"))
+            .arg("--")
+            .arg(XCGATE);
+        Replica::spawn_with(command, Some(config), state, "")
+    }
+
+    /// Lift the file size limit of a [`Replica::limited`] process: the disk has room again.
+    pub fn lift_file_size(&self) {
+        let status = Command::new("prlimit")
+            .arg("--pid")
+            .arg(self.child.id().to_string())
+            .arg("--fsize=unlimited:unlimited")
+            .status()
+            .unwrap();
+        assert!(status.success(), "prlimit --pid failed");
+    }
+
+    /// GET `path`; the raw answer.
+    pub fn get(&self, path: &str) -> String {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        let addr = &self.addr;
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).unwrap();
+        String::from_utf8_lossy(&answer).into_owned()
+    }
+
     fn spawn(config: Option<&Path>, state: PathBuf, store_url: &str) -> Replica {
-        let mut command = Command::new(XCGATE);
+        Replica::spawn_with(Command::new(XCGATE), config, state, store_url)
+    }
+
+    fn spawn_with(
+        mut command: Command,
+        config: Option<&Path>,
+        state: PathBuf,
+        store_url: &str,
+    ) -> Replica {
         command.args(["serve", "--listen", "127.0.0.1:0"]);
         if let Some(config) = config {
             command.arg("--config").arg(config);
@@ -84,8 +129,10 @@ impl Replica {
     pub fn journal(&self) -> String {
         let mut text = String::new();
         for entry in walk(&self.state) {
-            if entry.file_name().is_some_and(|n| n == "audit.log") {
-                text.push_str(&std::fs::read_to_string(&entry).unwrap_or_default());
+            if entry.file_name().is_some_and(|n| n == "LOCK")
+                && let Some(journal) = entry.parent()
+            {
+                text.push_str(&xcgate::audit::journal_text(journal));
             }
         }
         text

@@ -9,7 +9,7 @@ use xcgate_audit::{AuditConfig, Auditor, SyslogConfig, SyslogTransport};
 use xcgate_testkit::arr::{Arr, assert_complete_in_order, free_port};
 use xcgate_testkit::pki::Pki;
 
-fn tls_config(journal: &Path, pki: &Pki, addr: SocketAddr) -> AuditConfig {
+pub(crate) fn tls_config(journal: &Path, pki: &Pki, addr: SocketAddr) -> AuditConfig {
     let mut syslog = SyslogConfig::new(
         SyslogTransport::Tls {
             address: addr.to_string(),

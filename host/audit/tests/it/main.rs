@@ -4,6 +4,7 @@
 mod config_errors;
 mod delivery;
 mod journal;
+mod segments;
 
 use std::path::Path;
 use std::time::{Duration, Instant, UNIX_EPOCH};
@@ -39,7 +40,7 @@ pub fn record(n: u64) -> AuditMessage {
 
 /// The journal's records, in journal order.
 pub fn journal_order(path: &Path) -> Result<Vec<String>, BoxError> {
-    Ok(std::fs::read_to_string(path)?
+    Ok(String::from_utf8(xcgate_audit::read_journal(path)?)?
         .lines()
         .map(str::to_string)
         .collect())
