@@ -196,18 +196,6 @@ pub struct Deadlines {
 }
 
 impl GatewayConfig {
-    /// The SOAP listener's connection caps.
-    pub fn connection_limits(&self) -> crate::listener::ConnectionLimits {
-        crate::listener::ConnectionLimits {
-            max: self.max_connections,
-            per_client: self.max_connections_per_client,
-            keys: (
-                "gateway.max_connections",
-                "gateway.max_connections_per_client",
-            ),
-        }
-    }
-
     /// The request deadline of `transaction` (ITI-18 follows `iti38`, ITI-43 `iti39`,
     /// ITI-56 `iti55`: each local transaction shares its cross-gateway twin's).
     pub fn deadline_for(&self, transaction: Transaction) -> Duration {
@@ -231,17 +219,6 @@ pub struct AdminConfig {
     /// Most connections the admin listener holds open at once (and from one address).
     #[serde(default = "default_admin_max_connections")]
     pub max_connections: usize,
-}
-
-impl AdminConfig {
-    /// The admin listener's connection caps: `max_connections` in all and from one address.
-    pub fn connection_limits(&self) -> crate::listener::ConnectionLimits {
-        crate::listener::ConnectionLimits {
-            max: self.max_connections,
-            per_client: self.max_connections,
-            keys: ("admin.max_connections", "admin.max_connections"),
-        }
-    }
 }
 
 /// `[gateway.tls]`: the gateway's own certificate, and whom it accepts as clients.

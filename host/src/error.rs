@@ -86,9 +86,14 @@ pub enum RequestError {
     NotAccepted(String),
     /// The answer's audit records could not be made durable, and `audit.on_failure =
     /// "refuse"` withholds it (where the transaction has no error answer of its own).
-    #[error("{}", crate::unaudited::WHY)]
+    #[error("{AUDIT_UNAVAILABLE}")]
     AuditUnavailable,
 }
+
+/// What an initiator is told when its answer is withheld because the answer's audit
+/// records could not be stored (`audit.on_failure = "refuse"`).
+pub const AUDIT_UNAVAILABLE: &str =
+    "the audit trail is unavailable: the answer is withheld until its audit record can be stored";
 
 fn names(list: &[(String, String)]) -> String {
     list.iter()

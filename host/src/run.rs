@@ -55,14 +55,14 @@ pub async fn start(live: Arc<LiveGateway>, addr: SocketAddr) -> std::io::Result<
     let soap = tokio::spawn(listener::serve(
         listener,
         Arc::new(SoapSite(live.clone())),
-        current.config.gateway.connection_limits(),
+        listener::ConnectionLimits::gateway(&current.config.gateway),
         until(soap_stopped),
     ));
     let admin_limits = current
         .config
         .admin
         .as_ref()
-        .map(crate::config::AdminConfig::connection_limits);
+        .map(listener::ConnectionLimits::admin);
     let admin = admin_listener.zip(admin_limits).map(|(l, limits)| {
         tokio::spawn(listener::serve(
             l,

@@ -196,7 +196,7 @@ pub async fn respond(
         if !audit.record(&exchange, &facts).await && audit.refuses() {
             // Nothing leaves without its record: the transaction's error instead.
             gw.process.metrics.audit_refused();
-            reply = crate::unaudited::answer(gw, checked);
+            reply = crate::unaudited::answer(gw, checked.transaction, &checked.env.body);
         }
     }
     if let Some(error) = reply.fault.take() {

@@ -8,20 +8,18 @@
 use crate::error::RequestError;
 use crate::gateway::Gateway;
 use crate::reply::Reply;
-use crate::soap_endpoint::Checked;
 use xcgate_ihe::ebrs::{
     AdhocQueryResponse, RegistryError, RegistryResponse, ResponseStatus, Severity, error_codes,
 };
 use xcgate_ihe::retrieve::RetrieveDocumentSetResponse;
 use xcgate_ihe::transaction::Transaction;
+use xcgate_ihe::xml::Element;
 
 /// What the initiator is told.
-pub const WHY: &str =
-    "the audit trail is unavailable: the answer is withheld until its audit record can be stored";
+pub use crate::error::AUDIT_UNAVAILABLE as WHY;
 
-/// The error answer of `checked`'s transaction.
-pub fn answer(gw: &Gateway, checked: &Checked) -> Reply {
-    let transaction = checked.transaction;
+/// The error answer of a `transaction` request whose Body payload is `payload`.
+pub fn answer(gw: &Gateway, transaction: Transaction, payload: &Element) -> Reply {
     let plain = |body: String| Reply {
         action: transaction.response_action(),
         body,
@@ -42,7 +40,7 @@ pub fn answer(gw: &Gateway, checked: &Checked) -> Reply {
         )
     };
     match transaction {
-        Transaction::Iti55 => match crate::xcpd::unaudited(gw, &checked.env.body, WHY) {
+        Transaction::Iti55 => match crate::xcpd::unaudited(gw, payload, WHY) {
             Some(body) => plain(body),
             None => fault(),
         },

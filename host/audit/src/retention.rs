@@ -84,21 +84,22 @@ pub fn tidy(dir: &Path, delivered: u64, retention: &Retention) -> io::Result<Tid
 /// renamed in, then the plain one removed (a crash in between leaves both; the plain
 /// one is the one read).
 fn compress(dir: &Path, segment: &mut Segment) -> io::Result<()> {
-    let plain = fs::read(&segment.path)?;
-    let packed = zstd::encode_all(plain.as_slice(), LEVEL)?;
     let target = dir.join(segments::compressed_name(segment.base));
     let mut aside = target.as_os_str().to_owned();
     aside.push(".tmp");
     let aside = std::path::PathBuf::from(aside);
     let mut file = File::create(&aside)?;
-    file.write_all(&packed)?;
+    // Streamed: a segment is never all in memory.
+    zstd::stream::copy_encode(File::open(&segment.path)?, &mut file, LEVEL)?;
+    file.flush()?;
     file.sync_all()?;
+    let packed = file.metadata()?.len();
     fs::rename(&aside, &target)?;
     segments::sync_dir(dir)?;
     fs::remove_file(&segment.path)?;
     segment.path = target;
     segment.compressed = true;
-    segment.size = packed.len() as u64;
+    segment.size = packed;
     Ok(())
 }
 

@@ -189,7 +189,7 @@ impl Reader {
         let Some((_, file)) = open.as_ref() else {
             return Err(io::Error::other("journal segment not open"));
         };
-        crate::journal::read_records(file, from - segment.base, end - segment.base, max_bytes)
+        read_records(file, from - segment.base, end - segment.base, max_bytes)
     }
 
     /// Number of records in `[from, to)`.
@@ -206,8 +206,7 @@ impl Reader {
                 lines += all[range].iter().filter(|&&b| b == b'\n').count() as u64;
             } else {
                 let file = File::open(&segment.path)?;
-                lines +=
-                    crate::journal::count_lines(&file, start - segment.base, stop - segment.base)?;
+                lines += count_lines(&file, start - segment.base, stop - segment.base)?;
             }
         }
         Ok(lines)
@@ -241,6 +240,48 @@ impl Reader {
             byte[0]
         };
         Ok(before == b'\n')
+    }
+}
+
+/// Number of records (lines) in `[from, to)` of one segment file.
+pub(crate) fn count_lines(file: &File, from: u64, to: u64) -> io::Result<u64> {
+    let mut chunk = vec![0u8; 256 * 1024];
+    let mut at = from;
+    let mut lines = 0u64;
+    while at < to {
+        let n = chunk.len().min((to - at) as usize);
+        file.read_exact_at(&mut chunk[..n], at)?;
+        lines += chunk[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        at += n as u64;
+    }
+    Ok(lines)
+}
+
+/// Whole records from `from`, at most about `max_bytes` of them (always at least one when
+/// `from < to`); `to` is a record boundary.
+pub(crate) fn read_records(
+    file: &File,
+    from: u64,
+    to: u64,
+    max_bytes: usize,
+) -> io::Result<Vec<u8>> {
+    let mut want = max_bytes.max(1);
+    loop {
+        let n = want.min((to.saturating_sub(from)) as usize);
+        let mut buf = vec![0u8; n];
+        file.read_exact_at(&mut buf, from)?;
+        if let Some(i) = buf.iter().rposition(|&b| b == b'\n') {
+            buf.truncate(i + 1);
+            return Ok(buf);
+        }
+        if from + n as u64 >= to {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "journal ends inside a record",
+            ));
+        }
+        // One record longer than the chunk: read more.
+        want = want.saturating_mul(2);
     }
 }
 

@@ -17,6 +17,29 @@ pub struct ConnectionLimits {
     pub keys: (&'static str, &'static str),
 }
 
+impl ConnectionLimits {
+    /// The SOAP listener's caps.
+    pub fn gateway(config: &crate::config::GatewayConfig) -> ConnectionLimits {
+        ConnectionLimits {
+            max: config.max_connections,
+            per_client: config.max_connections_per_client,
+            keys: (
+                "gateway.max_connections",
+                "gateway.max_connections_per_client",
+            ),
+        }
+    }
+
+    /// The admin listener's caps: `max_connections` in all and from one address.
+    pub fn admin(config: &crate::config::AdminConfig) -> ConnectionLimits {
+        ConnectionLimits {
+            max: config.max_connections,
+            per_client: config.max_connections,
+            keys: ("admin.max_connections", "admin.max_connections"),
+        }
+    }
+}
+
 /// Why a connection is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Over {

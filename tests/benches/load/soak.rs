@@ -72,7 +72,7 @@ struct Tallies {
     ok: AtomicU64,
     failed: AtomicU64,
     first_failure: Mutex<Option<String>>,
-    latencies_us: Mutex<Vec<u64>>,
+    latencies_ns: Mutex<Vec<u64>>,
 }
 
 impl Tallies {
@@ -165,8 +165,8 @@ async fn connection(
                 if status == 200 && body.windows(kind.expect.len()).any(|w| w == kind.expect) =>
             {
                 tallies.ok.fetch_add(1, Ordering::Relaxed);
-                if let Ok(mut l) = tallies.latencies_us.lock() {
-                    l.push(started.elapsed().as_micros() as u64);
+                if let Ok(mut l) = tallies.latencies_ns.lock() {
+                    l.push(started.elapsed().as_nanos() as u64);
                 }
             }
             Ok((status, body)) => {
@@ -301,7 +301,7 @@ pub async fn soak(printer: &Printer, duration: Duration, share: f64) -> anyhow::
         errors += failed;
         let latencies = Latencies::new(
             tallies
-                .latencies_us
+                .latencies_ns
                 .lock()
                 .map(|mut l| std::mem::take(&mut *l))
                 .unwrap_or_default(),
