@@ -63,11 +63,8 @@ pub fn tidy(dir: &Path, delivered: u64, retention: &Retention) -> io::Result<Tid
         });
         let over = retention.max_size.is_some_and(|max| total > max);
         if !(old || over) {
-            // Oldest first: a younger one is not older; and under the size now.
-            if retention.max_size.is_none_or(|max| total <= max) {
-                break;
-            }
-            continue;
+            // Oldest first: a younger one is not older, and the journal is under its size.
+            break;
         }
         fs::remove_file(&segment.path)?;
         total = total.saturating_sub(segment.size);
