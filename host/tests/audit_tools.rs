@@ -169,3 +169,57 @@ fn verify_names_a_damaged_record_and_a_missing_segment() {
     let text = stdout(&audit(&config, &["verify"]));
     assert!(text.contains("problem: gap"), "{text}");
 }
+
+#[test]
+fn tail_follow_prints_each_record_as_it_is_written_across_a_new_segment() {
+    let dir = TempDir::new("audit-tools-follow");
+    let config = journal_of_40(dir.path(), true);
+    let mut follower = Command::new(XCGATE)
+        .args(["audit", "tail", "-n", "1", "--follow", "--config"])
+        .arg(&config)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = follower.stdout.take().unwrap();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = lines.clone();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            seen.lock().unwrap().push(line);
+        }
+    });
+    let wait_for = |n: usize| {
+        let until = std::time::Instant::now() + Duration::from_secs(10);
+        while lines.lock().unwrap().len() < n && std::time::Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        lines.lock().unwrap().clone()
+    };
+    assert_eq!(wait_for(1).len(), 1, "the last record first");
+    // A gateway goes on writing: 20 more records, rolling into new segments.
+    let journal = dir.path().join("audit.log");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let mut c = AuditConfig::new(&journal);
+        c.segment_size = 8 << 10;
+        let auditor = Auditor::open(c).await.unwrap();
+        for n in 40..60 {
+            auditor.record(&record(n)).await.unwrap();
+        }
+        auditor.shutdown().await;
+    });
+    let got = wait_for(21);
+    let _ = follower.kill();
+    let _ = follower.wait();
+    assert_eq!(got.len(), 21, "{got:#?}");
+    assert!(got[0].starts_with("2023-11-14T22:13:59.000Z"), "{}", got[0]);
+    assert!(
+        got[20].starts_with("2023-11-14T22:14:19.000Z"),
+        "{}",
+        got[20]
+    );
+}
