@@ -86,6 +86,16 @@ pub(super) fn envelope_of(r: &Received) -> (soap::Envelope, String) {
     )
 }
 
+/// The patient ids (extensions) of the matches of the PRPA_IN201306UV02 in `env`.
+pub(super) fn match_ids(env: &soap::Envelope) -> Vec<String> {
+    hl7v3::parse_response(&env.body)
+        .expect("a PRPA_IN201306UV02")
+        .matches
+        .iter()
+        .filter_map(|m| m.patient_id.extension.clone())
+        .collect()
+}
+
 pub(super) fn hl7v3_ns() -> &'static str {
     xcgate_ihe::xml::ns::HL7
 }

@@ -125,12 +125,7 @@ async fn a_deferred_adapter_is_polled_until_its_mpi_is_done_and_the_answer_then_
         Some(hl7v3::actions::ITI55_DEFERRED_RESPONSE)
     );
     assert_eq!(env.addressing.relates_to, Some(message_id(&request)));
-    let parsed = hl7v3::parse_response(&env.body).unwrap();
-    let ids: Vec<_> = parsed
-        .matches
-        .iter()
-        .filter_map(|m| m.patient_id.extension.clone())
-        .collect();
+    let ids = match_ids(&env);
     assert_eq!(ids, ["MPI-7"], "{text}");
     validate(
         "drivers/soap12-prpa-in201306.xsd",
@@ -241,12 +236,7 @@ async fn a_deferred_iti55_through_two_gateways_waits_for_the_deferred_adapter_of
     );
     let (env, text) = envelope_of(&received[0]);
     assert_eq!(env.addressing.relates_to, Some(message_id(&request)));
-    let parsed = hl7v3::parse_response(&env.body).unwrap();
-    let ids: Vec<_> = parsed
-        .matches
-        .iter()
-        .filter_map(|m| m.patient_id.extension.clone())
-        .collect();
+    let ids = match_ids(&env);
     assert_eq!(ids, ["MPI-7"], "B's MPI found her: {text}");
     validate(
         "drivers/soap12-prpa-in201306.xsd",
@@ -333,5 +323,53 @@ async fn deferred_settings_on_an_adapter_that_cannot_answer_later_are_refused_at
     assert!(
         e.contains("communities.kanta-mpi.deferred") && e.contains("register_deferred_discovery!"),
         "{e}"
+    );
+}
+
+/// An adapter that misbehaves answering later ends the work for its community, which the
+/// answer names as failed (InternalError), and is never polled with a token the gateway
+/// would not keep: none, one over 1 KiB, or one its MPI then does not know.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_token_or_a_job_the_mpi_forgot_ends_the_work_with_an_internal_error() {
+    let mpi = mpi_with_a_running_job().await;
+    let b = TestGateway::start(&deferred_b_config(mpi.url(), "1m"))
+        .await
+        .expect("B starts");
+    let initiator = MockResponder::start().await;
+    initiator.reply_with(mcci("AA"));
+    let long = "J".repeat(2000);
+    let cases = [
+        (r#"{"job": ""}"#.to_string(), "no token"),
+        (format!(r#"{{"job": "{long}"}}"#), "a token over 1 KiB"),
+        (r#"{"job": "J-1"}"#.to_string(), "a job the MPI forgot"),
+    ];
+    mpi.reply_on("/mpi/jobs/J-1", Reply::new(404, None, ""));
+    for (n, (job, case)) in cases.into_iter().enumerate() {
+        mpi.reply_on("/mpi/jobs", Reply::new(200, Some("application/json"), job));
+        let request = deferred_request(&format!("{}/deferred", initiator.url())).replace(
+            &message_id(&deferred_request("x")),
+            &format!("urn:uuid:bad-token-{n}"),
+        );
+        let answer = post(&b.responding_url(), SOAP, request).await;
+        assert!(answer.body.contains("AA"), "{case}: {}", answer.body);
+        let received = initiator.wait_for(n + 1, Duration::from_secs(10)).await;
+        assert_eq!(received.len(), n + 1, "{case}: the answer leaves");
+        let (env, text) = envelope_of(&received[n]);
+        assert!(match_ids(&env).is_empty(), "{case}: {text}");
+        assert!(
+            text.contains("InternalError") && text.contains("kanta-mpi"),
+            "{case}: the community is named as failed: {text}"
+        );
+        validate("drivers/soap12-prpa-in201306.xsd", &text, case);
+    }
+    let polls: Vec<String> = mpi
+        .paths()
+        .into_iter()
+        .filter(|p| p.starts_with("/mpi/jobs/"))
+        .collect();
+    assert_eq!(
+        polls,
+        ["/mpi/jobs/J-1"],
+        "only the token kept was polled, once"
     );
 }

@@ -82,12 +82,7 @@ async fn a_deferred_iti55_goes_deferred_through_two_gateways_and_back() {
         Some(hl7v3::actions::ITI55_DEFERRED_RESPONSE)
     );
     assert_eq!(env.addressing.relates_to, Some(message_id(&request)));
-    let parsed = hl7v3::parse_response(&env.body).unwrap();
-    let ids: Vec<_> = parsed
-        .matches
-        .iter()
-        .filter_map(|m| m.patient_id.extension.clone())
-        .collect();
+    let ids = match_ids(&env);
     assert_eq!(ids, ["PIR-1001"], "B's pirkanmaa holds her: {text}");
     validate(
         "drivers/soap12-prpa-in201306.xsd",
